@@ -1,0 +1,151 @@
+// Executes the workshop notebooks headlessly with the tslab kernel, as the main job and CI do.
+//
+//   node dist/scripts/run-notebooks.js [--in-place] [--out DIR] [--timeout SECONDS] [NOTEBOOK.ipynb | DIR ...]
+//
+// Registers tslab in a project-local Jupyter folder (.jupyter/), runs each notebook with nbclient
+// (kernel started in the notebook's own folder, like JupyterLab), writes executed copies to
+// runs/notebooks/ (or back into the sources with --in-place), prints each notebook's wall time,
+// and exits non-zero naming the notebook, cell and error when a cell fails.
+import { execFileSync, spawnSync } from 'child_process';
+import * as fs from 'fs';
+import * as path from 'path';
+import { parseArgs } from 'util';
+
+export const REPO_ROOT = path.resolve(__dirname, '..', '..');
+export const JUPYTER_DIR = path.join(REPO_ROOT, '.jupyter');
+export const KERNEL_NAME = 'tslab';
+const PYTHON_CANDIDATES = ['/usr/bin/python3', 'python3'];
+
+export interface NotebookResult {
+  notebook: string;
+  output: string;
+  seconds: number;
+  ok: boolean;
+  cell?: number | null;
+  error?: string;
+}
+
+function hasNbclient(python: string): boolean {
+  const probe = spawnSync(python, ['-c', 'import nbclient, nbformat'], { stdio: 'ignore' });
+  return probe.status === 0;
+}
+
+export function findPython(): string {
+  const found = PYTHON_CANDIDATES.find(hasNbclient);
+  if (found === undefined) {
+    throw new Error(
+      `no python3 with nbclient found (tried ${PYTHON_CANDIDATES.join(', ')}); ` +
+        'install it with: apt-get install python3-nbclient python3-nbconvert (or pip install nbclient)',
+    );
+  }
+  return found;
+}
+
+/** Environment that makes Jupyter find the project-local kernel and keep its files in .jupyter/. */
+export function jupyterEnv(): NodeJS.ProcessEnv {
+  const share = path.join(JUPYTER_DIR, 'share', 'jupyter');
+  return {
+    ...process.env,
+    JUPYTER_PATH: [share, process.env.JUPYTER_PATH].filter(Boolean).join(path.delimiter),
+    JUPYTER_DATA_DIR: path.join(JUPYTER_DIR, 'data'),
+    JUPYTER_RUNTIME_DIR: path.join(JUPYTER_DIR, 'runtime'),
+    JUPYTER_CONFIG_DIR: path.join(JUPYTER_DIR, 'config'),
+  };
+}
+
+/** Writes the tslab kernelspec into .jupyter/share/jupyter/kernels/tslab. */
+export function registerKernel(python: string): void {
+  const tslab = path.join(REPO_ROOT, 'node_modules', '.bin', 'tslab');
+  if (!fs.existsSync(tslab)) throw new Error(`${tslab} is missing: run npm ci first`);
+  execFileSync(tslab, ['install', `--python=${python}`, `--binary=${tslab}`, `--prefix=${JUPYTER_DIR}`], {
+    env: jupyterEnv(),
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+}
+
+function collectNotebooks(inputs: string[]): string[] {
+  const notebooks: string[] = [];
+  for (const input of inputs) {
+    const full = path.resolve(input);
+    if (!fs.existsSync(full)) throw new Error(`${input}: no such notebook or folder`);
+    if (fs.statSync(full).isDirectory()) {
+      for (const name of fs.readdirSync(full).sort()) {
+        if (name.endsWith('.ipynb')) notebooks.push(path.join(full, name));
+      }
+    } else {
+      notebooks.push(full);
+    }
+  }
+  if (notebooks.length === 0) throw new Error(`no .ipynb files in ${inputs.join(', ')}`);
+  return notebooks;
+}
+
+export function executeNotebook(
+  python: string,
+  notebook: string,
+  output: string,
+  cellTimeoutSeconds: number,
+): NotebookResult {
+  const started = process.hrtime.bigint();
+  const run = spawnSync(
+    python,
+    [path.join(REPO_ROOT, 'scripts', 'execute_notebook.py'), notebook, output, KERNEL_NAME, String(cellTimeoutSeconds)],
+    { env: jupyterEnv(), encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 },
+  );
+  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  const lastLine = run.stdout.trim().split('\n').pop() ?? '';
+  let verdict: { ok: boolean; cell?: number | null; error?: string };
+  try {
+    verdict = JSON.parse(lastLine) as typeof verdict;
+  } catch {
+    const stderr = run.stderr.trim().split('\n').slice(-5).join('\n');
+    verdict = { ok: false, cell: null, error: `executor failed (exit ${run.status}): ${stderr}` };
+  }
+  return { notebook, output, seconds, ...verdict };
+}
+
+function describe(result: NotebookResult): string {
+  const name = path.relative(process.cwd(), result.notebook) || result.notebook;
+  if (result.ok) return `ok    ${name}  ${result.seconds.toFixed(1)} s  -> ${path.relative(process.cwd(), result.output)}`;
+  const where = result.cell === null || result.cell === undefined ? 'before any cell' : `cell ${result.cell}`;
+  return `FAIL  ${name}  ${result.seconds.toFixed(1)} s  ${where}: ${result.error}`;
+}
+
+export function main(argv: string[]): number {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      'in-place': { type: 'boolean', default: false },
+      out: { type: 'string', default: path.join(REPO_ROOT, 'runs', 'notebooks') },
+      timeout: { type: 'string', default: '1800' },
+    },
+  });
+  const notebooks = collectNotebooks(positionals.length > 0 ? positionals : [path.join(REPO_ROOT, 'notebooks')]);
+  const python = findPython();
+  registerKernel(python);
+  const results: NotebookResult[] = [];
+  for (const notebook of notebooks) {
+    const output = values['in-place'] ? notebook : path.join(path.resolve(values.out), path.basename(notebook));
+    process.stdout.write(`running ${path.relative(process.cwd(), notebook)} ...\n`);
+    const result = executeNotebook(python, notebook, output, Number(values.timeout));
+    results.push(result);
+    process.stdout.write(describe(result) + '\n');
+    if (!result.ok) break;
+  }
+  const total = results.reduce((sum, r) => sum + r.seconds, 0);
+  const failed = results.filter((r) => !r.ok);
+  process.stdout.write(
+    `${results.length - failed.length} of ${notebooks.length} notebooks ran, ${total.toFixed(1)} s in all\n`,
+  );
+  return failed.length === 0 && results.length === notebooks.length ? 0 : 1;
+}
+
+if (require.main === module) {
+  try {
+    process.exitCode = main(process.argv.slice(2));
+  } catch (err) {
+    process.stderr.write(`run-notebooks: ${(err as Error).message}\n`);
+    process.exitCode = 1;
+  }
+}

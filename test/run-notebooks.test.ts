@@ -1,0 +1,49 @@
+import { test } from 'node:test';
+import * as assert from 'node:assert/strict';
+import { spawnSync } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { REPO_ROOT } from './helpers/paths';
+
+const RUNNER = path.join(REPO_ROOT, 'dist', 'scripts', 'run-notebooks.js');
+
+function notebook(cells: string[]): string {
+  return JSON.stringify({
+    nbformat: 4,
+    nbformat_minor: 5,
+    metadata: { kernelspec: { name: 'tslab', display_name: 'TypeScript', language: 'typescript' } },
+    cells: cells.map((source, i) => ({ cell_type: 'code', id: `c${i}`, metadata: {}, execution_count: null, outputs: [], source })),
+  });
+}
+
+function runRunner(args: string[]): { status: number | null; stdout: string } {
+  const run = spawnSync(process.execPath, [RUNNER, ...args], { encoding: 'utf8', timeout: 300_000 });
+  return { status: run.status, stdout: run.stdout + run.stderr };
+}
+
+test('the runner executes a notebook that imports the compiled library, in the notebook folder', () => {
+  const out = fs.mkdtempSync(path.join(os.tmpdir(), 'nb-ok-'));
+  const run = runRunner([path.join(REPO_ROOT, 'test', 'notebooks', 'smoke.ipynb'), '--out', out]);
+  assert.equal(run.status, 0, run.stdout);
+  assert.match(run.stdout, /ok +test\/notebooks\/smoke\.ipynb +\d+\.\d s/);
+  const executed = JSON.parse(fs.readFileSync(path.join(out, 'smoke.ipynb'), 'utf8')) as {
+    cells: { outputs?: { text?: string[] }[] }[];
+  };
+  const texts = executed.cells.map((c) => (c.outputs ?? []).map((o) => (o.text ?? []).join('')).join(''));
+  assert.match(texts[1], /backend: (wasm|tensorflow|cpu) \(tfjs 4\.22\.0/);
+  assert.equal(texts[2].trim(), path.join(REPO_ROOT, 'test', 'notebooks'));
+  const source = fs.readFileSync(path.join(REPO_ROOT, 'test', 'notebooks', 'smoke.ipynb'), 'utf8');
+  assert.ok(!source.includes('"output_type"'), 'the source notebook keeps no outputs');
+});
+
+test('the runner fails loudly on a broken notebook, naming the notebook, cell and error', () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'nb-bad-'));
+  const broken = path.join(dir, 'broken.ipynb');
+  fs.writeFileSync(broken, notebook(['const x = 1;\nconsole.log(x);', "throw new Error('the data folder is missing');", 'console.log(2);']));
+  const run = runRunner([broken, '--out', path.join(dir, 'out')]);
+  assert.equal(run.status, 1, run.stdout);
+  assert.match(run.stdout, /FAIL +.*broken\.ipynb .* cell 1: Error: the data folder is missing/);
+  assert.match(run.stdout, /0 of 1 notebooks ran/);
+  assert.ok(fs.existsSync(path.join(dir, 'out', 'broken.ipynb')), 'the partly executed copy is kept for inspection');
+});
