@@ -155,5 +155,5 @@ export function stackLogits(
 export function meanCrossEntropy(logits: tf.Tensor2D, labels: tf.Tensor1D): tf.Scalar {
   const logProbs = tf.logSoftmax(logits);
   const picked = tf.sum(tf.mul(logProbs, tf.oneHot(labels, logits.shape[1])), 1);
-  return tf.neg(tf.mean(picked));
+  return tf.neg(tf.mean(picked)) as tf.Scalar;
 }

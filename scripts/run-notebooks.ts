@@ -63,6 +63,18 @@ export function registerKernel(python: string): void {
   });
 }
 
+/**
+ * Executed copies sit one folder deeper than the repo root, like the sources in notebooks/, so
+ * their `../presentation_resources/` links resolve once the folder is linked beside them.
+ */
+function linkResources(outputDir: string): void {
+  const link = path.join(path.dirname(outputDir), 'presentation_resources');
+  const target = path.join(REPO_ROOT, 'presentation_resources');
+  if (path.resolve(link) === target || fs.existsSync(link) || !fs.existsSync(target)) return;
+  fs.mkdirSync(path.dirname(link), { recursive: true });
+  fs.symlinkSync(target, link, 'dir');
+}
+
 function collectNotebooks(inputs: string[]): string[] {
   const notebooks: string[] = [];
   for (const input of inputs) {
@@ -124,6 +136,7 @@ export function main(argv: string[]): number {
   const notebooks = collectNotebooks(positionals.length > 0 ? positionals : [path.join(REPO_ROOT, 'notebooks')]);
   const python = findPython();
   registerKernel(python);
+  if (!values['in-place']) linkResources(path.resolve(values.out));
   const results: NotebookResult[] = [];
   for (const notebook of notebooks) {
     const output = values['in-place'] ? notebook : path.join(path.resolve(values.out), path.basename(notebook));

@@ -60,3 +60,16 @@ export function shuffled<T>(rng: Rng, items: readonly T[]): T[] {
   }
   return out;
 }
+
+/** A random order of 0..n-1. */
+export function permutation(rng: Rng, n: number): number[] {
+  const out = new Array<number>(n);
+  for (let i = 0; i < n; i++) out[i] = i;
+  for (let i = n - 1; i > 0; i--) {
+    const j = Math.floor(rng() * (i + 1));
+    const t = out[i];
+    out[i] = out[j];
+    out[j] = t;
+  }
+  return out;
+}

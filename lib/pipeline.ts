@@ -1,0 +1,203 @@
+// Inference as Hugging Face's text-classification pipeline does it, and the evaluation of a model
+// over a whole split.
+//
+//   const classify = await pipeline('runs/01/best');          // or a Hub id, or {model, tokenizer}
+//   await classify('I hate this movie!')   // [{label: 'NEGATIVE', score: 0.98}, {label: 'POSITIVE', score: 0.02}]
+//   await classify(['…', '…'], {topK: 1}) // one list per text
+import * as tf from '@tensorflow/tfjs';
+import { RobertaForSequenceClassification } from './model/roberta';
+import type { PretrainedOptions } from './model/pretrained';
+import { maxSequenceLength } from './model/config';
+import { loadTokenizer, type RobertaTokenizer } from './tokenizer';
+import { DataLoader, tokenizedExamples } from './batching';
+import { evaluateBatches, type ClassifierModel } from './trainer';
+import { softmaxRows } from './metrics';
+import { ProgressBar, type ProgressMode } from './display/progress';
+
+export interface LabelScore {
+  label: string;
+  score: number;
+}
+
+export interface ClassifyOptions {
+  /** Keep the k best labels (default: all, best first). */
+  topK?: number;
+  /** Cut texts longer than maxLength (default true); when false a long text is an error. */
+  truncation?: boolean;
+  maxLength?: number;
+  batchSize?: number;
+}
+
+export interface TextClassificationPipeline {
+  (text: string, options?: ClassifyOptions): Promise<LabelScore[]>;
+  (texts: string[], options?: ClassifyOptions): Promise<LabelScore[][]>;
+  readonly model: ClassifierModel;
+  readonly tokenizer: RobertaTokenizer;
+  /** Label names by class index, from the config's id2label. */
+  readonly labels: string[];
+  /** Releases the model when the pipeline loaded it. */
+  dispose(): void;
+}
+
+export function labelNames(model: ClassifierModel): string[] {
+  return Array.from({ length: model.config.num_labels }, (_, i) => model.config.id2label[String(i)] ?? `LABEL_${i}`);
+}
+
+/** The longest input both the tokenizer and the model's position table allow. */
+export function defaultMaxLength(model: ClassifierModel, tokenizer: RobertaTokenizer): number {
+  return Math.min(tokenizer.modelMaxLength, maxSequenceLength(model.config));
+}
+
+/** Class probabilities [texts][labels], batched, texts sorted by length so batches pad little. */
+export function predictProbabilities(model: ClassifierModel, tokenizer: RobertaTokenizer, texts: string[], options: ClassifyOptions = {}): Float64Array[] {
+  const maxLength = options.maxLength ?? defaultMaxLength(model, tokenizer);
+  const batchSize = options.batchSize ?? 16;
+  const numLabels = model.config.num_labels;
+  const encoded = tokenizer.encodePlain(texts).inputIds;
+  encoded.forEach((ids, i) => {
+    if (ids.length > maxLength && options.truncation === false) {
+      throw new Error(`pipeline: text ${i} has ${ids.length} tokens, more than maxLength ${maxLength}; pass truncation: true or shorten it`);
+    }
+  });
+  const loader = new DataLoader(tokenizedExamples(encoded, new Array<number>(texts.length).fill(0)), {
+    batchSize,
+    mode: 'grouped',
+    maxLength,
+    shuffle: false,
+    padTokenId: tokenizer.padTokenId,
+  });
+  const out: Float64Array[] = new Array(texts.length);
+  for (const batch of loader.batches(0)) {
+    const logits = tf.tidy(() => {
+      const shape: [number, number] = [batch.batchSize, batch.seqLength];
+      return model.forward({ inputIds: tf.tensor2d(batch.inputIds, shape, 'int32'), attentionMask: tf.tensor2d(batch.attentionMask, shape, 'int32') }, { training: false });
+    });
+    const probabilities = softmaxRows(logits.dataSync(), numLabels);
+    logits.dispose();
+    batch.exampleIndices.forEach((example, row) => (out[example] = probabilities.slice(row * numLabels, (row + 1) * numLabels)));
+  }
+  return out;
+}
+
+function ranked(probabilities: Float64Array, labels: string[], topK: number | undefined): LabelScore[] {
+  const scores = labels.map((label, i) => ({ label, score: probabilities[i] }));
+  scores.sort((a, b) => b.score - a.score);
+  return topK === undefined ? scores : scores.slice(0, topK);
+}
+
+export type PipelineSource = string | { model: ClassifierModel; tokenizer: RobertaTokenizer };
+
+/**
+ * A text-classification pipeline from a saved model folder (with its tokenizer files), a Hub id,
+ * or a model and tokenizer already in memory.
+ */
+export async function pipeline(source: PipelineSource, options: ClassifyOptions & { hub?: PretrainedOptions } = {}): Promise<TextClassificationPipeline> {
+  let model: ClassifierModel;
+  let tokenizer: RobertaTokenizer;
+  let owned: RobertaForSequenceClassification | null = null;
+  if (typeof source === 'string') {
+    owned = await RobertaForSequenceClassification.fromPretrained(source, options.hub);
+    model = owned;
+    tokenizer = await loadTokenizer(source, options.hub);
+  } else {
+    ({ model, tokenizer } = source);
+  }
+  const labels = labelNames(model);
+  const defaults = options;
+  async function classify(input: string | string[], callOptions: ClassifyOptions = {}): Promise<LabelScore[] | LabelScore[][]> {
+    const merged = { ...defaults, ...callOptions };
+    if (merged.topK !== undefined && !(Number.isInteger(merged.topK) && merged.topK >= 1)) {
+      throw new Error(`pipeline: topK must be a positive integer, got ${merged.topK}`);
+    }
+    const texts = typeof input === 'string' ? [input] : input;
+    if (!Array.isArray(texts) || texts.some((t) => typeof t !== 'string')) throw new Error('pipeline: expected a string or an array of strings');
+    const results = predictProbabilities(model, tokenizer, texts, merged).map((p) => ranked(p, labels, merged.topK));
+    return typeof input === 'string' ? results[0] : results;
+  }
+  return Object.assign(classify as TextClassificationPipeline, {
+    model,
+    tokenizer,
+    labels,
+    dispose: () => owned?.dispose(),
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Evaluation over a split
+
+export interface LabeledTexts {
+  texts: string[];
+  labels: ArrayLike<number>;
+}
+
+/** The part of a danfojs DataFrame with `text` and `label` columns that evaluation reads. */
+export interface TextLabelFrame {
+  column(name: string): { values: unknown };
+}
+
+export function textsAndLabels(data: LabeledTexts | TextLabelFrame): { texts: string[]; labels: number[] } {
+  if ('texts' in data) return { texts: data.texts, labels: Array.from(data.labels) };
+  const texts = data.column('text').values;
+  const labels = data.column('label').values;
+  if (!Array.isArray(texts) || !texts.every((t) => typeof t === 'string')) throw new Error("evaluate: column 'text' must hold strings");
+  if (!Array.isArray(labels) || !labels.every((l) => Number.isInteger(l))) throw new Error("evaluate: column 'label' must hold integer labels");
+  return { texts: texts as string[], labels: labels as number[] };
+}
+
+export interface EvaluateOptions {
+  model: ClassifierModel;
+  tokenizer: RobertaTokenizer;
+  data: LabeledTexts | TextLabelFrame;
+  maxLength?: number;
+  batchSize?: number;
+  /** Evaluate only the first `limit` examples. */
+  limit?: number;
+  progress?: ProgressMode | false;
+  description?: string;
+}
+
+/** Hugging Face-style keys, as `ft-roberta evaluate` prints them. */
+export interface EvaluationReport {
+  accuracy: number;
+  f1: number;
+  precision: number;
+  recall: number;
+  loss: number;
+  confusion_matrix: number[][];
+  count: number;
+  seconds: number;
+  samples_per_s: number;
+}
+
+/** Accuracy, F1, precision, recall and the confusion matrix of a model over a whole split, with a progress bar. */
+export async function evaluateModel(options: EvaluateOptions): Promise<EvaluationReport> {
+  const { model, tokenizer } = options;
+  let { texts, labels } = textsAndLabels(options.data);
+  if (options.limit !== undefined) {
+    texts = texts.slice(0, options.limit);
+    labels = labels.slice(0, options.limit);
+  }
+  if (texts.length === 0) throw new Error('evaluate: no examples to evaluate');
+  const maxLength = options.maxLength ?? defaultMaxLength(model, tokenizer);
+  const loader = new DataLoader(tokenizedExamples(tokenizer.encodeDynamic(texts, maxLength).inputIds, labels), {
+    batchSize: options.batchSize ?? 32,
+    mode: 'grouped',
+    maxLength,
+    shuffle: false,
+    padTokenId: tokenizer.padTokenId,
+  });
+  const mode = options.progress === false ? 'silent' : options.progress;
+  const bar = new ProgressBar({ total: loader.numBatches, description: options.description ?? 'Evaluating', unit: 'batch', mode });
+  const result = await evaluateBatches(model, loader, model.config.num_labels, bar);
+  return {
+    accuracy: result.accuracy,
+    f1: result.f1,
+    precision: result.precision,
+    recall: result.recall,
+    loss: result.loss,
+    confusion_matrix: result.confusionMatrix,
+    count: result.count,
+    seconds: result.seconds,
+    samples_per_s: result.samplesPerSecond,
+  };
+}

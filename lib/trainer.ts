@@ -1,0 +1,557 @@
+// The custom training loop of notebooks 02 and 03: the original workshop's trainer.py, with
+// metrics over the whole validation set, exact resume, atomic saves and a clean stop.
+//
+//   const trainer = new Trainer({model, tokenizer, trainLoader, validationLoader, epochs: 2,
+//                                optimizer: {name: 'adam', learningRate: 1e-5}, numLabels: 2,
+//                                outputDir: 'runs/02', saveFreq: 1, checkpointFreq: 1});
+//   const history = await trainer.fit();
+//
+// Exact resume rests on three facts: the loaders' batch order depends only on (seed, epoch), the
+// dropout masks only on the seed and the batch counter, and the checkpoint holds the weights and
+// the optimizer moments bit for bit.
+import * as path from 'path';
+import * as tf from '@tensorflow/tfjs';
+import { AdamOptimizer, GradientAccumulator, clipByGlobalNorm, type AdamOptions } from './optimizer';
+import { makeSchedule, type LearningRateSchedule, type ScheduleName } from './schedule';
+import { argmaxRows, classificationMetrics, type ConfusionMatrix } from './metrics';
+import { loadCheckpoint as readCheckpoint, replaceDirectory, restoreParameters, saveCheckpoint as writeCheckpoint } from './checkpoint';
+import { ProgressBar, type ProgressMode } from './display/progress';
+import { inNotebook, yieldToEventLoop } from './display/output';
+import { configToJson, type RobertaConfig } from './model/config';
+import type { Batch } from './batching';
+
+/** What the trainer needs of a model (RobertaForSequenceClassification has it). */
+export interface ClassifierModel {
+  readonly config: RobertaConfig;
+  readonly parameters: Map<string, tf.Variable>;
+  forward(inputs: { inputIds: tf.Tensor2D; attentionMask: tf.Tensor2D }, options: { training: boolean; dropoutSeed?: number }): tf.Tensor2D;
+  loss(logits: tf.Tensor2D, labels: tf.Tensor1D): tf.Scalar;
+  savePretrained(dir: string): Promise<void>;
+}
+
+/** What the trainer needs of a data loader (DataLoader has it). */
+export interface BatchLoader {
+  readonly numBatches: number;
+  /** The epoch's batches from `startBatch` on; the order depends only on the epoch (and the loader's seed). */
+  batches(epoch: number, options?: { startBatch?: number }): Iterable<Batch>;
+}
+
+/** Writes tokenizer files next to a saved model (RobertaTokenizer has it). */
+export interface TokenizerSaver {
+  saveTo(dir: string): void | Promise<void>;
+}
+
+export interface TrainerOptions {
+  model: ClassifierModel;
+  tokenizer?: TokenizerSaver;
+  trainLoader: BatchLoader;
+  validationLoader?: BatchLoader;
+  epochs: number;
+  /** An optimizer over model.parameters, or the options to make one. */
+  optimizer: AdamOptimizer | AdamOptions;
+  numLabels: number;
+  outputDir: string;
+  /** Save the model (HF format + tokenizer) every this many epochs; 0 never. Default 1. */
+  saveFreq?: number;
+  /** Save a checkpoint every this many epochs; 0 never. Default 1. */
+  checkpointFreq?: number;
+  /** Also save a checkpoint every this many optimizer steps (long epochs); 0 never. Default 0. */
+  checkpointSteps?: number;
+  /** A checkpoint folder to continue from. */
+  resumeFrom?: string;
+  /** Seeds the dropout masks (the loaders carry their own shuffle seed). Default 42. */
+  seed?: number;
+  gradientAccumulationSteps?: number;
+  /** Clip the gradients' global norm to this; 0 or absent: no clipping. */
+  maxGradNorm?: number;
+  /** 'constant' (the original workshop) or 'linear' decay to 0 (Hugging Face's default). */
+  schedule?: ScheduleName;
+  warmupSteps?: number;
+  signal?: AbortSignal;
+  /** Progress display; false for none. Default: detected (notebook, terminal or log). */
+  progress?: ProgressMode | false;
+  /** Where the per-epoch summary lines go. Default console.log. */
+  log?: (line: string) => void;
+}
+
+export interface BatchRecord {
+  epoch: number; // 1-based
+  batch: number; // 0-based within the epoch
+  step: number; // optimizer steps completed after this batch
+  loss: number;
+  seconds: number; // forward + backward (+ optimizer step when one ran)
+  batchSize: number;
+  seqLength: number;
+  realTokens: number;
+  paddedTokens: number; // batchSize × seqLength
+  learningRate: number;
+  gradNorm?: number; // before clipping, when clipping is on
+}
+
+export interface EvalResult {
+  loss: number;
+  accuracy: number;
+  precision: number;
+  recall: number;
+  f1: number;
+  confusionMatrix: ConfusionMatrix;
+  count: number;
+  seconds: number;
+  samplesPerSecond: number;
+}
+
+export interface EpochRecord {
+  epoch: number; // 1-based
+  trainLoss: number; // mean over the epoch's examples
+  trainSeconds: number;
+  batches: number;
+  samples: number;
+  secondsPerBatch: number;
+  samplesPerSecond: number;
+  realTokensPerSecond: number;
+  paddedTokensPerSecond: number;
+  paddingShare: number; // padded positions / all positions
+  evalLoss?: number;
+  evalAccuracy?: number;
+  evalPrecision?: number;
+  evalRecall?: number;
+  evalF1?: number;
+  evalConfusionMatrix?: ConfusionMatrix;
+  evalSeconds?: number;
+  savedModelDir?: string;
+}
+
+export interface TrainingHistory {
+  epochs: EpochRecord[];
+  batches: BatchRecord[];
+  /** Why fit() returned: all epochs done, or stopped by an interrupt / abort signal. */
+  stopped: 'completed' | 'interrupted';
+}
+
+/** The JSON part of a checkpoint. */
+export interface TrainerState {
+  version: 1;
+  /** The epoch in progress (0-based); equals `epochs` when training is finished. */
+  epoch: number;
+  /** Batches of that epoch already trained on. */
+  batchIndex: number;
+  /** Optimizer steps taken. */
+  globalStep: number;
+  /** Batches trained on overall: the dropout seed counter. */
+  batchesSeen: number;
+  seed: number;
+  epochs: number;
+  batchesPerEpoch: number;
+  gradientAccumulationSteps: number;
+  history: TrainingHistory;
+}
+
+/** A dropout seed per batch: different for every batch, the same on a resumed run. */
+export function dropoutSeedFor(seed: number, batchesSeen: number): number {
+  return (Math.imul(seed >>> 0, 0x9e3779b1) ^ Math.imul(batchesSeen + 1, 0x85ebca6b)) >>> 1;
+}
+
+/** Loss and gradients (by HF name) of one batch; every intermediate tensor is released. */
+export function lossAndGradients(
+  model: ClassifierModel,
+  batch: Batch,
+  options: { training: boolean; dropoutSeed?: number },
+): { loss: number; grads: Map<string, tf.Tensor> } {
+  const variables = [...model.parameters.values()];
+  const { value, grads } = tf.tidy(() =>
+    tf.variableGrads(() => {
+      const shape: [number, number] = [batch.batchSize, batch.seqLength];
+      const inputIds = tf.tensor2d(batch.inputIds, shape, 'int32');
+      const attentionMask = tf.tensor2d(batch.attentionMask, shape, 'int32');
+      const labels = tf.tensor1d(batch.labels, 'int32');
+      const logits = model.forward({ inputIds, attentionMask }, options);
+      return model.loss(logits, labels);
+    }, variables),
+  );
+  const loss = value.dataSync()[0];
+  value.dispose();
+  const byName = new Map<string, tf.Tensor>();
+  for (const [name, variable] of model.parameters) {
+    const grad = grads[variable.name];
+    if (grad !== undefined) byName.set(name, grad);
+  }
+  return { loss, grads: byName };
+}
+
+function disposeAll(tensors: Map<string, tf.Tensor>): void {
+  for (const t of tensors.values()) t.dispose();
+}
+
+const round2 = (value: number): string => value.toFixed(2);
+
+/** The original workshop's folder name for a saved model: E01_A0.95_F0.95. */
+export function modelDirName(epoch: number, accuracy: number, f1: number): string {
+  return `E${String(epoch).padStart(2, '0')}_A${round2(accuracy)}_F${round2(f1)}`;
+}
+
+export class Trainer {
+  readonly model: ClassifierModel;
+  readonly optimizer: AdamOptimizer;
+  readonly outputDir: string;
+  state: TrainerState;
+  private readonly options: TrainerOptions;
+  private readonly schedule: LearningRateSchedule;
+  private readonly accumulation: number;
+  private readonly accumulator = new GradientAccumulator();
+  private stopRequested = false;
+  private resumed = false;
+
+  constructor(options: TrainerOptions) {
+    this.options = options;
+    this.model = options.model;
+    this.outputDir = options.outputDir;
+    if (!(options.epochs >= 1)) throw new Error(`Trainer: epochs must be >= 1, got ${options.epochs}`);
+    if (options.trainLoader.numBatches < 1) throw new Error('Trainer: the training loader has no batches');
+    if (options.numLabels !== this.model.config.num_labels) {
+      throw new Error(`Trainer: numLabels is ${options.numLabels} but the model's config has num_labels ${this.model.config.num_labels}`);
+    }
+    this.optimizer = options.optimizer instanceof AdamOptimizer ? options.optimizer : new AdamOptimizer(this.model.parameters, options.optimizer);
+    this.accumulation = options.gradientAccumulationSteps ?? 1;
+    if (!(Number.isInteger(this.accumulation) && this.accumulation >= 1)) {
+      throw new Error(`Trainer: gradientAccumulationSteps must be an integer >= 1, got ${this.accumulation}`);
+    }
+    const stepsPerEpoch = Math.ceil(options.trainLoader.numBatches / this.accumulation);
+    this.schedule = makeSchedule({
+      name: options.schedule ?? 'constant',
+      learningRate: this.optimizer.options.learningRate,
+      totalSteps: stepsPerEpoch * options.epochs,
+      warmupSteps: options.warmupSteps ?? 0,
+    });
+    this.state = {
+      version: 1,
+      epoch: 0,
+      batchIndex: 0,
+      globalStep: 0,
+      batchesSeen: 0,
+      seed: options.seed ?? 42,
+      epochs: options.epochs,
+      batchesPerEpoch: options.trainLoader.numBatches,
+      gradientAccumulationSteps: this.accumulation,
+      history: { epochs: [], batches: [], stopped: 'completed' },
+    };
+  }
+
+  get history(): TrainingHistory {
+    return this.state.history;
+  }
+
+  get checkpointDir(): string {
+    return path.join(this.outputDir, 'checkpoint');
+  }
+
+  /** Asks the loop to stop after the current optimizer step (what SIGINT and the abort signal do). */
+  requestStop(): void {
+    this.stopRequested = true;
+  }
+
+  private get shouldStop(): boolean {
+    return this.stopRequested || this.options.signal?.aborted === true;
+  }
+
+  private log(line: string): void {
+    (this.options.log ?? console.log)(line);
+  }
+
+  private progressBar(total: number, description: string, unit: string, initial = 0): ProgressBar {
+    const mode = this.options.progress === false ? 'silent' : this.options.progress;
+    return new ProgressBar({ total, description, unit, mode, initial });
+  }
+
+  /** Runs the remaining epochs: train, validate, log, save. Returns the history (also when stopped). */
+  async fit(): Promise<TrainingHistory> {
+    if (this.options.resumeFrom !== undefined && !this.resumed) await this.loadCheckpoint(this.options.resumeFrom);
+    this.stopRequested = false;
+    this.history.stopped = 'completed';
+    let interrupts = 0;
+    const onSigint = (): void => {
+      interrupts += 1;
+      if (interrupts > 1 && !inNotebook()) process.exit(130);
+      this.log('interrupt received: stopping after the current step' + (inNotebook() ? '' : ' (press Ctrl-C again to quit at once)'));
+      this.requestStop();
+    };
+    process.on('SIGINT', onSigint);
+    try {
+      while (this.state.epoch < this.options.epochs) {
+        const completed = await this.trainEpoch();
+        if (!completed) {
+          this.history.stopped = 'interrupted';
+          const saving = (this.options.checkpointFreq ?? 1) > 0 || (this.options.checkpointSteps ?? 0) > 0;
+          if (saving) await this.saveCheckpoint();
+          this.log(
+            `stopped in epoch ${this.state.epoch + 1} after batch ${this.state.batchIndex} (step ${this.state.globalStep})` +
+              (saving ? `; checkpoint in ${this.checkpointDir}` : ''),
+          );
+          break;
+        }
+        await this.finishEpoch();
+      }
+    } finally {
+      process.removeListener('SIGINT', onSigint);
+    }
+    return this.history;
+  }
+
+  /** Validation, logging and saving at the end of the epoch just trained. */
+  private async finishEpoch(): Promise<void> {
+    const epoch = this.state.epoch + 1;
+    const record = this.epochSummary(epoch);
+    if (this.options.validationLoader !== undefined) {
+      const result = await this.validate();
+      Object.assign(record, {
+        evalLoss: result.loss,
+        evalAccuracy: result.accuracy,
+        evalPrecision: result.precision,
+        evalRecall: result.recall,
+        evalF1: result.f1,
+        evalConfusionMatrix: result.confusionMatrix,
+        evalSeconds: result.seconds,
+      });
+    }
+    this.history.epochs.push(record);
+    this.state.epoch = epoch;
+    this.state.batchIndex = 0;
+    this.log(formatEpochLine(record, this.options.epochs));
+    const saveFreq = this.options.saveFreq ?? 1;
+    if (saveFreq > 0 && epoch % saveFreq === 0) record.savedModelDir = await this.saveModel(record);
+    const checkpointFreq = this.options.checkpointFreq ?? 1;
+    if (checkpointFreq > 0 && epoch % checkpointFreq === 0) await this.saveCheckpoint();
+  }
+
+  private epochSummary(epoch: number): EpochRecord {
+    const batches = this.history.batches.filter((b) => b.epoch === epoch);
+    const sum = (pick: (b: BatchRecord) => number): number => batches.reduce((s, b) => s + pick(b), 0);
+    const seconds = sum((b) => b.seconds);
+    const samples = sum((b) => b.batchSize);
+    const padded = sum((b) => b.paddedTokens);
+    return {
+      epoch,
+      trainLoss: sum((b) => b.loss * b.batchSize) / Math.max(1, samples),
+      trainSeconds: seconds,
+      batches: batches.length,
+      samples,
+      secondsPerBatch: seconds / Math.max(1, batches.length),
+      samplesPerSecond: samples / seconds,
+      realTokensPerSecond: sum((b) => b.realTokens) / seconds,
+      paddedTokensPerSecond: padded / seconds,
+      paddingShare: 1 - sum((b) => b.realTokens) / Math.max(1, padded),
+    };
+  }
+
+  /**
+   * Trains on the rest of the current epoch (from state.batchIndex). Returns false when it stopped
+   * early on request; the state then points at the first batch not yet trained on.
+   */
+  async trainEpoch(): Promise<boolean> {
+    const loader = this.options.trainLoader;
+    const epoch = this.state.epoch + 1;
+    if (loader.numBatches !== this.state.batchesPerEpoch) {
+      throw new Error(`Trainer: the training loader has ${loader.numBatches} batches per epoch, the run was set up with ${this.state.batchesPerEpoch}`);
+    }
+    if (this.shouldStop) return false;
+    const bar = this.progressBar(loader.numBatches, `Epoch ${epoch}/${this.options.epochs}`, 'batch', this.state.batchIndex);
+    const checkpointSteps = this.options.checkpointSteps ?? 0;
+    let index = this.state.batchIndex;
+    let lossSum = 0;
+    let lossCount = 0;
+    try {
+      for (const batch of loader.batches(this.state.epoch, { startBatch: this.state.batchIndex })) {
+        index += 1;
+        const stepsBefore = this.state.globalStep;
+        const record = this.trainBatch(batch, epoch, index - 1, index === loader.numBatches);
+        lossSum += record.loss;
+        lossCount += 1;
+        await bar.tick(1, { loss: lossSum / lossCount });
+        await yieldToEventLoop();
+        const stepped = this.state.globalStep > stepsBefore;
+        if (stepped && checkpointSteps > 0 && this.state.globalStep % checkpointSteps === 0 && index < loader.numBatches) {
+          await this.saveCheckpoint();
+        }
+        if (this.shouldStop && this.accumulator.count === 0 && index < loader.numBatches) return false;
+      }
+    } finally {
+      await bar.close();
+    }
+    if (index !== loader.numBatches) {
+      throw new Error(`Trainer: the training loader yielded ${index} batches in epoch ${epoch}, it announced ${loader.numBatches}`);
+    }
+    return true;
+  }
+
+  /** Forward, backward, and an optimizer step when enough batches have accumulated (or the epoch ends). */
+  private trainBatch(batch: Batch, epoch: number, batchIndex: number, lastOfEpoch: boolean): BatchRecord {
+    const started = performance.now();
+    const { loss, grads } = lossAndGradients(this.model, batch, {
+      training: true,
+      dropoutSeed: dropoutSeedFor(this.state.seed, this.state.batchesSeen),
+    });
+    let gradNorm: number | undefined;
+    const learningRate = this.schedule(this.state.globalStep);
+    const stepNow = lastOfEpoch || this.accumulator.count + 1 >= this.accumulation;
+    if (this.accumulation === 1) {
+      gradNorm = this.applyGradients(grads, learningRate);
+      disposeAll(grads);
+    } else {
+      this.accumulator.add(grads);
+      disposeAll(grads);
+      if (stepNow) {
+        const mean = this.accumulator.mean();
+        gradNorm = this.applyGradients(mean, learningRate);
+        disposeAll(mean);
+      }
+    }
+    this.state.batchesSeen += 1;
+    this.state.batchIndex = batchIndex + 1;
+    const record: BatchRecord = {
+      epoch,
+      batch: batchIndex,
+      step: this.state.globalStep,
+      loss,
+      seconds: (performance.now() - started) / 1000,
+      batchSize: batch.batchSize,
+      seqLength: batch.seqLength,
+      realTokens: batch.realTokens,
+      paddedTokens: batch.batchSize * batch.seqLength,
+      learningRate,
+      ...(gradNorm !== undefined ? { gradNorm } : {}),
+    };
+    this.history.batches.push(record);
+    return record;
+  }
+
+  /** Clips (when configured), sets the learning rate and steps; returns the norm before clipping. */
+  private applyGradients(grads: Map<string, tf.Tensor>, learningRate: number): number | undefined {
+    const maxNorm = this.options.maxGradNorm ?? 0;
+    this.optimizer.learningRate = learningRate;
+    let norm: number | undefined;
+    if (maxNorm > 0) {
+      const clipped = clipByGlobalNorm(grads, maxNorm);
+      norm = clipped.norm;
+      this.optimizer.step(clipped.grads);
+      disposeAll(clipped.grads);
+    } else {
+      this.optimizer.step(grads);
+    }
+    this.state.globalStep += 1;
+    return norm;
+  }
+
+  /** Loss and metrics over the whole validation set (eval mode: no dropout). */
+  async validate(loader: BatchLoader | undefined = this.options.validationLoader): Promise<EvalResult> {
+    if (loader === undefined) throw new Error('Trainer.validate: no validation loader');
+    return evaluateBatches(this.model, loader, this.options.numLabels, this.progressBar(loader.numBatches, 'Validation', 'batch'));
+  }
+
+  /** Saves the model (HF format) and tokenizer into outputDir/E01_A0.95_F0.95/; returns the folder. */
+  async saveModel(record: EpochRecord | undefined = this.history.epochs.at(-1)): Promise<string> {
+    const name = record?.evalAccuracy !== undefined ? modelDirName(record.epoch, record.evalAccuracy, record.evalF1 ?? 0) : `E${String(record?.epoch ?? 0).padStart(2, '0')}`;
+    const dir = path.join(this.outputDir, name);
+    await replaceDirectory(dir, async (temp) => {
+      await this.model.savePretrained(temp);
+      await this.options.tokenizer?.saveTo(temp);
+    });
+    return dir;
+  }
+
+  async saveCheckpoint(dir: string = this.checkpointDir): Promise<string> {
+    if (this.accumulator.count > 0) {
+      throw new Error('Trainer.saveCheckpoint: gradients of a partial accumulation would be lost; save after an optimizer step');
+    }
+    await writeCheckpoint(dir, {
+      parameters: this.model.parameters,
+      optimizer: this.optimizer.getState(),
+      state: this.state,
+      config: configToJson(this.model.config),
+    });
+    return dir;
+  }
+
+  /** Restores weights, optimizer state, counters and history from a checkpoint folder. */
+  async loadCheckpoint(dir: string): Promise<void> {
+    const loaded = readCheckpoint(dir);
+    const state = loaded.state as TrainerState;
+    if (state.version !== 1 || typeof state.epoch !== 'number' || state.history === undefined) {
+      throw new Error(`${loaded.dir}: trainer_state.json is not a version-1 trainer state`);
+    }
+    const checks: [string, number, number][] = [
+      ['batches per epoch', state.batchesPerEpoch, this.options.trainLoader.numBatches],
+      ['gradientAccumulationSteps', state.gradientAccumulationSteps, this.accumulation],
+    ];
+    for (const [what, saved, now] of checks) {
+      if (saved !== now) throw new Error(`${loaded.dir}: checkpoint has ${what} ${saved}, this trainer has ${now}`);
+    }
+    if (state.epoch > this.options.epochs) {
+      throw new Error(`${loaded.dir}: checkpoint is at epoch ${state.epoch}, beyond this run's ${this.options.epochs} epochs`);
+    }
+    restoreParameters(this.model.parameters, loaded.weights);
+    this.optimizer.setState(loaded.optimizer);
+    this.state = { ...state, epochs: this.options.epochs };
+    this.resumed = true;
+  }
+
+  dispose(): void {
+    this.accumulator.reset();
+    this.optimizer.dispose();
+  }
+}
+
+/** Loss and metrics of `model` over every batch of `loader` (eval mode). */
+export async function evaluateBatches(model: ClassifierModel, loader: BatchLoader, numLabels: number, bar?: ProgressBar): Promise<EvalResult> {
+  const started = performance.now();
+  const labels: number[] = [];
+  const predictions: number[] = [];
+  let lossSum = 0;
+  try {
+    for (const batch of loader.batches(0)) {
+      const { loss, logits } = tf.tidy(() => {
+        const shape: [number, number] = [batch.batchSize, batch.seqLength];
+        const out = model.forward({ inputIds: tf.tensor2d(batch.inputIds, shape, 'int32'), attentionMask: tf.tensor2d(batch.attentionMask, shape, 'int32') }, { training: false });
+        return { loss: model.loss(out, tf.tensor1d(batch.labels, 'int32')), logits: out };
+      });
+      lossSum += loss.dataSync()[0] * batch.batchSize;
+      for (const p of argmaxRows(logits.dataSync(), numLabels)) predictions.push(p);
+      for (const l of batch.labels) labels.push(l);
+      loss.dispose();
+      logits.dispose();
+      await bar?.tick(1);
+    }
+  } finally {
+    await bar?.close();
+  }
+  const seconds = (performance.now() - started) / 1000;
+  const metrics = classificationMetrics(labels, predictions, numLabels);
+  return {
+    loss: lossSum / Math.max(1, labels.length),
+    accuracy: metrics.accuracy,
+    precision: metrics.precision,
+    recall: metrics.recall,
+    f1: metrics.f1,
+    confusionMatrix: metrics.confusionMatrix,
+    count: labels.length,
+    seconds,
+    samplesPerSecond: labels.length / seconds,
+  };
+}
+
+export function formatEpochLine(record: EpochRecord, epochs: number): string {
+  const parts = [
+    `epoch ${record.epoch}/${epochs}`,
+    `train loss ${record.trainLoss.toFixed(4)}`,
+    ...(record.evalLoss !== undefined
+      ? [
+          `val loss ${record.evalLoss.toFixed(4)}`,
+          `accuracy ${record.evalAccuracy!.toFixed(4)}`,
+          `F1 ${record.evalF1!.toFixed(4)}`,
+          `precision ${record.evalPrecision!.toFixed(4)}`,
+          `recall ${record.evalRecall!.toFixed(4)}`,
+        ]
+      : []),
+    `${record.secondsPerBatch.toFixed(3)} s/batch`,
+    `${record.samplesPerSecond.toFixed(1)} samples/s`,
+  ];
+  return parts.join(' | ');
+}

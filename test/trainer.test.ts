@@ -1,0 +1,270 @@
+import { test, before } from 'node:test';
+import * as assert from 'node:assert/strict';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import * as tf from '@tensorflow/tfjs';
+import { initBackend } from '../lib/backend';
+import { RobertaForSequenceClassification } from '../lib/model/roberta';
+import { robertaConfig } from '../lib/model/config';
+import { DataLoader, type Batch, type TokenizedExample } from '../lib/batching';
+import { Trainer, evaluateBatches, modelDirName, type BatchLoader, type TrainerOptions } from '../lib/trainer';
+import { replaceDirectory, resolveCheckpointDir, TRAINER_STATE_FILE } from '../lib/checkpoint';
+import { classificationMetrics, argmaxRows } from '../lib/metrics';
+
+before(async () => {
+  await initBackend('wasm');
+});
+
+const CONFIG = robertaConfig({
+  vocab_size: 60,
+  hidden_size: 16,
+  num_hidden_layers: 1,
+  num_attention_heads: 2,
+  intermediate_size: 32,
+  max_position_embeddings: 34,
+  hidden_dropout_prob: 0.1,
+  attention_probs_dropout_prob: 0.1,
+  num_labels: 2,
+});
+
+/** Short sequences whose label shows in which of two tokens dominates: learnable in a few steps. */
+function examples(count: number, seed: number): TokenizedExample[] {
+  let state = seed >>> 0;
+  const next = (): number => {
+    state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
+    return state / 2 ** 32;
+  };
+  return Array.from({ length: count }, (_, i) => {
+    const label = i % 2;
+    const length = 4 + Math.floor(next() * 20);
+    const ids = [0];
+    for (let t = 0; t < length; t++) ids.push(next() < 0.3 ? (label ? 5 : 6) : 10 + Math.floor(next() * 50));
+    ids.push(2);
+    return { inputIds: ids, label };
+  });
+}
+
+const TRAIN = examples(48, 1);
+const VALIDATION = examples(24, 2);
+
+function loaders(): { trainLoader: DataLoader; validationLoader: DataLoader } {
+  return {
+    trainLoader: new DataLoader(TRAIN, { batchSize: 8, mode: 'dynamic', maxLength: 32, shuffle: true, seed: 7 }),
+    validationLoader: new DataLoader(VALIDATION, { batchSize: 8, mode: 'dynamic', maxLength: 32, shuffle: false }),
+  };
+}
+
+function tempDir(name: string): string {
+  return fs.mkdtempSync(path.join(os.tmpdir(), `trainer-${name}-`));
+}
+
+function trainerOptions(model: RobertaForSequenceClassification, outputDir: string, overrides: Partial<TrainerOptions> = {}): TrainerOptions {
+  return {
+    model,
+    ...loaders(),
+    epochs: 2,
+    optimizer: { name: 'adamw', learningRate: 3e-3 },
+    numLabels: 2,
+    outputDir,
+    saveFreq: 0,
+    checkpointFreq: 0,
+    seed: 11,
+    progress: false,
+    log: () => {},
+    ...overrides,
+  };
+}
+
+function weightsOf(model: RobertaForSequenceClassification): Map<string, Float32Array> {
+  return new Map([...model.parameters].map(([name, v]) => [name, Float32Array.from(v.dataSync())]));
+}
+
+function assertSameWeights(actual: Map<string, Float32Array>, expected: Map<string, Float32Array>, what: string): void {
+  for (const [name, want] of expected) {
+    const got = actual.get(name)!;
+    const index = want.findIndex((x, i) => !Object.is(x, got[i]));
+    assert.equal(index, -1, `${what}: ${name}[${index}] is ${got[index]}, straight run has ${want[index]}`);
+  }
+}
+
+/** Wraps a loader to act at a given batch of an epoch (abort, signal, count tensors). */
+function hookedLoader(inner: BatchLoader, onBatch: (epoch: number, batch: number) => void): BatchLoader {
+  return {
+    numBatches: inner.numBatches,
+    *batches(epoch: number, options: { startBatch?: number } = {}): Iterable<Batch> {
+      let index = options.startBatch ?? 0;
+      for (const batch of inner.batches(epoch, options)) {
+        onBatch(epoch, index++);
+        yield batch;
+      }
+    },
+  };
+}
+
+async function straightRun(overrides: Partial<TrainerOptions>): Promise<Map<string, Float32Array>> {
+  const model = RobertaForSequenceClassification.fromConfig(CONFIG, { seed: 3 });
+  const trainer = new Trainer(trainerOptions(model, tempDir('straight'), overrides));
+  const history = await trainer.fit();
+  assert.equal(history.stopped, 'completed');
+  const weights = weightsOf(model);
+  trainer.dispose();
+  model.dispose();
+  return weights;
+}
+
+test('2 epochs straight == 1 epoch, checkpoint, resume for 1 more (dropout on, seeded): identical weights', async () => {
+  const straight = await straightRun({});
+  const dir = tempDir('resume');
+  const first = RobertaForSequenceClassification.fromConfig(CONFIG, { seed: 3 });
+  const one = new Trainer(trainerOptions(first, dir, { epochs: 1, checkpointFreq: 1 }));
+  await one.fit();
+  assert.ok(fs.existsSync(path.join(dir, 'checkpoint', TRAINER_STATE_FILE)));
+  one.dispose();
+  first.dispose();
+  // A differently initialised model: everything must come from the checkpoint.
+  const second = RobertaForSequenceClassification.fromConfig(CONFIG, { seed: 99 });
+  const two = new Trainer(trainerOptions(second, dir, { epochs: 2, resumeFrom: path.join(dir, 'checkpoint') }));
+  const history = await two.fit();
+  assertSameWeights(weightsOf(second), straight, 'resumed run');
+  assert.deepEqual(history.epochs.map((e) => e.epoch), [1, 2], 'history carries epoch 1 from the checkpoint');
+  assert.equal(two.state.globalStep, 12);
+  two.dispose();
+  second.dispose();
+});
+
+test('stopped mid-epoch by an AbortSignal, resumed from the checkpoint: identical weights (linear schedule, accumulation 2, clipping)', async () => {
+  const settings: Partial<TrainerOptions> = { schedule: 'linear', warmupSteps: 2, gradientAccumulationSteps: 2, maxGradNorm: 0.5 };
+  const straight = await straightRun(settings);
+  const dir = tempDir('abort');
+  const controller = new AbortController();
+  const first = RobertaForSequenceClassification.fromConfig(CONFIG, { seed: 3 });
+  const base = loaders();
+  const trainLoader = hookedLoader(base.trainLoader, (epoch, batch) => {
+    if (epoch === 0 && batch === 2) controller.abort();
+  });
+  const one = new Trainer(trainerOptions(first, dir, { ...settings, trainLoader, signal: controller.signal, checkpointFreq: 1 }));
+  const stopped = await one.fit();
+  assert.equal(stopped.stopped, 'interrupted');
+  // Batch 2 is the first of an accumulation pair: the loop finishes the pair (batch 3), then stops.
+  assert.equal(one.state.batchIndex, 4);
+  assert.equal(one.state.globalStep, 2);
+  assert.equal(stopped.batches.length, 4);
+  one.dispose();
+  first.dispose();
+  const second = RobertaForSequenceClassification.fromConfig(CONFIG, { seed: 5 });
+  const two = new Trainer(trainerOptions(second, dir, { ...settings, resumeFrom: path.join(dir, 'checkpoint') }));
+  const history = await two.fit();
+  assert.equal(history.stopped, 'completed');
+  assert.equal(history.batches.length, 12);
+  assertSameWeights(weightsOf(second), straight, 'resumed after abort');
+  two.dispose();
+  second.dispose();
+});
+
+test('SIGINT stops after the current step, saves a checkpoint, returns the history; the handler is removed', async () => {
+  const dir = tempDir('sigint');
+  const model = RobertaForSequenceClassification.fromConfig(CONFIG, { seed: 3 });
+  const base = loaders();
+  const trainLoader = hookedLoader(base.trainLoader, (epoch, batch) => {
+    if (epoch === 0 && batch === 1) process.kill(process.pid, 'SIGINT');
+  });
+  const listeners = process.listenerCount('SIGINT');
+  const lines: string[] = [];
+  const trainer = new Trainer(trainerOptions(model, dir, { trainLoader, checkpointFreq: 1, log: (l) => lines.push(l) }));
+  const history = await trainer.fit();
+  assert.equal(history.stopped, 'interrupted');
+  assert.ok(history.batches.length >= 2 && history.batches.length < 6, `stopped after ${history.batches.length} batches`);
+  assert.equal(process.listenerCount('SIGINT'), listeners, 'SIGINT listener removed after fit');
+  assert.ok(lines.some((l) => /interrupt received/.test(l)) && lines.some((l) => /checkpoint in/.test(l)), lines.join('\n'));
+  const saved = JSON.parse(fs.readFileSync(path.join(dir, 'checkpoint', TRAINER_STATE_FILE), 'utf8')) as { batchIndex: number };
+  assert.equal(saved.batchIndex, history.batches.length);
+  trainer.dispose();
+  model.dispose();
+});
+
+test('tensor count stays flat across training steps', async () => {
+  const model = RobertaForSequenceClassification.fromConfig(CONFIG, { seed: 3 });
+  const counts: number[] = [];
+  const base = loaders();
+  const trainLoader = hookedLoader(base.trainLoader, () => counts.push(tf.memory().numTensors));
+  const trainer = new Trainer(trainerOptions(model, tempDir('memory'), { trainLoader, validationLoader: undefined }));
+  await trainer.fit();
+  // Batch 0 runs before the optimizer has created its moments; from batch 1 on nothing may grow.
+  assert.ok(counts.slice(2).every((c) => c === counts[1]), `tensor counts per batch: ${counts.join(' ')}`);
+  trainer.dispose();
+  model.dispose();
+});
+
+test('validation metrics cover the whole set; history has timing; the model is saved as E01_A…_F… with tokenizer files', async () => {
+  const dir = tempDir('save');
+  const model = RobertaForSequenceClassification.fromConfig(CONFIG, { seed: 3 });
+  const tokenizer = { saveTo: (target: string): void => fs.writeFileSync(path.join(target, 'tokenizer.json'), '{}') };
+  const trainer = new Trainer(trainerOptions(model, dir, { epochs: 1, saveFreq: 1, tokenizer }));
+  const history = await trainer.fit();
+  const epoch = history.epochs[0];
+  for (const field of ['trainSeconds', 'secondsPerBatch', 'samplesPerSecond', 'realTokensPerSecond', 'paddedTokensPerSecond'] as const) {
+    assert.ok(epoch[field] > 0, `${field} = ${epoch[field]}`);
+  }
+  assert.ok(epoch.paddingShare > 0 && epoch.paddingShare < 1);
+  assert.equal(epoch.samples, 48);
+  assert.ok(history.batches.every((b) => b.seconds > 0 && b.paddedTokens === b.batchSize * b.seqLength));
+
+  // Recompute predictions for every validation example and score them once.
+  const { validationLoader } = loaders();
+  const labels: number[] = [];
+  const predictions: number[] = [];
+  for (const batch of validationLoader.batches(0)) {
+    const logits = tf.tidy(() =>
+      model.forward({ inputIds: tf.tensor2d(batch.inputIds, [batch.batchSize, batch.seqLength], 'int32'), attentionMask: tf.tensor2d(batch.attentionMask, [batch.batchSize, batch.seqLength], 'int32') }, { training: false }),
+    );
+    predictions.push(...argmaxRows(logits.dataSync(), 2));
+    labels.push(...batch.labels);
+    logits.dispose();
+  }
+  const expected = classificationMetrics(labels, predictions, 2);
+  assert.equal(epoch.evalAccuracy, expected.accuracy);
+  assert.equal(epoch.evalF1, expected.f1);
+  assert.deepEqual(epoch.evalConfusionMatrix, expected.confusionMatrix);
+
+  const savedDir = path.join(dir, modelDirName(1, expected.accuracy, expected.f1));
+  assert.equal(epoch.savedModelDir, savedDir);
+  for (const file of ['config.json', 'model.safetensors', 'tokenizer.json']) assert.ok(fs.existsSync(path.join(savedDir, file)), `${file} saved`);
+  const reloaded = await RobertaForSequenceClassification.fromPretrained(savedDir);
+  const again = await evaluateBatches(reloaded, validationLoader, 2);
+  assert.equal(again.accuracy, expected.accuracy);
+  reloaded.dispose();
+  trainer.dispose();
+  model.dispose();
+});
+
+test('folder-name format and atomic replacement: a failing write leaves the old folder intact', async () => {
+  assert.equal(modelDirName(1, 0.951, 0.9449), 'E01_A0.95_F0.94');
+  const dir = path.join(tempDir('atomic'), 'checkpoint');
+  await replaceDirectory(dir, (temp) => fs.writeFileSync(path.join(temp, TRAINER_STATE_FILE), '"first"'));
+  await assert.rejects(
+    replaceDirectory(dir, (temp) => {
+      fs.writeFileSync(path.join(temp, TRAINER_STATE_FILE), '"half-written"');
+      throw new Error('disk full');
+    }),
+    /disk full/,
+  );
+  assert.equal(fs.readFileSync(path.join(dir, TRAINER_STATE_FILE), 'utf8'), '"first"');
+  assert.deepEqual(fs.readdirSync(path.dirname(dir)), ['checkpoint'], 'no temporary folders left behind');
+  // A crash between the two renames leaves only checkpoint.old: loading falls back to it.
+  fs.renameSync(dir, dir + '.old');
+  assert.equal(resolveCheckpointDir(dir), dir + '.old');
+});
+
+test('resume refuses a checkpoint made with other loaders', async () => {
+  const dir = tempDir('mismatch');
+  const model = RobertaForSequenceClassification.fromConfig(CONFIG, { seed: 3 });
+  const trainer = new Trainer(trainerOptions(model, dir, { epochs: 1, checkpointFreq: 1, validationLoader: undefined }));
+  await trainer.fit();
+  trainer.dispose();
+  const smaller = new DataLoader(TRAIN.slice(0, 16), { batchSize: 8, mode: 'dynamic', maxLength: 32, seed: 7 });
+  const other = new Trainer(trainerOptions(model, dir, { trainLoader: smaller, resumeFrom: path.join(dir, 'checkpoint') }));
+  await assert.rejects(other.fit(), /checkpoint has batches per epoch 6, this trainer has 2/);
+  other.dispose();
+  model.dispose();
+});
