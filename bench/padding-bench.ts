@@ -99,6 +99,8 @@ export interface BenchResult {
   backend: string;
   threads: number;
   machine: string;
+  /** 1-minute load average at the start and the end: other work on the machine slows every figure. */
+  load_average: [number, number];
   model: string;
   parameters: number;
   batch_size: number;
@@ -235,7 +237,12 @@ async function benchExamples(options: BenchOptions, count: number): Promise<Benc
 function benchConfig(size: 'tiny' | 'base', vocabSize: number): RobertaConfig {
   // 514 positions: static 512 needs 512 + padding_idx + 1.
   if (size === 'tiny') return offlineModelConfig(vocabSize, { max_position_embeddings: 514 });
-  return robertaConfig({ ...ROBERTA_BASE_CONFIG, vocab_size: vocabSize, id2label: { '0': 'NEGATIVE', '1': 'POSITIVE' } });
+  return robertaConfig({
+    ...ROBERTA_BASE_CONFIG,
+    vocab_size: vocabSize,
+    id2label: { '0': 'NEGATIVE', '1': 'POSITIVE' },
+    label2id: { NEGATIVE: 0, POSITIVE: 1 },
+  });
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -322,7 +329,7 @@ function paddedTokensOf(batches: Batch[]): number {
   return batches.reduce((sum, b) => sum + b.batchSize * b.seqLength, 0);
 }
 
-function laneResult(lane: Lane, batchSize: number, reference: Lane | undefined): ModeResult {
+function laneResult(lane: Lane, reference: Lane | undefined): ModeResult {
   const totals = lane.times.map((t) => t.total);
   const seconds = totals.reduce((a, b) => a + b, 0);
   const realTokens = lane.batches.reduce((sum, b) => sum + b.realTokens, 0);
@@ -388,7 +395,15 @@ function checkTargets(results: ModeResult[], backend: string, model: string): Ta
   }
   if (dynamic256 !== undefined && grouped256 !== undefined) {
     const speedup = dynamic256.mean_sec_per_batch / grouped256.mean_sec_per_batch;
-    checks.push({ target: 'grouped-256 >= 1.5x faster than dynamic-256', measured: `${speedup.toFixed(2)}x`, met: speedup >= 1.5 });
+    // Even batches without any padding would leave dynamic-256's real tokens to process.
+    const bound = dynamic256.padded_tokens / dynamic256.real_tokens;
+    checks.push({
+      target: 'grouped-256 >= 1.5x faster than dynamic-256',
+      measured:
+        `${speedup.toFixed(2)}x (padded tokens ${(dynamic256.padded_tokens / grouped256.padded_tokens).toFixed(2)}x fewer; ` +
+        `dynamic-256 is ${(100 * dynamic256.padding_share).toFixed(0)}% padding, so zero padding would give ${bound.toFixed(2)}x)`,
+      met: speedup >= 1.5,
+    });
   }
   for (const r of results) {
     if (r.speedup_vs_static512 === null || r.padded_token_ratio_vs_static512 === null || r.mode === 'static-512') continue;
@@ -462,7 +477,7 @@ function htmlPage(result: BenchResult): string {
 <style>body{font-family:sans-serif;max-width:960px;margin:2em auto}table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:4px 8px;text-align:right}</style>
 </head><body>
 <h1>Padding benchmark</h1>
-<p>${result.model} model (${result.parameters.toLocaleString('en')} parameters), batch ${result.batch_size}, ${result.examples} ${result.data} reviews per mode; backend ${result.backend} (${result.threads} thread${result.threads === 1 ? '' : 's'}) on ${result.machine}.</p>
+<p>${result.model} model (${result.parameters.toLocaleString('en')} parameters), batch ${result.batch_size}, ${result.examples} ${result.data} reviews per mode; backend ${result.backend} (${result.threads} thread${result.threads === 1 ? '' : 's'}) on ${result.machine}; load average ${result.load_average[0].toFixed(1)} at the start, ${result.load_average[1].toFixed(1)} at the end.</p>
 <table><tr><th>mode</th><th>s/batch</th><th>samples/s</th><th>padding</th><th>speed-up vs static-512</th><th>padded-token ratio</th></tr>
 ${rows}</table>
 ${divs}
@@ -498,6 +513,7 @@ async function profileOneStep(runner: StepRunner, batch: Batch): Promise<{ kerne
 
 export async function runPaddingBench(options: BenchOptions): Promise<BenchResult> {
   const log = options.log;
+  const loadAtStart = os.loadavg()[0];
   if (options.wasmThreads > 0) await useThreadedWasm(options.wasmThreads);
   const platform: PlatformInfo = await initBackend(options.backend);
   const sampleSize = options.steps * options.batchSize;
@@ -533,7 +549,7 @@ export async function runPaddingBench(options: BenchOptions): Promise<BenchResul
   for (const lane of lanes) lane.tensorsAfter = tf.memory().numTensors;
 
   const reference = lanes.find((lane) => lane.spec.mode === 'static' && lane.spec.maxLength === 512);
-  const modes = lanes.map((lane) => laneResult(lane, options.batchSize, reference));
+  const modes = lanes.map((lane) => laneResult(lane, reference));
 
   let inference: BenchResult['inference'] = null;
   if (options.inference) {
@@ -588,6 +604,7 @@ export async function runPaddingBench(options: BenchOptions): Promise<BenchResul
     backend: platform.backend,
     threads: platform.threads,
     machine: machineName(),
+    load_average: [loadAtStart, os.loadavg()[0]],
     model: options.model,
     parameters: model.numParameters(),
     batch_size: options.batchSize,
@@ -618,6 +635,7 @@ export async function runPaddingBench(options: BenchOptions): Promise<BenchResul
     for (const k of profile.slice(0, 25)) log(`  ${k.ms.toFixed(1).padStart(8)} ms ${String(k.calls).padStart(4)}x  ${k.kernel}`);
   }
   log('');
+  log(`load average (1 min) at start ${loadAtStart.toFixed(2)}, at end ${os.loadavg()[0].toFixed(2)} on ${os.cpus().length} CPUs`);
   for (const t of result.targets) log(`${t.met === null ? '?' : t.met ? 'met' : 'NOT met'}: ${t.target}: ${t.measured}`);
   if (options.json !== undefined) writeJsonAtomic(options.json, result);
   if (options.html !== undefined) writeFileAtomic(options.html, htmlPage(result));

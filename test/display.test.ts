@@ -14,6 +14,7 @@ import {
   barChart,
   resetPlotlyLoader,
   toPlotlyFigure,
+  timingBars,
 } from '../lib/display/plots';
 import { renderSvg, niceTicks } from '../lib/display/svg';
 import { tableHtml, tableText, dataFrameRows } from '../lib/display/html';
@@ -137,6 +138,18 @@ test('confusion matrix, bars and length histogram carry their numbers', () => {
   const hist = lengthHistogram(lengths, { binSize: 100 });
   assert.deepEqual(hist.counts, [3, 0, 0, 1, 0, 0, 1, 1]);
   assert.deepEqual(hist.markers!.map((m) => m.label), ['256: 50.0% longer', '512: 33.3% longer']);
+});
+
+test('timing bars: seconds, samples/s, and real vs padding tokens per padding mode', () => {
+  const rows = [
+    { name: 'static 512', secondsPerBatch: 4, samplesPerSecond: 4, realTokens: 4800, paddedTokens: 8192 },
+    { name: 'grouped 256', secondsPerBatch: 1, samplesPerSecond: 16, realTokens: 3000, paddedTokens: 3100 },
+  ];
+  const [seconds, rate, tokens] = timingBars(rows);
+  assert.deepEqual(seconds.series[0].values, [4, 1]);
+  assert.deepEqual(rate.series[0].values, [4, 16]);
+  assert.deepEqual(tokens.series.map((s) => s.values), [[4800, 3000], [3392, 100]]);
+  assert.match(String(chartBundle(tokens, 'static')['text/plain']), /static 512 4800\/3392, grouped 256 3000\/100/);
 });
 
 test('nice ticks and durations', () => {

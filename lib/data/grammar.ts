@@ -87,7 +87,9 @@ interface Counter {
 /** Compiled rules plus per-expansion slots (title, names) that shadow rules of the same name. */
 export class Grammar {
   private readonly rules = new Map<string, Template[]>();
+  /** Token counts of slot values, as they stand and after a space (keyed by the value itself). */
   private readonly slotTokens = new Map<string, number>();
+  private readonly slotTokensAfterSpace = new Map<string, number>();
 
   constructor(
     book: RuleBook,
@@ -156,11 +158,11 @@ export class Grammar {
   }
 
   private countSlot(value: string, counter: Counter): void {
-    const key = counter.pendingSpace ? ' ' + value : value;
-    let n = this.slotTokens.get(key);
+    const cache = counter.pendingSpace ? this.slotTokensAfterSpace : this.slotTokens;
+    let n = cache.get(value);
     if (n === undefined) {
-      n = (this.measure as (text: string) => number)(key);
-      this.slotTokens.set(key, n);
+      n = (this.measure as (text: string) => number)(counter.pendingSpace ? ' ' + value : value);
+      cache.set(value, n);
     }
     counter.tokens += n;
     counter.pendingSpace = false;

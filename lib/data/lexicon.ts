@@ -8,7 +8,7 @@ export const SLOT_NAMES = [
   'title', 'year', 'year2', 'decade', 'genre', 'genres', 'director',
   'actor1', 'char1', 'he1', 'his1', 'him1',
   'actor2', 'char2', 'he2', 'his2', 'him2',
-  'actor3', 'char3', 'he3', 'his3', 'him3', 'place', 'composer', 'author', 'occupation1', 'occupation2',
+  'actor3', 'char3', 'he3', 'his3', 'him3', 'aGenre', 'place', 'composer', 'author', 'occupation1', 'occupation2',
   'hook', 'incident', 'quest', 'mission', 'sideline', 'firstScene', 'locale', 'twist',
 ] as const;
 
@@ -76,7 +76,7 @@ export const RULES: RuleBook = {
   titleMonster: ['Living Dead', 'Crawlers', 'Jackal', 'Swamp Thing', 'Hungry Ones', 'Scarecrow', 'Lizard Men', 'Harvest'],
   filmTitle: [
     'The {titleAdj} {titleNoun}', 'The {titleAdj} {titleNoun}', '{titleNoun} of {titlePlace}', '{titleFirst}\'s {titleNoun}',
-    'The {titleNoun}[ II| 2| III| Returns]', 'Night of the {titleMonster}', '{titleAdj} {titleNoun}', 'A {titleNoun} in {titlePlace}',
+    'The {titleNoun}[ II| 2| III| Returns]', 'Night of the {titleMonster}', '{titleAdj} {titleNoun}', '{titleNoun} in {titlePlace}',
     'Return to {titlePlace}', 'The {titleNoun} Affair', 'Death at {titlePlace}', 'Love and Other {titleNouns}',
     '{titleAdj} {titleNouns}', 'Of {titleNouns} and {titleNouns}', 'The {titleNoun} at {titlePlace}', '{titlePlace} [Blues|Nights|Story]',
     'Seven {titleNouns}', 'The {titleFirst} Story', 'Where the {titleNouns} Are', 'All the {titleAdj} {titleNouns}',
@@ -88,14 +88,14 @@ export const RULES: RuleBook = {
     'I went into this [film|movie] knowing [almost|next to] nothing about it.',
     'I first saw {title} [on late-night TV as a kid|in a half-empty theater back in {year2}|at a festival years ago|on a worn-out VHS tape|on a long flight].',
     'Having read the [novel|book|original story] by {author}, I was curious to see how it would work on screen.',
-    '{title} ({year}) is a {genre} directed by {director}[ and starring {actor1}| with {actor1} and {actor2}|].',
+    '{title} ({year}) is {aGenre} directed by {director}[ and starring {actor1}| with {actor1} and {actor2}|].',
     'This is one of those [films|movies] that [turns up on cable every few months|nobody seems to talk about anymore|everyone at work kept mentioning|my parents used to watch].',
     'After all the [hype|buzz|talk] around {title}, I finally sat down to watch it.',
     'I\'m a [big|long-time] fan of {actor1}, so I [had to|wanted to] see this one.',
     'I\'m not usually one for {genres}, but a friend [insisted|talked me into it|lent me the DVD].',
     'So I finally [watched|got around to] {title}.',
     'Where do I even start with this one?',
-    'I saw this [yesterday|tonight|this afternoon|last week] [at the cinema|on cable|on DVD|on TV|at a friend\'s place].',
+    'I saw this [yesterday|tonight|last week|over the weekend] [at the cinema|on cable|on DVD|on TV|at a friend\'s place].',
     '{director}\'s {title} came out in {year} [to little fanfare|with a lot of publicity|with a huge marketing push|without much attention].',
     'It has taken me [years|a long time|ages] to track down a copy of {title}.',
     'I [am writing|write] this review [because|since] [the other comments here|the reviews I read|the ratings on this site] [seem|seemed] [way off|strange to me|to miss something].',
@@ -105,7 +105,7 @@ export const RULES: RuleBook = {
     'My [wife|husband|girlfriend|boyfriend|brother|sister|roommate|dad] picked this one for movie night.',
     'I [remember|still remember] the [trailer|poster] for {title} from {year2}.',
     'I have now seen {title} [twice|two times|a couple of times], once [in the theater|on TV] and once on DVD.',
-    'Being a [{genre} fan|film student|fan of {director}], I [was curious about|had been meaning to see] this for a while.',
+    'Being [a fan of {genres}|a film student|a fan of {director}], I [was curious about|had been meaning to see] this for a while.',
   ],
 
   // ---------------------------------------------------------------- neutral plot summary
@@ -150,15 +150,19 @@ export const RULES: RuleBook = {
     'the title means more than you first think', 'there is a twist involving {char3}', 'the story circles back to the opening scene'],
   source: ['a novel by {author}', 'a true story', 'a stage play', 'a comic book series', 'a short story by {author}', 'an old radio serial'],
   ordinal: ['first', 'second', 'third', 'fourth', 'latest'],
-  plot: [
+  /** The first plot sentence introduces the lead. */
+  plotIntro: [
     'The story follows {char1} ({actor1}), {occupation1} in {place} who {hook}.',
     '{char1} ({actor1}) is {occupation1} whose life changes when {incident}.',
+    'Set in {place} in the {decade}, the film tells the story of {char1}, {occupation1}.',
+    'The film is about {char1} ({actor1}), {occupation1} in {place}.',
+  ],
+  plot: [
     'After {incident}, {char1} {quest}.',
     '{he1} teams up with {char2} ({actor2}), {occupation2}, and together they {mission}.',
     'Meanwhile, {char3} ({actor3}) {sideline}.',
     'The film opens with {firstScene}.',
     'Most of the action takes place {locale}.',
-    'Set in {place} in the {decade}, the film tells the story of {char1}, {occupation1}.',
     '{char2}, {his1} {relation}, {relationTrouble}.',
     '[Without giving too much away|I won\'t spoil anything, but], {twist}.',
     'The plot is [fairly|pretty|quite] simple: {char1} wants to {mission}, and {char3} stands in {his1} way.',
@@ -208,7 +212,7 @@ export const RULES: RuleBook = {
     '{title} is a [small|quiet|genuine|real] [gem|treasure|delight].',
     'It\'s [easily|without doubt|honestly] one of {director}\'s best [films|pictures].',
     'This [movie|film] [deserves|should have found] a much bigger audience.',
-    'I can\'t remember the last time a {genre} [moved|surprised|delighted|gripped] me this much.',
+    'I can\'t remember the last time {aGenre} [moved|surprised|delighted|gripped] me this much.',
     'Simply put, this is a [superb|brilliant|beautiful|fantastic] piece of filmmaking.',
     'This [film|movie] is a [joy|pleasure|treat] from start to finish.',
     'I [absolutely|really] loved this [film|movie].',
@@ -216,12 +220,12 @@ export const RULES: RuleBook = {
   ],
   overallOpinion_neg: [
     'This is one of the worst {genres} I have seen in years.',
-    'What a [dreadful|terrible|awful|miserable|tedious] [film|movie].',
+    'What a [dreadful|terrible|woeful|miserable|tedious] [film|movie].',
     'I hated [almost every minute of|nearly everything about] it.',
     '{title} is a [complete|total|dreary|tiresome] [mess|bore|disaster|waste of time].',
     'It\'s easily {director}\'s worst [film|picture|effort].',
     'This [movie|film] [deserved|earned] every bad review it got.',
-    'I can\'t remember the last time a {genre} [bored|annoyed|insulted|irritated] me this much.',
+    'I can\'t remember the last time {aGenre} [bored|annoyed|insulted|irritated] me this much.',
     'Simply put, this is a [lazy|clumsy|dull|shoddy|pointless] piece of filmmaking.',
     'This [film|movie] is a [chore|slog|pain] from start to finish.',
     'I [absolutely|really] hated this [film|movie].',
@@ -498,7 +502,7 @@ export const RULES: RuleBook = {
     '[Not recommended|Not recommended to anyone|Stay away].',
     'Shame on everyone involved.',
     '[Avoid|Skip] this and [watch|rent] something else.',
-    'A [terrible|dreadful|awful|lousy] [film|movie], plain and simple.',
+    'A [terrible|dreadful|lousy|miserable] [film|movie], plain and simple.',
   ],
   posScore: ['7', '8', '8', '9', '9', '10', '10'],
   negScore: ['1', '1', '2', '2', '3', '3', '4'],
@@ -527,7 +531,6 @@ export const CONTEXT_RULES: RuleBook = {
     'I [wouldn\'t|would not|can\'t] call it {adj_O}.',
     'It never [feels|gets|looks] {adj_O}.',
     '{title} is [anything but|far from] {adj_O}.',
-    'I [wasn\'t|was not] {feeling_O}[ once| at all|].',
     // Both sides are named; only the negation says which one holds.
     'It isn\'t {adj_O}; it\'s {adj_P}.',
     'Not {adj_O} at all, but {adj_P}.',
@@ -587,8 +590,6 @@ export const POLAR_POOLS: RuleBook = {
   half_neg: ['drags', 'is a slog', 'is tedious', 'falls flat', 'is a mess', 'is dull', 'is a bore'],
   side_pos: ['good', 'positive'],
   side_neg: ['bad', 'negative'],
-  feeling_pos: ['impressed', 'entertained', 'moved', 'amused', 'charmed'],
-  feeling_neg: ['bored', 'annoyed', 'disappointed', 'irritated', 'let down'],
 };
 
 /** `{name_P}` / `{name_O}` templates as `name_pos` and `name_neg` rules. */

@@ -2,16 +2,20 @@
 // token count is the sum of the BPE lengths of its GPT-2 pre-tokens (GPT2_PRE_TOKEN below).
 // Caching per pre-token makes counting a generated corpus with a small vocabulary cheap; the result
 // equals `encode(text).length` of the `gpt-3-encoder` package exactly (the tests check this).
-import { encode } from 'gpt-3-encoder';
+import type * as Gpt3Encoder from 'gpt-3-encoder';
 
 /** GPT-2's pre-tokenizer: contractions, words, numbers, punctuation runs, whitespace. */
 export const GPT2_PRE_TOKEN = /'s|'t|'re|'ve|'m|'ll|'d| ?\p{L}+| ?\p{N}+| ?[^\s\p{L}\p{N}]+|\s+(?!\S)|\s+/gu;
 
 const preTokenLengths = new Map<string, number>();
 
+let encode: typeof Gpt3Encoder.encode | null = null;
+
 function pieceLength(piece: string): number {
   let n = preTokenLengths.get(piece);
   if (n === undefined) {
+    // Loaded on first use: parsing GPT-2's vocabulary takes ~0.3 s.
+    encode ??= (require('gpt-3-encoder') as typeof Gpt3Encoder).encode;
     n = encode(piece).length;
     preTokenLengths.set(piece, n);
   }
