@@ -13,6 +13,7 @@
 //   We share the data with a reference count, as the cpu backend does.
 // - GatherV2 on wasm walks element by element (about 20 ms for 4096 embedding rows of 128);
 //   whole-row copies take well under a millisecond.
+// - FtRobertaAdamUpdate (wasm, cpu): a fused Adam/AdamW step, see fusedAdamUpdate.
 import * as tf from '@tensorflow/tfjs';
 import type { DataId, KernelBackend, KernelConfig, KernelFunc, NamedAttrMap, TensorInfo } from '@tensorflow/tfjs';
 
@@ -53,7 +54,7 @@ interface CpuLikeBackend extends KernelBackend {
 export interface WasmKernelOptions {
   /** BatchMatMul with a transpose flag: transpose the input with the Transpose kernel first. */
   transposeFirst: boolean;
-  /** BatchMatMul with batch > 1: one XNNPACK product per batch entry on views of the heap. */
+  /** BatchMatMul: one XNNPACK product per batch entry on views of the heap (single products too). */
   splitBatches: boolean;
   /** Sum over leading axes (bias gradients): column sums instead of transpose + reduce. */
   leadingAxesSum: boolean;
@@ -168,7 +169,8 @@ const shapeScratch = new WeakMap<WasmModule, number>();
 function shapeBuffer(wasm: WasmModule): number {
   let pointer = shapeScratch.get(wasm);
   if (pointer === undefined) {
-    pointer = wasm._malloc(6 * 4);
+    // `>>> 0`: malloc returns a signed 32-bit pointer, negative above 2 GB.
+    pointer = wasm._malloc(6 * 4) >>> 0;
     shapeScratch.set(wasm, pointer);
   }
   return pointer;
@@ -232,12 +234,12 @@ function wasmBatchMatMul(original: KernelFunc, transpose: KernelFunc): KernelFun
     const batchA = tf.util.sizeFromShape(a.shape.slice(0, -2));
     const batchB = tf.util.sizeFromShape(b.shape.slice(0, -2));
     const batch = Math.max(batchA, batchB);
+    // Single products go through heap views too: the module caches an XNNPACK operator (a packed
+    // copy of b) on b's tensor id until that tensor dies, and in training b is often a weight
+    // variable (dX = dY · W) whose data lives until the next optimizer step, so the cache never
+    // hits and holds a second copy of every weight matrix (340 MB for roberta-base).
     const split =
-      wasmOptions.splitBatches &&
-      a.dtype === 'float32' &&
-      b.dtype === 'float32' &&
-      batch > 1 &&
-      (batchA === batchB || batchA === 1 || batchB === 1);
+      wasmOptions.splitBatches && a.dtype === 'float32' && b.dtype === 'float32' && (batchA === batchB || batchA === 1 || batchB === 1);
     if (!needsTranspose && !split) return original(args);
 
     const temporaries: TensorInfo[] = [];
@@ -267,7 +269,7 @@ function wasmBatchMatMul(original: KernelFunc, transpose: KernelFunc): KernelFun
       if (k === 0) {
         (backend.typedArrayFromHeap(out) as Float32Array).fill(0);
       } else if (batchB === 1) {
-        // One weight matrix for every batch entry: a single product over all rows at once.
+        // One b for every batch entry (or a single product): one product over all rows at once.
         productsOnHeap(backend, plainA, plainB, out, { batch: 1, m: batch * m, k, n, aShared: false, bShared: true });
       } else {
         productsOnHeap(backend, plainA, plainB, out, { batch, m, k, n, aShared: batchA === 1, bShared: false });
@@ -366,6 +368,133 @@ function wasmRowGather(original: KernelFunc): KernelFunc {
   };
 }
 
+// ---------------------------------------------------------------------------------------------
+// Fused Adam / AdamW update
+
+/** The per-step numbers of one torch-style Adam/AdamW update (torch.optim, single-tensor path). */
+export interface AdamUpdateConfig {
+  beta1: number;
+  beta2: number;
+  epsilon: number;
+  /** lr / (1 - beta1^step). */
+  stepSize: number;
+  /** sqrt(1 - beta2^step). */
+  biasCorrection2Sqrt: number;
+  /** AdamW's decoupled decay: the parameter is first multiplied by this (1 - lr * weightDecay); 1 for none. */
+  decayFactor: number;
+  /** Adam's L2 penalty: weightDecay * param is added to the gradient; 0 for none. */
+  l2: number;
+}
+
+export const ADAM_UPDATE_KERNEL = 'FtRobertaAdamUpdate';
+
+/**
+ * The update of one element range, op by op in float32 exactly as the tf-op composition
+ * (and torch) rounds it: Math.fround after every operation. A decayFactor of 1 leaves the
+ * parameter as it is (x * 1 is exact), so only Adam's L2 term needs a loop of its own.
+ */
+export function adamUpdateValues(
+  param: Float32Array,
+  grad: Float32Array,
+  expAvg: Float32Array,
+  expAvgSq: Float32Array,
+  config: AdamUpdateConfig,
+  out: { param: Float32Array; expAvg: Float32Array; expAvgSq: Float32Array },
+): void {
+  const f = Math.fround;
+  const beta1 = f(config.beta1);
+  const oneMinusBeta1 = f(1 - config.beta1);
+  const beta2 = f(config.beta2);
+  const oneMinusBeta2 = f(1 - config.beta2);
+  const epsilon = f(config.epsilon);
+  const stepSize = f(config.stepSize);
+  const correction2 = f(config.biasCorrection2Sqrt);
+  const decay = f(config.decayFactor);
+  const l2 = f(config.l2);
+  const n = param.length;
+  const [outParam, outExpAvg, outExpAvgSq] = [out.param, out.expAvg, out.expAvgSq];
+  if (config.l2 !== 0) {
+    for (let i = 0; i < n; i++) {
+      const p = param[i];
+      const g = f(grad[i] + f(p * l2));
+      const m = f(f(expAvg[i] * beta1) + f(g * oneMinusBeta1));
+      const v = f(f(expAvgSq[i] * beta2) + f(f(g * g) * oneMinusBeta2));
+      const denom = f(f(f(Math.sqrt(v)) / correction2) + epsilon);
+      outParam[i] = f(f(p * decay) - f(f(m / denom) * stepSize));
+      outExpAvg[i] = m;
+      outExpAvgSq[i] = v;
+    }
+    return;
+  }
+  for (let i = 0; i < n; i++) {
+    const g = grad[i];
+    const m = f(f(expAvg[i] * beta1) + f(g * oneMinusBeta1));
+    const v = f(f(expAvgSq[i] * beta2) + f(f(g * g) * oneMinusBeta2));
+    const denom = f(f(f(Math.sqrt(v)) / correction2) + epsilon);
+    outParam[i] = f(f(param[i] * decay) - f(f(m / denom) * stepSize));
+    outExpAvg[i] = m;
+    outExpAvgSq[i] = v;
+  }
+}
+
+function adamUpdateKernel(backendName: 'wasm' | 'cpu'): KernelFunc {
+  return ({ inputs, backend, attrs }) => {
+    const { param, grad, expAvg, expAvgSq } = inputs as Record<'param' | 'grad' | 'expAvg' | 'expAvgSq', TensorInfo>;
+    for (const [name, t] of Object.entries({ grad, expAvg, expAvgSq })) {
+      if (t.dtype !== 'float32' || !tf.util.arraysEqual(t.shape, param.shape)) {
+        throw new Error(`${ADAM_UPDATE_KERNEL}: ${name} is ${t.dtype} [${t.shape}], expected float32 [${param.shape}]`);
+      }
+    }
+    const config = attrs as unknown as AdamUpdateConfig;
+    if (backendName === 'wasm') {
+      const wasm = backend as WasmBackend;
+      const outputs = [0, 1, 2].map(() => wasm.makeOutput([...param.shape], 'float32'));
+      // Views only after every allocation: growing the heap replaces its buffer.
+      const view = (t: TensorInfo): Float32Array => wasm.typedArrayFromHeap(t) as Float32Array;
+      adamUpdateValues(view(param), view(grad), view(expAvg), view(expAvgSq), config, {
+        param: view(outputs[0]),
+        expAvg: view(outputs[1]),
+        expAvgSq: view(outputs[2]),
+      });
+      return outputs;
+    }
+    const cpu = backend as CpuLikeBackend;
+    const read = (t: TensorInfo): Float32Array => cpu.readSync(t.dataId) as Float32Array;
+    const size = tf.util.sizeFromShape(param.shape);
+    const out = { param: new Float32Array(size), expAvg: new Float32Array(size), expAvgSq: new Float32Array(size) };
+    adamUpdateValues(read(param), read(grad), read(expAvg), read(expAvgSq), config, out);
+    return [out.param, out.expAvg, out.expAvgSq].map((values) => cpu.makeTensorInfo([...param.shape], 'float32', values));
+  };
+}
+
+/**
+ * One Adam/AdamW update of a parameter: [new param, new expAvg, new expAvgSq]. On wasm and cpu
+ * one pass over the four inputs writes the three outputs, where the tf-op composition makes
+ * about fourteen full-size temporaries (1.8 GB at once for roberta-base's word embeddings, too
+ * much for the wasm heap); elsewhere (tfjs-node) it is that composition, with the same rounding.
+ */
+export function fusedAdamUpdate(
+  param: tf.Tensor,
+  grad: tf.Tensor,
+  expAvg: tf.Tensor,
+  expAvgSq: tf.Tensor,
+  config: AdamUpdateConfig,
+): [tf.Tensor, tf.Tensor, tf.Tensor] {
+  const attrs = { ...config } as unknown as NamedAttrMap;
+  if (tf.getKernel(ADAM_UPDATE_KERNEL, tf.getBackend()) !== undefined) {
+    return tf.engine().runKernel(ADAM_UPDATE_KERNEL, { param, grad, expAvg, expAvgSq }, attrs) as [tf.Tensor, tf.Tensor, tf.Tensor];
+  }
+  return tf.tidy(() => {
+    const scalar = (value: number): tf.Scalar => tf.scalar(value, 'float32');
+    const g = config.l2 !== 0 ? tf.add(grad, tf.mul(param, scalar(config.l2))) : grad;
+    const p = config.decayFactor !== 1 ? tf.mul(param, scalar(config.decayFactor)) : param;
+    const m = tf.add(tf.mul(expAvg, scalar(config.beta1)), tf.mul(g, scalar(1 - config.beta1)));
+    const v = tf.add(tf.mul(expAvgSq, scalar(config.beta2)), tf.mul(tf.square(g), scalar(1 - config.beta2)));
+    const denom = tf.add(tf.div(tf.sqrt(v), scalar(config.biasCorrection2Sqrt)), scalar(config.epsilon));
+    return [tf.sub(p, tf.mul(tf.div(m, denom), scalar(config.stepSize))), m, v];
+  }) as [tf.Tensor, tf.Tensor, tf.Tensor];
+}
+
 function replaceKernel(kernelName: string, backendName: string, make: (original: KernelFunc) => KernelFunc): void {
   const original: KernelConfig | undefined = tf.getKernel(kernelName, backendName);
   if (original === undefined) return;
@@ -386,6 +515,9 @@ export function registerTrainingKernels(backendName: string): void {
       kernelFunc: unsortedSegmentSumKernel(backendName),
     });
     segmentSumRegistered.add(backendName);
+  }
+  if ((backendName === 'wasm' || backendName === 'cpu') && tf.getKernel(ADAM_UPDATE_KERNEL, backendName) === undefined) {
+    tf.registerKernel({ kernelName: ADAM_UPDATE_KERNEL, backendName, kernelFunc: adamUpdateKernel(backendName) });
   }
   if (backendName === 'wasm' && !wasmKernelsReplaced.has(backendName)) {
     const transpose = tf.getKernel('Transpose', 'wasm');

@@ -18,7 +18,8 @@ import { loadTokenizer, type RobertaTokenizer } from './tokenizer';
 import type { ProgressMode } from './display/progress';
 import { RobertaForSequenceClassification } from './model/roberta';
 import { OFFLINE_MODEL_CONFIG, offlineModelConfig } from './model/config';
-import { DEFAULT_SIZES, generateSplit, type Review } from './data/corpus';
+import type { Review } from './data/corpus';
+import { loadImdb } from './data/imdb';
 import { accuracy as baselineModelAccuracy, trainBagOfWords } from './data/baseline';
 
 /**
@@ -55,7 +56,7 @@ export const TRAINING_DEFAULTS: TrainingDefaults = {
   model: 'offline',
   tokenizer: 'offline',
   data: 'offline',
-  trainSize: 3000,
+  trainSize: 2500,
   validationSize: 500,
   testSize: 1000,
   learningRate: 1e-3,
@@ -296,18 +297,17 @@ export async function train(input: TrainInput): Promise<TrainResult> {
 
 export type SplitName = 'train' | 'validation' | 'test';
 
-/** `limit` examples (default: all) of a split of the offline corpus or an IMDb source. */
+/** `limit` examples (default: all) of one split of the offline corpus or an IMDb source (lib/data/imdb.ts). */
 export async function loadSplit(source: string, split: SplitName, options: { limit?: number; seed: number }): Promise<LabeledTexts> {
-  if (source === 'offline') {
-    const reviews = generateSplit(options.seed, split, options.limit ?? DEFAULT_SIZES[split]);
-    return { texts: reviews.map((r) => r.text), labels: reviews.map((r) => r.label) };
-  }
-  // Loaded only for real data, so the offline default never touches the IMDb readers.
-  const { loadImdb } = await import('./data/imdb');
-  const splits = await loadImdb(source, { seed: options.seed });
-  const { texts, labels } = textsAndLabels(splits[split]);
-  const limit = options.limit ?? texts.length;
-  return { texts: texts.slice(0, limit), labels: labels.slice(0, limit) };
+  const limit = { train: 0, validation: 0, test: 0, [split]: options.limit };
+  const splits = await loadImdb(source, { seed: options.seed, limit });
+  return textsAndLabels(splits[split]);
+}
+
+/** The training and validation reviews of a run, read once. */
+export async function loadTrainingData(params: TrainingDefaults): Promise<{ trainData: LabeledTexts; evalData: LabeledTexts }> {
+  const splits = await loadImdb(params.data, { seed: params.seed, limit: { train: params.trainSize, validation: params.validationSize, test: 0 } });
+  return { trainData: textsAndLabels(splits.train), evalData: textsAndLabels(splits.validation) };
 }
 
 /** The model a run starts from: the small offline config (fresh) or a checkpoint with a 2-label head. */
@@ -330,8 +330,7 @@ export interface DefaultRun {
 export async function runDefaultTraining(params: TrainingDefaults, options: { log?: (line: string) => void; progress?: ProgressMode | false; signal?: AbortSignal } = {}): Promise<DefaultRun> {
   const tokenizer = await loadTokenizer(params.tokenizer);
   const model = await loadModelForTraining(params, tokenizer);
-  const trainData = await loadSplit(params.data, 'train', { limit: params.trainSize, seed: params.seed });
-  const evalData = await loadSplit(params.data, 'validation', { limit: params.validationSize, seed: params.seed });
+  const { trainData, evalData } = await loadTrainingData(params);
   const args = trainingArguments(
     {
       outputDir: params.outputDir,

@@ -274,6 +274,10 @@ export class Trainer {
       this.log('interrupt received: stopping after the current step' + (inNotebook() ? '' : ' (press Ctrl-C again to quit at once)'));
       this.requestStop();
     };
+    // Register only after the first await: tslab runs a cell's synchronous part in a vm script with
+    // breakOnSigint, and a SIGINT listener added inside it is lost when Node restores the signal
+    // disposition afterwards; the next interrupt would then kill the kernel.
+    await yieldToEventLoop();
     process.on('SIGINT', onSigint);
     try {
       while (this.state.epoch < this.options.epochs) {

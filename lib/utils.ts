@@ -13,10 +13,9 @@ import type * as dfd from 'danfojs';
 import { describePlatform, type PlatformInfo } from './backend';
 import type { RobertaTokenizer, EncodedTexts } from './tokenizer';
 import { paddingReport, tokenizedExamples, type Batch, type DataLoader, type TokenizedExample } from './batching';
-import { headHtml, infoHtml, valueCountsHtml, frameInfo, valueCounts } from './data/frames';
+import { infoHtml, valueCountsHtml, frameInfo, valueCounts, frameToReviews } from './data/frames';
 import type { ImdbSplits } from './data/imdb';
 import { lengthStats } from './data/corpus';
-import { frameToReviews } from './data/frames';
 import { accuracy as bagOfWordsAccuracy, topWords, trainBagOfWords } from './data/baseline';
 import { showTable, showHtml, tableHtml, tableText, dataFrameRows, type Row } from './display/html';
 import { displayBundle, escapeHtml } from './display/output';
@@ -53,6 +52,7 @@ export { comparePadding, PADDING_CASES, type PaddingComparison, type PaddingCase
 // ---------------------------------------------------------------------------------------------
 // Small formatting helpers
 
+// This file runs compiled, from dist/lib/.
 const REPO_ROOT = path.resolve(__dirname, '..', '..');
 
 /** A path as the reader should see it: relative to the repository when inside it. */
@@ -64,10 +64,9 @@ export function displayPath(file: string): string {
 const percent = (share: number, digits = 1): string => `${(100 * share).toFixed(digits)}%`;
 const fixed = (value: number | undefined, digits = 4): string => (value === undefined ? '' : value.toFixed(digits));
 
-/** A warning paragraph with a plain-text twin. */
-function noteHtml(text: string, kind: 'warning' | 'info'): string {
-  const colours = kind === 'warning' ? 'background:#fff4e5;border-left:4px solid #e8a33d' : 'background:#eef4fb;border-left:4px solid #3b6ea8';
-  return `<div style="${colours};padding:6px 10px;margin:6px 0">${escapeHtml(text)}</div>`;
+/** A warning box. */
+function warningHtml(text: string): string {
+  return `<div style="background:#fff4e5;border-left:4px solid #e8a33d;padding:6px 10px;margin:6px 0">${escapeHtml(text)}</div>`;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -75,7 +74,7 @@ function noteHtml(text: string, kind: 'warning' | 'info'): string {
 
 const round4 = (x: number): number => Number(x.toPrecision(4));
 
-/** A short text for a line chart with long series (the display layer's lists every value). */
+/** A short text for a line chart with long series (the display layer's summary lists every value). */
 function lineSummary(chart: Chart): string | null {
   if (chart.kind !== 'line' || chart.series.every((s) => s.y.length <= 12)) return null;
   const parts = chart.series.map((s) => {
@@ -125,7 +124,7 @@ export function showPlatform(info: PlatformInfo): void {
   ];
   info.notes.forEach((note, i) => rows.push({ '': i === 0 ? 'not used' : '', value: note }));
   const warning = platformWarning(info);
-  const html = tableHtml(rows) + (warning === null ? '' : noteHtml(warning, 'warning'));
+  const html = tableHtml(rows) + (warning === null ? '' : warningHtml(warning));
   showHtml(html, describePlatform(info) + (warning === null ? '' : `\n${warning}`));
 }
 
@@ -228,9 +227,10 @@ export function showSplits(splits: Pick<ImdbSplits, 'train' | 'validation' | 'te
   showHtml(`<p>${escapeHtml(sentence)}</p>${tableHtml(rows)}`, `${sentence}\n${tableText(rows)}`);
 }
 
-/** The first rows of a review DataFrame (texts shortened). */
+/** The first rows of a review DataFrame (texts shortened), text left-aligned. */
 export function showHead(frame: dfd.DataFrame, rows = 5): void {
-  showHtml(headHtml(frame, rows), tableText(dataFrameRows(frame.head(Math.min(rows, frame.shape[0])), { maxChars: 80 })));
+  const head = frame.head(Math.min(rows, frame.shape[0]));
+  showTable(dataFrameRows(head, { maxChars: 110 }), { caption: `${head.shape[0]} of ${frame.shape[0]} rows` });
 }
 
 /** pandas' df.info(): columns, types, non-null counts, and text lengths. */
@@ -361,7 +361,7 @@ export function showEncodingSummary(encoded: EncodedTexts, caption = 'The tokeni
 }
 
 /** Count, mean, median, 95th percentile, longest, and the shares over 256 and 512 tokens. */
-export function showLengthStats(lengths: number[], caption = 'Review lengths in tokens (with <s> and </s>), before truncation'): void {
+export function showLengthStats(lengths: number[], caption = 'Tokens per review'): void {
   const s = lengthStats(lengths);
   showTable(
     [
@@ -499,9 +499,10 @@ export function showPredictions(texts: string[], results: LabelScore[][]): void 
 export function paddingComparisonRows(result: PaddingComparison): Row[] {
   return result.cases.map((c) => ({
     batching: c.name,
-    's / batch': fixed(c.secondsPerBatch, 3),
-    'samples / s': fixed(c.samplesPerSecond, 1),
-    'speed-up': `${c.speedup.toFixed(2)}×`,
+    'CPU s / batch': fixed(c.cpuSecondsPerBatch, 3),
+    'wall s / batch': fixed(c.secondsPerBatch, 3),
+    'samples / s (wall)': fixed(c.samplesPerSecond, 1),
+    'speed-up vs static 512 (CPU)': `${c.speedup.toFixed(2)}×`,
     'mean batch length': Number(c.meanBatchLength.toFixed(0)),
     'real tokens': c.realTokens,
     'padded tokens': c.paddedTokens,
@@ -516,16 +517,39 @@ export function showPaddingComparison(result: PaddingComparison): void {
   const caption =
     `${result.cases[0]?.batches ?? 0} timed training steps per case (batch ${result.batchSize}) on ${result.backend}, ` +
     `a ${result.parameters.toLocaleString('en-US')}-parameter model; batches drawn from ${result.examples} reviews; ` +
-    `${result.seconds.toFixed(0)} s in all. "padded tokens" counts every position computed (batch × length); ` +
-    'the "epoch" columns give the same figures for a whole epoch of these reviews.';
+    `${result.seconds.toFixed(0)} s in all. CPU s: processor time of this kernel (steady on a busy machine); wall s: clock time. ` +
+    '"padded tokens" counts every position computed (batch × length); the "epoch" columns give the same figures for a whole epoch of these reviews.';
   showTable(paddingComparisonRows(result), { caption });
-  const rows = result.cases.map((c) => ({ name: c.name, secondsPerBatch: c.secondsPerBatch, samplesPerSecond: c.samplesPerSecond, realTokens: c.realTokens, paddedTokens: c.paddedTokens }));
-  for (const chart of timingBars(rows)) showChart(chart);
+  const categories = result.cases.map((c) => c.name);
+  showChart(
+    barChart({
+      title: 'Padding comparison: seconds per training step',
+      yLabel: 'seconds per batch',
+      categories,
+      series: [
+        { name: 'CPU time', values: result.cases.map((c) => c.cpuSecondsPerBatch) },
+        { name: 'wall clock', values: result.cases.map((c) => c.secondsPerBatch) },
+      ],
+    }),
+  );
+  showChart(
+    barChart({
+      title: 'Padding comparison: samples per second',
+      yLabel: 'samples / s',
+      categories,
+      series: [
+        { name: 'per CPU second', values: result.cases.map((c) => result.batchSize / c.cpuSecondsPerBatch) },
+        { name: 'per wall-clock second', values: result.cases.map((c) => c.samplesPerSecond) },
+      ],
+    }),
+  );
+  const tokenRows = result.cases.map((c) => ({ name: c.name, secondsPerBatch: c.secondsPerBatch, samplesPerSecond: c.samplesPerSecond, realTokens: c.realTokens, paddedTokens: c.paddedTokens }));
+  showChart(timingBars(tokenRows)[2]);
   showChart(
     barChart({
       title: 'Padding comparison: share of computed positions that are padding',
       yLabel: 'padding share (%)',
-      categories: result.cases.map((c) => c.name),
+      categories,
       series: [
         { name: 'timed batches', values: result.cases.map((c) => Number((100 * c.paddingShare).toFixed(1))) },
         { name: 'whole epoch', values: result.cases.map((c) => Number((100 * c.epoch.paddingShare).toFixed(1))) },
@@ -543,29 +567,37 @@ export function paddingComparisonFindings(result: PaddingComparison): string[] {
   const grouped = find('grouped', 256);
   const lines: string[] = [];
   const fewer = (a: number, b: number): string => percent(1 - a / b, 0);
+  const cpu = (c: { cpuSecondsPerBatch: number }): string => `${c.cpuSecondsPerBatch.toFixed(2)} s`;
   if (static512 && static256) {
     lines.push(
-      `Truncating at 256 instead of 512 tokens: static 256 computes ${fewer(static256.paddedTokens, static512.paddedTokens)} fewer positions than static 512 ` +
-        `and took ${static256.secondsPerBatch.toFixed(2)} s per batch instead of ${static512.secondsPerBatch.toFixed(2)} s (${static256.speedup.toFixed(2)}× faster).`,
+      `Truncating at 256 instead of 512 tokens: static 256 computes ${fewer(static256.paddedTokens, static512.paddedTokens)} fewer positions than static 512, ` +
+        `and a step took ${cpu(static256)} of CPU time instead of ${cpu(static512)}: ${static256.speedup.toFixed(2)}× faster.`,
     );
   }
   if (dynamic && static256) {
     const full = dynamic.batchLengths.filter((l) => l === dynamic.maxLength).length;
     lines.push(
       `Dynamic padding in random order: ${full} of the ${dynamic.batches} timed batches (${dynamic.epochFullBatches} of ${dynamic.epoch.batches} in a whole epoch) ` +
-        `held a review that reaches 256 tokens, so they were padded to 256 anyway. It computes ${fewer(dynamic.epoch.paddedTokens, static256.epoch.paddedTokens)} ` +
-        `fewer positions than static 256 over an epoch; measured: ${dynamic.secondsPerBatch.toFixed(2)} s per batch against ${static256.secondsPerBatch.toFixed(2)} s.`,
+        `held a review that reaches 256 tokens and were padded to 256 anyway. Over an epoch it computes ${fewer(dynamic.epoch.paddedTokens, static256.epoch.paddedTokens)} ` +
+        `fewer positions than static 256, and a step took ${cpu(dynamic)} against ${cpu(static256)}.`,
     );
   }
   if (grouped && static256) {
     lines.push(
-      `Grouped by length: the batches are padded to ${grouped.epoch.meanBatchLength.toFixed(0)} tokens on average over an epoch, padding drops to ` +
-        `${percent(grouped.epoch.paddingShare)} of the positions (static 256: ${percent(static256.epoch.paddingShare)}), and a step took ` +
-        `${grouped.secondsPerBatch.toFixed(2)} s: ${(static256.secondsPerBatch / grouped.secondsPerBatch).toFixed(2)}× faster than static 256 and ${grouped.speedup.toFixed(2)}× faster than static 512.`,
+      `Grouped by length: over an epoch the batches are padded to ${grouped.epoch.meanBatchLength.toFixed(0)} tokens on average, and padding falls to ` +
+        `${percent(grouped.epoch.paddingShare)} of the positions (static 256: ${percent(static256.epoch.paddingShare)}). A step took ${cpu(grouped)}: ` +
+        `${(static256.cpuSecondsPerBatch / grouped.cpuSecondsPerBatch).toFixed(2)}× faster than static 256 and ${grouped.speedup.toFixed(2)}× faster than static 512.`,
     );
   }
-  const perThousand = result.cases.map((c) => `${c.name} ${((1000 * c.secondsPerBatch * c.batches) / c.paddedTokens).toFixed(3)} s`);
-  lines.push(`Time follows the positions computed, padding included: seconds per 1,000 positions were ${perThousand.join(', ')}.`);
+  const perThousand = result.cases.map((c) => `${c.name} ${((1000 * c.cpuSecondsPerBatch * c.batches) / c.paddedTokens).toFixed(3)} s`);
+  lines.push(`Time follows the positions computed, padding included: CPU seconds per 1,000 positions were ${perThousand.join(', ')}.`);
+  const slowdown = result.cases.reduce((sum, c) => sum + c.secondsPerBatch / c.cpuSecondsPerBatch, 0) / Math.max(1, result.cases.length);
+  if (slowdown > 1.3) {
+    lines.push(
+      `The wall clock ran ${slowdown.toFixed(1)}× the CPU time: other programs were competing for the processor during the measurement, ` +
+        'which makes the wall-clock figures noisy. The CPU times are the ones to compare.',
+    );
+  }
   return lines;
 }
 

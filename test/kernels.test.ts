@@ -4,7 +4,17 @@ import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
 import { initBackend } from '../lib/backend';
-import { gatherRows, openHeapViews, setWasmKernelOptions, sumRows } from '../lib/kernels';
+import {
+  ADAM_UPDATE_KERNEL,
+  fusedAdamUpdate,
+  gatherRows,
+  openHeapViews,
+  registerTrainingKernels,
+  setWasmKernelOptions,
+  sumRows,
+  type AdamUpdateConfig,
+} from '../lib/kernels';
+import { AdamOptimizer } from '../lib/optimizer';
 import * as path from 'path';
 import { execFileSync } from 'child_process';
 import { createStackParams, meanCrossEntropy, stackLogits, type StackShape } from '../bench/transformer-ops';
@@ -261,4 +271,90 @@ test('the multi-threaded wasm build (bench/wasm-threads.ts) runs 2 threads and m
   const expected = tf.tidy(() => threadsCheckOutputs().map((t) => Float32Array.from(t.dataSync())));
   assert.equal(report.outputs.length, expected.length);
   expected.forEach((values, i) => assertClose(report.outputs[i], values, 2e-5, `threaded output ${i}`));
+});
+
+/** Runs `steps` AdamOptimizer steps and the same steps with fusedAdamUpdate; returns both params. */
+function adamBothWays(name: 'adam' | 'adamw', steps: number): { optimizer: Float32Array; fused: Float32Array; moments: Float32Array[] } {
+  const shape = [37, 11];
+  const size = shape[0] * shape[1];
+  const start = seededValues(size, 51);
+  const gradAt = (step: number): tf.Tensor => tf.tensor(seededValues(size, 60 + step), shape);
+  const options = { name, learningRate: 1e-3, weightDecay: 0.05, noDecay: [] };
+  const initial = tf.tensor(start, shape);
+  const param = tf.variable(initial, true, `fused-adam-test-${name}-${Math.random()}`);
+  initial.dispose();
+  const optimizer = new AdamOptimizer(new Map([['w', param]]), options);
+  let p: tf.Tensor = tf.tensor(start, shape);
+  let m: tf.Tensor = tf.zeros(shape);
+  let v: tf.Tensor = tf.zeros(shape);
+  const [beta1, beta2, lr, decay] = [0.9, 0.999, 1e-3, 0.05];
+  for (let step = 1; step <= steps; step++) {
+    const grad = gradAt(step);
+    optimizer.step(new Map([['w', grad]]));
+    const config: AdamUpdateConfig = {
+      beta1,
+      beta2,
+      epsilon: 1e-8,
+      stepSize: lr / (1 - beta1 ** step),
+      biasCorrection2Sqrt: Math.sqrt(1 - beta2 ** step),
+      decayFactor: name === 'adamw' ? 1 - lr * decay : 1,
+      l2: name === 'adam' ? decay : 0,
+    };
+    const [p2, m2, v2] = fusedAdamUpdate(p, grad, m, v, config);
+    tf.dispose([p, m, v, grad]);
+    [p, m, v] = [p2, m2, v2];
+  }
+  const result = {
+    optimizer: Float32Array.from(param.dataSync()),
+    fused: Float32Array.from(p.dataSync()),
+    moments: [Float32Array.from(m.dataSync()), Float32Array.from(v.dataSync())],
+  };
+  const state = optimizer.getState().moments.get('w')!;
+  assertClose(result.moments[0], state.expAvg, 0, `${name} expAvg`);
+  assertClose(result.moments[1], state.expAvgSq, 0, `${name} expAvgSq`);
+  tf.dispose([p, m, v, param]);
+  optimizer.dispose();
+  return result;
+}
+
+test('fusedAdamUpdate gives AdamOptimizer\'s numbers bit for bit on wasm and cpu, Adam and AdamW', async () => {
+  for (const backend of ['wasm', 'cpu'] as const) {
+    await initBackend(backend);
+    assert.notEqual(tf.getKernel(ADAM_UPDATE_KERNEL, backend), undefined, `the fused kernel is registered on ${backend}`);
+    for (const name of ['adam', 'adamw'] as const) {
+      const before = tf.memory().numTensors;
+      const { optimizer, fused } = adamBothWays(name, 4);
+      assertClose(fused, optimizer, 0, `${backend} ${name} parameters after 4 steps`);
+      assert.equal(tf.memory().numTensors, before, `${backend} ${name}: tensors left behind`);
+    }
+  }
+});
+
+test('fusedAdamUpdate holds 3 outputs at its peak where the op composition holds many temporaries', async () => {
+  await initBackend('wasm');
+  const shape = [300, 100];
+  const bytes = 300 * 100 * 4;
+  const inputs = [0, 1, 2, 3].map((i) => tf.tensor(seededValues(300 * 100, 70 + i).map(Math.abs), shape));
+  const config: AdamUpdateConfig = { beta1: 0.9, beta2: 0.999, epsilon: 1e-8, stepSize: 1e-3, biasCorrection2Sqrt: 0.03, decayFactor: 0.99, l2: 0 };
+  const peakOf = async (): Promise<number> => {
+    const start = tf.memory().numBytes;
+    let outputs: tf.Tensor[] = [];
+    const info = await tf.profile(() => {
+      outputs = fusedAdamUpdate(inputs[0], inputs[1], inputs[2], inputs[3], config);
+      return outputs;
+    });
+    tf.dispose(outputs);
+    return info.peakBytes - start;
+  };
+  const fusedPeak = await peakOf();
+  tf.unregisterKernel(ADAM_UPDATE_KERNEL, 'wasm');
+  let composedPeak: number;
+  try {
+    composedPeak = await peakOf();
+  } finally {
+    registerTrainingKernels('wasm');
+  }
+  assert.equal(fusedPeak, 3 * bytes, 'the fused update allocates its three outputs and nothing else');
+  assert.ok(composedPeak >= 10 * bytes, `composed peak ${composedPeak} B, expected at least 10 outputs' worth`);
+  tf.dispose(inputs);
 });

@@ -3,6 +3,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import * as vm from 'vm';
 import * as tf from '@tensorflow/tfjs';
 import { initBackend } from '../lib/backend';
 import { RobertaForSequenceClassification } from '../lib/model/roberta';
@@ -181,6 +182,31 @@ test('SIGINT stops after the current step, saves a checkpoint, returns the histo
   assert.equal(saved.batchIndex, history.batches.length);
   trainer.dispose();
   model.dispose();
+});
+
+test('SIGINT still reaches the trainer when fit() starts inside a tslab-like cell (vm script with breakOnSigint)', async () => {
+  // tslab runs a cell's synchronous part with vm's breakOnSigint and keeps its own SIGINT listener.
+  // A listener added inside that script is lost when Node restores the signal disposition, and the
+  // next interrupt kills the kernel: this test process would die here if fit() registered too early.
+  const kernelListener = (): void => {};
+  process.on('SIGINT', kernelListener);
+  const model = RobertaForSequenceClassification.fromConfig(CONFIG, { seed: 3 });
+  const base = loaders();
+  const trainLoader = hookedLoader(base.trainLoader, (epoch, batch) => {
+    if (epoch === 0 && batch === 2) process.kill(process.pid, 'SIGINT');
+  });
+  const trainer = new Trainer(trainerOptions(model, tempDir('vm-cell'), { trainLoader }));
+  Object.assign(globalThis, { startFitForTest: () => trainer.fit() });
+  try {
+    const running = new vm.Script('startFitForTest()').runInThisContext({ breakOnSigint: true }) as Promise<{ stopped: string }>;
+    const history = await running;
+    assert.equal(history.stopped, 'interrupted');
+  } finally {
+    process.removeListener('SIGINT', kernelListener);
+    Reflect.deleteProperty(globalThis, 'startFitForTest');
+    trainer.dispose();
+    model.dispose();
+  }
 });
 
 test('tensor count stays flat across training steps', async () => {

@@ -1,7 +1,7 @@
 // ft-roberta train | predict | evaluate
 //
 //   ft-roberta train [--params FILE.json] [--output-dir DIR]
-//       trains with the defaults (TRAINING_DEFAULTS, the offline default) overridden by the JSON file;
+//       trains with the defaults of params.ts (the offline default) overridden by the JSON file;
 //       progress goes to stderr, the last stdout line is one JSON object with the metrics.
 //   ft-roberta predict --model DIR "text" ...
 //       one list of {label, score} (all labels, best first) per text.
@@ -11,7 +11,8 @@ import { parseArgs } from 'node:util';
 import type { CliCommand } from './types';
 import { initBackend } from '../backend';
 import { readJsonFile } from '../fsutil';
-import { TRAINING_DEFAULTS, runDefaultTraining, loadSplit, type TrainingDefaults } from '../train-api';
+import { runDefaultTraining, loadSplit } from '../train-api';
+import { params as workshopParams, type WorkshopParams } from '../../params';
 import { pipeline, evaluateModel } from '../pipeline';
 import { RobertaForSequenceClassification } from '../model/roberta';
 import { loadTokenizer } from '../tokenizer';
@@ -24,19 +25,19 @@ function logToStderr(line: string): void {
   process.stderr.write(line + '\n');
 }
 
-/** TRAINING_DEFAULTS with the fields of a JSON file; unknown fields and wrong types are errors. */
-export function readParams(file: string | undefined, defaults: TrainingDefaults = TRAINING_DEFAULTS): TrainingDefaults {
+/** params.ts with the fields of a JSON file; unknown fields and wrong types are errors naming them. */
+export function readParams(file: string | undefined, defaults: WorkshopParams = workshopParams): WorkshopParams {
   if (file === undefined) return { ...defaults };
   const json = readJsonFile(file);
   if (json === null || typeof json !== 'object' || Array.isArray(json)) throw new Error(`${file}: expected a JSON object of training parameters`);
   const merged: Record<string, unknown> = { ...defaults };
   for (const [key, value] of Object.entries(json)) {
     if (!(key in defaults)) throw new Error(`${file}: unknown parameter '${key}' (known: ${Object.keys(defaults).join(', ')})`);
-    const expected = typeof defaults[key as keyof TrainingDefaults];
+    const expected = typeof defaults[key as keyof WorkshopParams];
     if (typeof value !== expected) throw new Error(`${file}: parameter '${key}' should be a ${expected}, found ${JSON.stringify(value)}`);
     merged[key] = value;
   }
-  return merged as unknown as TrainingDefaults;
+  return merged as unknown as WorkshopParams;
 }
 
 const train: CliCommand = {
@@ -45,7 +46,7 @@ const train: CliCommand = {
     const { values } = parseArgs({ args: argv, options: { params: { type: 'string' }, 'output-dir': { type: 'string' } }, strict: true });
     const params = readParams(values.params);
     if (values['output-dir'] !== undefined) params.outputDir = values['output-dir'];
-    const platform = await initBackend('auto');
+    const platform = await initBackend(params.backend);
     logToStderr(`backend ${platform.backend}; training ${params.model} on ${params.data} (${params.trainSize} train / ${params.validationSize} validation reviews)`);
     const { result, baselineAccuracy } = await runDefaultTraining(params, { log: logToStderr });
     printJson({ ...result.metrics, unigram_baseline_eval_accuracy: baselineAccuracy });
@@ -63,7 +64,7 @@ const predict: CliCommand = {
     });
     if (values.model === undefined) throw new Error('predict: --model DIR is required');
     if (positionals.length === 0) throw new Error('predict: give at least one text to classify');
-    await initBackend('auto');
+    await initBackend(workshopParams.backend);
     const classify = await pipeline(values.model);
     const maxLength = values['max-length'] === undefined ? undefined : Number(values['max-length']);
     printJson(await classify(positionals, { maxLength }));
@@ -78,7 +79,7 @@ const evaluate: CliCommand = {
       args: argv,
       options: {
         model: { type: 'string' },
-        data: { type: 'string', default: TRAINING_DEFAULTS.data },
+        data: { type: 'string', default: workshopParams.data },
         split: { type: 'string', default: 'test' },
         limit: { type: 'string' },
         'max-length': { type: 'string' },
@@ -91,10 +92,10 @@ const evaluate: CliCommand = {
     if (split !== 'train' && split !== 'validation' && split !== 'test') throw new Error(`evaluate: --split must be train, validation or test, got '${split}'`);
     const limit = values.limit === undefined ? undefined : Number(values.limit);
     if (limit !== undefined && !(Number.isInteger(limit) && limit > 0)) throw new Error(`evaluate: --limit must be a positive integer, got '${values.limit}'`);
-    await initBackend('auto');
+    await initBackend(workshopParams.backend);
     const model = await RobertaForSequenceClassification.fromPretrained(values.model);
     const tokenizer = await loadTokenizer(values.model);
-    const data = await loadSplit(values.data, split, { limit, seed: TRAINING_DEFAULTS.seed });
+    const data = await loadSplit(values.data, split, { limit, seed: workshopParams.seed });
     const report = await evaluateModel({
       model,
       tokenizer,

@@ -238,9 +238,10 @@ function planReview(rng: Rng, w: ReviewWriter, polarity: Polarity, kind: ReviewK
 
   if (kind === 'plain') {
     scoreChance = 0.35;
-    if (u < 0.4) opening.push(w.sentence(`overallOpinion_${polarity}`));
-    else if (u < 0.55) opening.push(w.sentence(`direct_${polarity}`));
-    else if (u < 0.7) opening.push(w.sentence(`expectation_${polarity}`));
+    // Most reviewers say early what they thought.
+    if (u < 0.5) opening.push(w.sentence(`overallOpinion_${polarity}`));
+    else if (u < 0.7) opening.push(w.sentence(`direct_${polarity}`));
+    else if (u < 0.85) opening.push(w.sentence(`expectation_${polarity}`));
     cues.push(w.aspect(polarity));
     closing.push(w.sentence(rng() < 0.75 ? `verdict_${polarity}` : `reaction_${polarity}`));
     filler = () => {

@@ -1,0 +1,312 @@
+// The notebooks' helpers (lib/utils.ts) and the live padding comparison (lib/padding-comparison.ts).
+import { test, before, afterEach } from 'node:test';
+import * as assert from 'node:assert/strict';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import * as tf from '@tensorflow/tfjs';
+import { initBackend, type PlatformInfo } from '../lib/backend';
+import { loadTokenizer, type RobertaTokenizer } from '../lib/tokenizer';
+import { DataLoader, tokenizedExamples, dynamicPaddingCollate, type TokenizedExample } from '../lib/batching';
+import { setDisplaySink, type DisplayMessage, type MimeBundle } from '../lib/display/output';
+import { offlineModelConfig } from '../lib/model/config';
+import { reviewsToFrame } from '../lib/data/frames';
+import { generateSplit } from '../lib/data/corpus';
+import {
+  tokenizationRows,
+  withOverrides,
+  parameterRows,
+  displayPath,
+  examplesFromEncoding,
+  encodingSummaryRows,
+  tokenizeWithProgress,
+  showChart,
+  showBatch,
+  showPlatform,
+  platformWarning,
+  showPaddingComparison,
+  paddingComparisonFindings,
+  showFolder,
+  showBatchLengths,
+  showBagOfWordsBaseline,
+  keyValueRows,
+  stepLossCurve,
+} from '../lib/utils';
+import { comparePadding, type PaddingComparison, type PaddingCaseResult } from '../lib/padding-comparison';
+import { REPO_ROOT } from './helpers/paths';
+
+let tokenizer: RobertaTokenizer;
+
+before(async () => {
+  await initBackend('wasm');
+  tokenizer = await loadTokenizer('offline');
+});
+
+afterEach(() => setDisplaySink(null));
+
+/** Collects what the notebook display would receive. */
+function captureDisplays(): MimeBundle[] {
+  const bundles: MimeBundle[] = [];
+  setDisplaySink((message: DisplayMessage, update: boolean) => {
+    if (update) bundles[bundles.length - 1] = message.data;
+    else bundles.push(message.data);
+  });
+  return bundles;
+}
+
+test('tokenization tables: Hello, hello and heLlo as the original workshop shows them', () => {
+  const tokens = (text: string) => tokenizationRows(tokenizer, text).map((r) => r.token);
+  assert.deepEqual(tokens('Hello'), ['<s>', 'Hello', '</s>']);
+  assert.deepEqual(tokens('hello'), ['<s>', 'hello', '</s>']);
+  assert.deepEqual(tokens('heLlo'), ['<s>', 'he', 'L', 'lo', '</s>']);
+  const hello = tokenizationRows(tokenizer, 'Hello');
+  assert.deepEqual(hello.map((r) => r.id), [0, tokenizer.encodeText('Hello')[0], 2]);
+  assert.ok(hello.every((r) => r['attention mask'] === 1));
+  assert.notEqual(hello[1].id, tokenizationRows(tokenizer, 'hello')[1].id, 'case matters');
+});
+
+test('tokenization tables: a padded example ends in <pad> rows with mask 0', () => {
+  const rows = tokenizationRows(tokenizer, 'I loved this movie!', { maxLength: 10 });
+  assert.equal(rows.length, 10);
+  const pads = rows.filter((r) => r.token === '<pad>');
+  assert.ok(pads.length >= 3, `${pads.length} pad rows`);
+  assert.ok(pads.every((r) => r.id === tokenizer.padTokenId && r['attention mask'] === 0));
+  assert.equal(rows.filter((r) => r['attention mask'] === 1).length, 10 - pads.length);
+  assert.deepEqual(rows.map((r) => r.position), [...Array(10).keys()]);
+});
+
+test('parameters: overrides merge, unknown names are refused, the table marks what changed', () => {
+  const shared = { maxLength: 256, padding: 'grouped', outputDir: path.join(REPO_ROOT, 'outputs'), learningRate: 1e-3 };
+  const overrides = { maxLength: 512, padding: 'grouped', outputDir: path.join(REPO_ROOT, 'outputs', '02') };
+  assert.deepEqual(withOverrides(shared, overrides), { ...shared, ...overrides });
+  assert.throws(() => withOverrides(shared, { maxLenght: 1 } as Partial<typeof shared>), /'maxLenght' is not one of the shared parameters/);
+  const rows = parameterRows(shared, overrides);
+  const byName = new Map(rows.map((r) => [r.parameter, r]));
+  assert.equal(byName.get('maxLength')!['this notebook'], '512  ◀ changed');
+  assert.equal(byName.get('padding')!['this notebook'], 'grouped  ◀ set here');
+  assert.equal(byName.get('learningRate')!['this notebook'], 'same');
+  assert.equal(byName.get('learningRate')!['params.ts'], '1e-3');
+  assert.equal(byName.get('outputDir')!['params.ts'], 'outputs', 'paths inside the repository are shown relative to it');
+  assert.equal(displayPath('/somewhere/else'), '/somewhere/else');
+});
+
+test('static encoding -> examples -> static DataLoader gives back the same ids and masks', () => {
+  const texts = ['A short one.', 'A much longer review that goes on and on about the plot, the cast and the music.', 'Fine.'];
+  const encoded = tokenizer.encodeStatic(texts, 24);
+  const examples = examplesFromEncoding(encoded, [1, 0, 1]);
+  const plain = tokenizer.encodePlain(texts).inputIds;
+  assert.deepEqual(examples.map((e) => e.inputIds), plain, 'padding removed, nothing else');
+  const loader = new DataLoader(examples, { batchSize: 3, mode: 'static', maxLength: 24, shuffle: false, padTokenId: tokenizer.padTokenId });
+  const [batch] = [...loader.batches(0)];
+  assert.deepEqual(Array.from(batch.inputIds), encoded.inputIds.flat());
+  assert.deepEqual(Array.from(batch.attentionMask), encoded.attentionMask.flat());
+  assert.deepEqual(Array.from(batch.labels), [1, 0, 1]);
+});
+
+test('encoding summary: static has one length, dynamic many, padding share from the masks', () => {
+  const texts = generateSplit(42, 'train', 40).map((r) => r.text);
+  const value = (rows: ReturnType<typeof encodingSummaryRows>, name: string) => rows.find((r) => r[''] === name)!.value;
+  const staticRows = encodingSummaryRows(tokenizer.encodeStatic(texts, 128));
+  assert.equal(value(staticRows, 'shortest sequence (tokens)'), 128);
+  assert.equal(value(staticRows, 'longest sequence (tokens)'), 128);
+  assert.equal(value(staticRows, 'distinct lengths'), 1);
+  const plain = tokenizer.encodePlain(texts).inputIds;
+  const real = plain.reduce((sum, ids) => sum + Math.min(ids.length, 128), 0);
+  assert.equal(value(staticRows, 'padding share (mask 0)'), `${(100 * (1 - real / (128 * texts.length))).toFixed(1)}%`);
+  const cut = plain.filter((ids) => ids.length > 128).length;
+  assert.equal(value(staticRows, 'reviews cut at the limit'), `${cut} (${((100 * cut) / texts.length).toFixed(1)}%)`);
+  const dynamicRows = encodingSummaryRows(tokenizer.encodeDynamic(texts, 128));
+  assert.ok(Number(value(dynamicRows, 'distinct lengths')) > 5);
+  assert.equal(value(dynamicRows, 'padding share (mask 0)'), '0.0%');
+});
+
+test('tokenizeWithProgress: chunked encoding equals one call, and the bar ends at the total', async () => {
+  const texts = generateSplit(7, 'test', 7).map((r) => r.text);
+  const bundles = captureDisplays();
+  const chunked = await tokenizeWithProgress(tokenizer, texts, { mode: 'static', maxLength: 64, chunkSize: 3 });
+  assert.deepEqual(chunked, tokenizer.encodeStatic(texts, 64));
+  assert.equal(bundles.length, 1, 'one progress display, updated in place');
+  assert.match(String(bundles[0]['text/plain']), /100% .* 7\/7/);
+  setDisplaySink(null);
+  assert.deepEqual(await tokenizeWithProgress(tokenizer, texts, { mode: 'plain', progress: false }), tokenizer.encodePlain(texts));
+  await assert.rejects(tokenizeWithProgress(tokenizer, texts, { mode: 'dynamic', progress: false }), /needs maxLength/);
+});
+
+test('charts: a long line series gets a short text summary, the SVG keeps every point', () => {
+  const bundles = captureDisplays();
+  const losses = Array.from({ length: 250 }, (_, i) => 0.7 * Math.exp(-i / 100));
+  showChart(stepLossCurve(losses, 20), 'static');
+  const text = String(bundles[0]['text/plain']);
+  assert.ok(text.length < 300, `text/plain is ${text.length} characters`);
+  assert.match(text, /loss: 250 points, first 0\.7, last 0\.05/);
+  assert.ok(String(bundles[0]['image/svg+xml']).startsWith('<svg'));
+  assert.equal(bundles[0]['text/html'], undefined, 'static mode: no HTML, no plotly.js');
+});
+
+test('collate grid: one cell per position, padding greyed, shape in the caption', () => {
+  const examples = tokenizedExamples(tokenizer.encodePlain(['A masterpiece.', 'Dull, slow and far too long.', 'Loved it!']).inputIds, [1, 0, 1]);
+  const batch = dynamicPaddingCollate(examples, tokenizer.padTokenId);
+  const bundles = captureDisplays();
+  showBatch(batch, tokenizer);
+  const html = String(bundles[0]['text/html']);
+  const pads = batch.batchSize * batch.seqLength - batch.realTokens;
+  assert.equal((html.match(/background:#e6e6e6/g) ?? []).length, pads);
+  assert.equal((html.match(/<td /g) ?? []).length, batch.batchSize * batch.seqLength);
+  assert.match(String(bundles[0]['text/plain']), new RegExp(`shape \\[3, ${batch.seqLength}\\]`));
+});
+
+test('platform table: a warning on wasm and cpu, none on the native backend', () => {
+  const info = (backend: PlatformInfo['backend']): PlatformInfo => ({ backend, tfjsVersion: '4.22.0', threads: 1, nodeVersion: 'v20', slowFallback: backend !== 'tensorflow', notes: [] });
+  assert.match(platformWarning(info('wasm'))!, /Slow fallback.*WebAssembly/);
+  assert.match(platformWarning(info('cpu'))!, /plain JavaScript/);
+  assert.equal(platformWarning(info('tensorflow')), null);
+  const bundles = captureDisplays();
+  showPlatform({ ...info('wasm'), notes: ["tensorflow: Cannot find module '@tensorflow/tfjs-node'"] });
+  const html = String(bundles[0]['text/html']);
+  assert.match(html, /wasm/);
+  assert.match(html, /Slow fallback/);
+  assert.match(html, /Cannot find module/);
+});
+
+/** Review-like token ids: lengths spread around the 256 limit, as IMDb's are. */
+function syntheticExamples(count: number): TokenizedExample[] {
+  return Array.from({ length: count }, (_, i) => {
+    const length = 20 + ((i * 97) % 560);
+    return { inputIds: Array.from({ length }, (_, k) => (k === 0 ? 0 : k === length - 1 ? 2 : 4 + ((i + k) % 500))), label: i % 2 };
+  });
+}
+
+test('comparePadding: real steps per case, token counts that add up, no leaked tensors', async () => {
+  const examples = syntheticExamples(64);
+  const config = offlineModelConfig(600, { hidden_size: 16, num_attention_heads: 2, intermediate_size: 32, num_hidden_layers: 1, max_position_embeddings: 514 });
+  const tensorsBefore = tf.memory().numTensors;
+  const result = await comparePadding({ examples, vocabSize: 600, padTokenId: 1, batchSize: 4, batches: 2, modelConfig: config, progress: false });
+  assert.equal(tf.memory().numTensors, tensorsBefore, 'model, optimizer and gradients released');
+  assert.deepEqual(result.cases.map((c) => c.name), ['static 512', 'static 256', 'dynamic 256 random', 'dynamic 256 grouped']);
+  const [static512, static256, dynamic, grouped] = result.cases;
+  assert.equal(static512.paddedTokens, 2 * 4 * 512);
+  assert.equal(static256.paddedTokens, 2 * 4 * 256);
+  for (const c of result.cases) {
+    assert.equal(c.batches, 2);
+    assert.equal(c.batchLengths.length, 2);
+    assert.ok(c.secondsPerBatch > 0 && c.cpuSecondsPerBatch > 0, `${c.name} was timed`);
+    assert.ok(Math.abs(c.samplesPerSecond - 4 / c.secondsPerBatch) < 1e-9);
+    assert.ok(Math.abs(c.paddingShare - (1 - c.realTokens / c.paddedTokens)) < 1e-12);
+    assert.equal(c.epoch.examples, 64);
+    assert.ok(Math.abs(c.speedup - static512.cpuSecondsPerBatch / c.cpuSecondsPerBatch) < 1e-12);
+  }
+  assert.equal(static512.speedup, 1);
+  // Same shuffle seed: dynamic and static 256 hold the same reviews; dynamic pads each batch to its longest.
+  assert.equal(dynamic.realTokens, static256.realTokens);
+  assert.ok(dynamic.paddedTokens <= static256.paddedTokens);
+  assert.ok(grouped.epoch.paddedTokens < dynamic.epoch.paddedTokens, 'grouping pads less over an epoch');
+  assert.equal(dynamic.epochFullBatches, dynamic.epoch.batches - countShortBatches(dynamic));
+});
+
+function countShortBatches(c: PaddingCaseResult): number {
+  // Recomputed independently from the loader the case used.
+  const loader = new DataLoader(syntheticExamples(64), { batchSize: 4, mode: c.mode, maxLength: c.maxLength, shuffle: true, seed: 42, padTokenId: 1 });
+  return loader.batchOrder(0).filter((indices) => loader.seqLengthOf(indices) < c.maxLength).length;
+}
+
+test('comparePadding: refuses a model too short for 512 tokens, and empty data', async () => {
+  const config = offlineModelConfig(600, { hidden_size: 16, num_attention_heads: 2, intermediate_size: 32, num_hidden_layers: 1, max_position_embeddings: 258 });
+  await assert.rejects(comparePadding({ examples: syntheticExamples(8), vocabSize: 600, padTokenId: 1, modelConfig: config, progress: false }), /258 positions, the longest case needs 514/);
+  await assert.rejects(comparePadding({ examples: [], vocabSize: 600, padTokenId: 1, progress: false }), /no examples/);
+});
+
+function fakeCase(name: string, mode: PaddingCaseResult['mode'], maxLength: number, cpu: number, wall: number, padded: number, real: number, lengths: number[]): PaddingCaseResult {
+  return {
+    name,
+    mode,
+    maxLength,
+    batches: lengths.length,
+    secondsPerBatch: wall,
+    cpuSecondsPerBatch: cpu,
+    samplesPerSecond: 16 / wall,
+    realTokens: real,
+    paddedTokens: padded,
+    paddingShare: 1 - real / padded,
+    meanBatchLength: lengths.reduce((a, b) => a + b, 0) / lengths.length,
+    batchLengths: lengths,
+    epochFullBatches: lengths.filter((l) => l === maxLength).length * 5,
+    speedup: 2 / cpu,
+    epoch: { mode, batchSize: 16, maxLength, examples: 400, batches: 25, realTokens: real * 5, paddedTokens: padded * 5, padTokens: (padded - real) * 5, paddingShare: 1 - real / padded, meanBatchLength: 200, maxBatchLength: maxLength, minBatchLength: 100, truncatedExamples: 0, truncatedShare: 0 },
+  };
+}
+
+function fakeComparison(wallFactor: number): PaddingComparison {
+  return {
+    backend: 'wasm',
+    batchSize: 16,
+    examples: 400,
+    parameters: 6_912_898,
+    seconds: 30,
+    cases: [
+      fakeCase('static 512', 'static', 512, 2, 2 * wallFactor, 5 * 16 * 512, 17000, [512, 512, 512, 512, 512]),
+      fakeCase('static 256', 'static', 256, 1, 1 * wallFactor, 5 * 16 * 256, 16000, [256, 256, 256, 256, 256]),
+      fakeCase('dynamic 256 random', 'dynamic', 256, 1, 1 * wallFactor, 5 * 16 * 256, 16000, [256, 256, 256, 256, 256]),
+      fakeCase('dynamic 256 grouped', 'grouped', 256, 0.8, 0.8 * wallFactor, 16 * (256 * 3 + 120 + 200), 16000, [256, 256, 256, 120, 200]),
+    ],
+  };
+}
+
+test('padding findings are computed from the numbers, and flag a busy machine', () => {
+  const quiet = paddingComparisonFindings(fakeComparison(1));
+  assert.match(quiet[0], /static 256 computes 50% fewer positions than static 512, and a step took 1\.00 s of CPU time instead of 2\.00 s: 2\.00× faster/);
+  assert.match(quiet[1], /5 of the 5 timed batches \(25 of 25 in a whole epoch\) held a review that reaches 256 tokens/);
+  assert.match(quiet[2], /1\.25× faster than static 256 and 2\.50× faster than static 512/);
+  assert.match(quiet[3], /CPU seconds per 1,000 positions/);
+  assert.equal(quiet.length, 4, 'no busy-machine note when wall ≈ CPU');
+  const busy = paddingComparisonFindings(fakeComparison(2.2));
+  assert.match(busy.at(-1)!, /wall clock ran 2\.2× the CPU time/);
+});
+
+test('padding comparison display: one table and four bar charts, each with a text twin', () => {
+  const bundles = captureDisplays();
+  showPaddingComparison(fakeComparison(1));
+  assert.equal(bundles.length, 5);
+  assert.match(String(bundles[0]['text/html']), /<table/);
+  assert.match(String(bundles[0]['text/plain']), /dynamic 256 grouped/);
+  for (const chart of bundles.slice(1)) {
+    assert.ok(String(chart['image/svg+xml']).startsWith('<svg'));
+    assert.ok(typeof chart['text/plain'] === 'string' && chart['text/plain'].length > 0);
+  }
+});
+
+test('batch lengths table: first batches of each loader and the epoch means', () => {
+  const examples = syntheticExamples(64);
+  const options = { batchSize: 8, maxLength: 256, shuffle: true, seed: 1, padTokenId: 1 };
+  const bundles = captureDisplays();
+  showBatchLengths({ random: new DataLoader(examples, { ...options, mode: 'dynamic' }), grouped: new DataLoader(examples, { ...options, mode: 'grouped' }) }, 4);
+  const text = String(bundles[0]['text/plain']);
+  assert.equal(text.split('\n').length, 2 + 1 + 4 + 1, 'caption, header, rule, 4 batches, epoch row');
+  assert.match(text, /whole epoch +mean \d+ tokens, \d+% padding/);
+});
+
+test('folder listing, key-value rows and the bag-of-words baseline', () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'utils-folder-'));
+  try {
+    fs.mkdirSync(path.join(dir, 'E01'));
+    fs.writeFileSync(path.join(dir, 'E01', 'model.safetensors'), Buffer.alloc(3 * 1024));
+    fs.writeFileSync(path.join(dir, 'trainer_state.json'), '{}');
+    const bundles = captureDisplays();
+    showFolder(dir);
+    const text = String(bundles[0]['text/plain']);
+    assert.match(text, /E01\/\n/);
+    assert.match(text, /E01\/model\.safetensors +3\.0 kB/);
+    assert.match(text, /trainer_state\.json +0\.0 kB/);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+  assert.deepEqual(keyValueRows({ a: 1, b: 0.123456, c: 'x', d: undefined }), [
+    { name: 'a', value: 1 },
+    { name: 'b', value: 0.1235 },
+    { name: 'c', value: 'x' },
+  ]);
+  captureDisplays();
+  const train = reviewsToFrame(generateSplit(42, 'train', 300));
+  const validation = reviewsToFrame(generateSplit(42, 'validation', 100));
+  const accuracy = showBagOfWordsBaseline(train, validation, 42);
+  assert.ok(accuracy > 0.6 && accuracy <= 1, `baseline accuracy ${accuracy}`);
+});
