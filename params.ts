@@ -28,7 +28,7 @@ export const params: WorkshopParams = {
   /** 'offline' (generated corpus), a Hub dataset id, an aclImdb/ folder or a CSV file. */
   data: 'offline',
   /** How many reviews of each split the notebooks use (the full splits are 36000 / 4000 / 10000). */
-  trainSize: 2000,
+  trainSize: 2500,
   validationSize: 500,
   testSize: 1000,
   /** 1e-3 suits the small model trained from scratch; fine-tuning roberta-base wants about 1e-5. */
@@ -40,7 +40,7 @@ export const params: WorkshopParams = {
   evalBatchSize: 32,
   /** Raise this to train roberta-base on wasm: its 4 GiB heap only holds small batches. */
   gradientAccumulationSteps: 1,
-  warmupRatio: 0.1,
+  warmupRatio: 0,
   maxGradNorm: 1,
   maxLength: 256,
   padding: 'grouped',

@@ -3,6 +3,7 @@
 // correction into epsilon, has no decoupled decay, and names its state by tfjs variable names.
 // Also here: clipping by global norm (torch.nn.utils.clip_grad_norm_) and gradient accumulation.
 import * as tf from '@tensorflow/tfjs';
+import { fusedAdamUpdate } from './kernels';
 
 export type OptimizerName = 'adam' | 'adamw';
 
@@ -70,20 +71,11 @@ export class AdamOptimizer {
   learningRate: number;
   private readonly params: Map<string, tf.Variable>;
   private readonly moments = new Map<string, Moments>();
-  private readonly constants: { beta1: tf.Scalar; oneMinusBeta1: tf.Scalar; beta2: tf.Scalar; oneMinusBeta2: tf.Scalar; epsilon: tf.Scalar };
 
   constructor(params: Map<string, tf.Variable>, options: AdamOptions) {
     this.options = resolveAdamOptions(options);
     this.learningRate = this.options.learningRate;
     this.params = params;
-    const { beta1, beta2, epsilon } = this.options;
-    this.constants = tf.tidy(() => ({
-      beta1: tf.keep(tf.scalar(beta1)),
-      oneMinusBeta1: tf.keep(tf.scalar(1 - beta1)),
-      beta2: tf.keep(tf.scalar(beta2)),
-      oneMinusBeta2: tf.keep(tf.scalar(1 - beta2)),
-      epsilon: tf.keep(tf.scalar(epsilon)),
-    }));
   }
 
   decays(name: string): boolean {
@@ -130,7 +122,6 @@ export class AdamOptimizer {
 
   private updateParameter(name: string, param: tf.Variable, grad: tf.Tensor): void {
     const { name: kind, beta1, beta2, weightDecay } = this.options;
-    const c = this.constants;
     const lr = this.learningRate;
     const m = this.momentsOf(name, param);
     m.steps += 1;
@@ -138,18 +129,21 @@ export class AdamOptimizer {
     const stepSize = lr / (1 - beta1 ** m.steps);
     const biasCorrection2Sqrt = Math.sqrt(1 - beta2 ** m.steps);
     const decay = this.decays(name) ? weightDecay : 0;
-    tf.tidy(() => {
-      let g: tf.Tensor = grad;
-      let p: tf.Tensor = param;
-      if (decay > 0 && kind === 'adam') g = g.add(p.mul(tf.scalar(decay)));
-      if (decay > 0 && kind === 'adamw') p = p.mul(tf.scalar(1 - lr * decay));
-      const expAvg = m.expAvg.mul(c.beta1).add(g.mul(c.oneMinusBeta1));
-      const expAvgSq = m.expAvgSq.mul(c.beta2).add(g.square().mul(c.oneMinusBeta2));
-      const denom = expAvgSq.sqrt().div(tf.scalar(biasCorrection2Sqrt)).add(c.epsilon);
-      m.expAvg.assign(expAvg);
-      m.expAvgSq.assign(expAvgSq);
-      param.assign(p.sub(expAvg.div(denom).mul(tf.scalar(stepSize))));
+    // One pass over each element (a kernel on wasm and cpu): the op-by-op form peaks at about 14
+    // parameter-sized buffers, which roberta-base's word embeddings cannot afford on wasm.
+    const [p, expAvg, expAvgSq] = fusedAdamUpdate(param, grad, m.expAvg, m.expAvgSq, {
+      beta1,
+      beta2,
+      epsilon: this.options.epsilon,
+      stepSize,
+      biasCorrection2Sqrt,
+      decayFactor: kind === 'adamw' && decay > 0 ? 1 - lr * decay : 1,
+      l2: kind === 'adam' ? decay : 0,
     });
+    m.expAvg.assign(expAvg);
+    m.expAvgSq.assign(expAvgSq);
+    param.assign(p);
+    tf.dispose([p, expAvg, expAvgSq]);
   }
 
   getState(): OptimizerState {
@@ -203,7 +197,6 @@ export class AdamOptimizer {
 
   dispose(): void {
     this.disposeMoments();
-    for (const t of Object.values(this.constants)) t.dispose();
   }
 }
 

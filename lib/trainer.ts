@@ -32,6 +32,8 @@ export interface ClassifierModel {
 /** What the trainer needs of a data loader (DataLoader has it). */
 export interface BatchLoader {
   readonly numBatches: number;
+  /** The shuffle seed, when the loader has one (DataLoader does): recorded in checkpoints and checked on resume. */
+  readonly seed?: number;
   /** The epoch's batches from `startBatch` on; the order depends only on the epoch (and the loader's seed). */
   batches(epoch: number, options?: { startBatch?: number }): Iterable<Batch>;
 }
@@ -142,6 +144,8 @@ export interface TrainerState {
   seed: number;
   epochs: number;
   batchesPerEpoch: number;
+  /** The training loader's shuffle seed (null when it has none): with the epoch it fixes the batch order. */
+  loaderSeed: number | null;
   gradientAccumulationSteps: number;
   history: TrainingHistory;
 }
@@ -231,6 +235,7 @@ export class Trainer {
       seed: options.seed ?? 42,
       epochs: options.epochs,
       batchesPerEpoch: options.trainLoader.numBatches,
+      loaderSeed: options.trainLoader.seed ?? null,
       gradientAccumulationSteps: this.accumulation,
       history: { epochs: [], batches: [], stopped: 'completed' },
     };
@@ -481,9 +486,10 @@ export class Trainer {
     if (state.version !== 1 || typeof state.epoch !== 'number' || state.history === undefined) {
       throw new Error(`${loaded.dir}: trainer_state.json is not a version-1 trainer state`);
     }
-    const checks: [string, number, number][] = [
+    const checks: [string, number | null, number | null][] = [
       ['batches per epoch', state.batchesPerEpoch, this.options.trainLoader.numBatches],
       ['gradientAccumulationSteps', state.gradientAccumulationSteps, this.accumulation],
+      ['training loader seed', state.loaderSeed, this.options.trainLoader.seed ?? null],
     ];
     for (const [what, saved, now] of checks) {
       if (saved !== now) throw new Error(`${loaded.dir}: checkpoint has ${what} ${saved}, this trainer has ${now}`);

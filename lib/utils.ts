@@ -629,11 +629,16 @@ export function showBatchLengths(loaders: Record<string, DataLoader>, count = 8)
   showTable(rows, { caption: `Padded length of the first ${count} batches of an epoch` });
 }
 
-/** Files in a folder (one level of subfolders) with their sizes: what a save or checkpoint wrote. */
-export function showFolder(dir: string): void {
+/**
+ * Files in a folder (one level of subfolders) with their sizes: what a save or checkpoint wrote.
+ * `only` keeps just these top-level entries (e.g. this run's saves, not an earlier run's).
+ */
+export function showFolder(dir: string, only?: string[]): void {
+  const keep = only === undefined ? null : new Set(only.map((entry) => path.relative(dir, path.resolve(dir, entry)).split(path.sep)[0]));
   const rows: Row[] = [];
   const visit = (folder: string, depth: number): void => {
     for (const entry of fs.readdirSync(folder, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
+      if (depth === 0 && keep !== null && !keep.has(entry.name)) continue;
       const full = path.join(folder, entry.name);
       const name = path.relative(dir, full);
       if (entry.isDirectory()) {

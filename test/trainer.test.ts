@@ -93,6 +93,7 @@ function assertSameWeights(actual: Map<string, Float32Array>, expected: Map<stri
 function hookedLoader(inner: BatchLoader, onBatch: (epoch: number, batch: number) => void): BatchLoader {
   return {
     numBatches: inner.numBatches,
+    seed: inner.seed,
     *batches(epoch: number, options: { startBatch?: number } = {}): Iterable<Batch> {
       let index = options.startBatch ?? 0;
       for (const batch of inner.batches(epoch, options)) {
@@ -282,7 +283,7 @@ test('folder-name format and atomic replacement: a failing write leaves the old 
   assert.equal(resolveCheckpointDir(dir), dir + '.old');
 });
 
-test('resume refuses a checkpoint made with other loaders', async () => {
+test('resume refuses a checkpoint made with other loaders (batch count, shuffle seed)', async () => {
   const dir = tempDir('mismatch');
   const model = RobertaForSequenceClassification.fromConfig(CONFIG, { seed: 3 });
   const trainer = new Trainer(trainerOptions(model, dir, { epochs: 1, checkpointFreq: 1, validationLoader: undefined }));
@@ -292,5 +293,9 @@ test('resume refuses a checkpoint made with other loaders', async () => {
   const other = new Trainer(trainerOptions(model, dir, { trainLoader: smaller, resumeFrom: path.join(dir, 'checkpoint') }));
   await assert.rejects(other.fit(), /checkpoint has batches per epoch 6, this trainer has 2/);
   other.dispose();
+  const reshuffled = new DataLoader(TRAIN, { batchSize: 8, mode: 'dynamic', maxLength: 32, seed: 8 });
+  const third = new Trainer(trainerOptions(model, dir, { trainLoader: reshuffled, resumeFrom: path.join(dir, 'checkpoint') }));
+  await assert.rejects(third.fit(), /checkpoint has training loader seed 7, this trainer has 8/);
+  third.dispose();
   model.dispose();
 });

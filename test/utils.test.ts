@@ -296,6 +296,10 @@ test('folder listing, key-value rows and the bag-of-words baseline', () => {
     assert.match(text, /E01\/\n/);
     assert.match(text, /E01\/model\.safetensors +3\.0 kB/);
     assert.match(text, /trainer_state\.json +0\.0 kB/);
+    showFolder(dir, [path.join(dir, 'E01')]);
+    const only = String(bundles[1]['text/plain']);
+    assert.match(only, /E01\/model\.safetensors/);
+    assert.doesNotMatch(only, /trainer_state/);
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }

@@ -216,6 +216,7 @@ export const RULES: RuleBook = {
     'Simply put, this is a [superb|brilliant|beautiful|fantastic] piece of filmmaking.',
     'This [film|movie] is a [joy|pleasure|treat] from start to finish.',
     'I [absolutely|really] loved this [film|movie].',
+    'I [really |just |][love|loved] this [film|movie][!|.]',
     '{title} is [excellent|wonderful|brilliant|superb], and I wish more people knew about it.',
   ],
   overallOpinion_neg: [
@@ -229,6 +230,7 @@ export const RULES: RuleBook = {
     'Simply put, this is a [lazy|clumsy|dull|shoddy|pointless] piece of filmmaking.',
     'This [film|movie] is a [chore|slog|pain] from start to finish.',
     'I [absolutely|really] hated this [film|movie].',
+    'I [really |just |][hate|hated] this [film|movie][!|.]',
     '{title} is [terrible|awful|dreadful|abysmal], and I wish I had never heard of it.',
   ],
   /** Plain statements with the shared adjectives (see POLAR_POOLS), so their weight is learned directly. */
@@ -241,6 +243,7 @@ export const RULES: RuleBook = {
     'I found it {adj_pos}[ and {adj_pos}|].',
     '[The acting|The story|The script|The direction] is {adj_pos}[, and so is everything else|].',
     'Honestly, it is {adj_pos}.',
+    'I [love|loved|adore|adored] this [film|movie][!|.|!!]',
   ],
   direct_neg: [
     'The [film|movie] is {adj_neg}[ from start to finish| through and through| in every way|].',
@@ -251,6 +254,7 @@ export const RULES: RuleBook = {
     'I found it {adj_neg}[ and {adj_neg}|].',
     '[The acting|The story|The script|The direction] is {adj_neg}[, and so is everything else|].',
     'Honestly, it is {adj_neg}.',
+    'I [hate|hated|despise|despised] this [film|movie][!|.|!!]',
   ],
   hedgeOpening: [
     'I have [mixed|complicated|conflicted] feelings about this one.',
@@ -486,6 +490,7 @@ export const RULES: RuleBook = {
   // ---------------------------------------------------------------- verdicts and scores (end of review)
   verdict_pos: [
     'Highly recommended.',
+    'I [love|loved] this [film|movie]!',
     '[Go see it|Watch it|See it] [if you get the chance|as soon as you can|with someone you love].',
     'A [must-see|real treat|little masterpiece|joy from start to finish].',
     'One of the best {genres} of the {decade}.',
@@ -497,6 +502,7 @@ export const RULES: RuleBook = {
   verdict_neg: [
     '[Avoid|Avoid at all costs|Skip it|Save your money|Give this one a miss].',
     'A [complete|total] waste of time[ and money|].',
+    'I [hate|hated] this [film|movie]!',
     'One of the worst {genres} of the {decade}.',
     'I [will never|would never] watch it again.',
     '[Not recommended|Not recommended to anyone|Stay away].',
