@@ -314,3 +314,30 @@ test('folder listing, key-value rows and the bag-of-words baseline', () => {
   const accuracy = showBagOfWordsBaseline(train, validation, 42);
   assert.ok(accuracy > 0.6 && accuracy <= 1, `baseline accuracy ${accuracy}`);
 });
+
+test('the committed notebooks: tslab kernel, compiled imports, diagrams that exist, light and error-free outputs', () => {
+  const folder = path.join(REPO_ROOT, 'notebooks');
+  const names = fs.readdirSync(folder).filter((name) => name.endsWith('.ipynb')).sort();
+  assert.deepEqual(names, ['01_pipeline.ipynb', '02_static_padding.ipynb', '03_dynamic_padding.ipynb']);
+  type Cell = { cell_type: string; source: string[] | string; outputs?: { output_type: string; name?: string; data?: Record<string, unknown> }[] };
+  for (const name of names) {
+    const file = path.join(folder, name);
+    const notebook = JSON.parse(fs.readFileSync(file, 'utf8')) as { metadata: { kernelspec: Record<string, string> }; cells: Cell[] };
+    assert.deepEqual(notebook.metadata.kernelspec, { name: 'tslab', display_name: 'TypeScript', language: 'typescript' }, name);
+    assert.ok(fs.statSync(file).size < 1_000_000, `${name} is ${fs.statSync(file).size} bytes: plotly.js inlined?`);
+    for (const [index, cell] of notebook.cells.entries()) {
+      const source = Array.isArray(cell.source) ? cell.source.join('') : cell.source;
+      for (const match of source.matchAll(/from '(\.[^']*)'/g)) {
+        assert.match(match[1], /^\.\.\/dist\//, `${name} cell ${index} imports ${match[1]}: tslab needs the compiled library`);
+        assert.ok(fs.existsSync(path.join(folder, `${match[1]}.ts`).replace(`${path.sep}dist${path.sep}`, path.sep)), `${name} cell ${index}: ${match[1]} has no source`);
+      }
+      for (const match of source.matchAll(/!\[[^\]]*\]\(([^)]+)\)/g)) {
+        assert.ok(fs.existsSync(path.join(folder, match[1])), `${name} cell ${index}: image ${match[1]} is missing`);
+      }
+      for (const output of cell.outputs ?? []) {
+        assert.notEqual(output.output_type, 'error', `${name} cell ${index} has an error output`);
+        assert.ok(!(output.output_type === 'stream' && output.name === 'stderr'), `${name} cell ${index} wrote to stderr`);
+      }
+    }
+  }
+});
