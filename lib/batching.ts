@@ -6,6 +6,7 @@
 //            batches, shuffle the order of the batches
 // The order depends only on (seed, epoch), so a resumed run needs just the epoch and batch index.
 import * as tf from '@tensorflow/tfjs';
+import { mulberry32 } from './data/random';
 
 export interface TokenizedExample {
   /** With special tokens (`<s> … </s>`), usually untruncated (tokenizer.encodePlain). */
@@ -45,18 +46,6 @@ export interface DataLoaderOptions {
    * it shrinks to a quarter of the batches on small data, so there is still randomness.
    */
   megaBatchBatches?: number;
-}
-
-/** Deterministic, fast, good enough for shuffling: mulberry32. */
-function mulberry32(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 /** One generator per (seed, epoch): the epoch's order does not depend on earlier epochs. */
