@@ -26,7 +26,7 @@ import { params as workshopParams } from '../params';
 /**
  * The offline default run (small model, offline tokenizer, offline corpus) that reaches validation
  * accuracy >= 0.85 in under 10 minutes on 2 cores with wasm; the values live in params.ts.
- * docs/readme/training.md records the measurement.
+ * the README (section "Training, resuming and the pipeline") records the measurement.
  */
 export interface TrainingDefaults {
   /** 'offline' (the small config, trained from scratch), a model folder, or a Hub id such as 'roberta-base'. */

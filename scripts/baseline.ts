@@ -1,4 +1,4 @@
-// Measures the offline corpus the way docs/readme/data.md reports it:
+// Measures the offline corpus the way the README section on the data reports it:
 //   node dist/scripts/baseline.js [--seed 42] [--sample 3000]
 // lengths in RoBERTa tokens (GPT-2 BPE + <s></s>) against IMDb's published figures, balance, label
 // noise and the share of reviews that need context, and what a unigram bag-of-words logistic

@@ -1,6 +1,6 @@
 // The offline IMDb-like corpus: seeded, deterministic, shaped like the real thing where it matters
 // for the workshop — balanced labels, sentiment that sometimes needs context, IMDb's habits, and
-// above all IMDb's length distribution in RoBERTa tokens (see docs/readme/data.md for calibration).
+// above all IMDb's length distribution in RoBERTa tokens (the README section on the data has the calibration).
 import { Grammar } from './grammar';
 import {
   CONTEXT_RULES, DECADES, FEMALE_NAMES, FUNNY_GENRES, GENRES, MALE_NAMES, PLACES, POLAR_POOLS, RULES, SLOT_NAMES, SURNAMES,
@@ -41,7 +41,7 @@ export const DEFAULT_SIZES: CorpusSizes = { train: 36000, validation: 4000, test
  * Knobs of the generator. IMDb's published RoBERTa figures (mean 300, p95 705, 13.6% over 512) are
  * close to a log-normal with median 245 and sigma 0.64 (DESIGN.md). Reviews are built sentence by
  * sentence, which trims the upper tail a little, so sigma 0.67 lands the measured figures nearer the
- * targets (docs/readme/data.md has the numbers).
+ * targets (the README section on the data has the numbers).
  */
 export const CORPUS_SETTINGS = {
   medianTokens: 245,
