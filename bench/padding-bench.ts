@@ -14,7 +14,7 @@ import { generateCorpus } from '../lib/data/corpus';
 import { offlineModelConfig, robertaConfig, ROBERTA_BASE_CONFIG, type RobertaConfig } from '../lib/model/config';
 import { RobertaForSequenceClassification } from '../lib/model/roberta';
 import { AdamOptimizer } from '../lib/optimizer';
-import { dropoutSeedFor, lossAndGradients } from '../lib/trainer';
+import { TimedTrainingSteps, type StepTiming } from '../lib/padding-comparison';
 import { loadTokenizer, type RobertaTokenizer } from '../lib/tokenizer';
 import { predictProbabilities } from '../lib/pipeline';
 import { writeFileAtomic, writeJsonAtomic } from '../lib/fsutil';
@@ -249,12 +249,7 @@ function benchConfig(size: 'tiny' | 'base', vocabSize: number): RobertaConfig {
 // Timing
 
 /** Wall-clock seconds of one training step and its parts, and the CPU seconds the process used. */
-interface StepTime {
-  total: number;
-  forwardBackward: number;
-  optimizer: number;
-  cpu: number;
-}
+type StepTime = StepTiming;
 
 interface Lane {
   spec: ModeSpec;
@@ -276,30 +271,18 @@ const mean = (values: number[]): number => values.reduce((a, b) => a + b, 0) / M
 const peakRssMb = (): number => process.resourceUsage().maxRSS / 1024;
 
 class StepRunner {
-  private stepsTaken = 0;
+  private readonly steps: TimedTrainingSteps;
   constructor(
     private readonly model: RobertaForSequenceClassification,
-    private readonly optimizer: AdamOptimizer,
-    private readonly seed: number,
-  ) {}
+    optimizer: AdamOptimizer,
+    seed: number,
+  ) {
+    this.steps = new TimedTrainingSteps(model, optimizer, seed);
+  }
 
   /** One training step as the trainer takes it: loss and gradients, then AdamW. */
   train(batch: Batch): StepTime {
-    const cpuStart = process.cpuUsage();
-    const start = performance.now();
-    const { grads } = lossAndGradients(this.model, batch, { training: true, dropoutSeed: dropoutSeedFor(this.seed, this.stepsTaken++) });
-    const middle = performance.now();
-    // Kernels run synchronously on wasm, cpu and tfjs-node: when step() returns, the work is done.
-    this.optimizer.step(grads);
-    for (const g of grads.values()) g.dispose();
-    const end = performance.now();
-    const cpu = process.cpuUsage(cpuStart);
-    return {
-      total: (end - start) / 1000,
-      forwardBackward: (middle - start) / 1000,
-      optimizer: (end - middle) / 1000,
-      cpu: (cpu.user + cpu.system) / 1e6,
-    };
+    return this.steps.train(batch);
   }
 
   /** Eval-mode logits of one batch, as the pipeline computes them. */

@@ -3,21 +3,14 @@ import * as assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
 import { initBackend, platformInfo, describePlatform } from '../lib/backend';
 import { unregisterSegmentSumForTest, registerTrainingKernels, scatterAddRows } from '../lib/kernels';
+import { seededValues as seededFloats } from './helpers/seeded';
 
 // A tiny embedding -> dense -> softmax classifier, trained with plain SGD from fixed weights.
 const VOCAB = 50;
 const DIM = 8;
 const CLASSES = 3;
 
-function seededValues(count: number, seed: number): Float32Array {
-  let state = seed >>> 0;
-  const out = new Float32Array(count);
-  for (let i = 0; i < count; i++) {
-    state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
-    out[i] = (state / 2 ** 32 - 0.5) * 0.4;
-  }
-  return out;
-}
+const seededValues = (count: number, seed: number): Float32Array => seededFloats(count, seed, 0.4);
 
 function trainTinyNetwork(steps: number): number[] {
   const embedding = tf.variable(tf.tensor2d(seededValues(VOCAB * DIM, 1), [VOCAB, DIM]));

@@ -19,16 +19,9 @@ import * as path from 'path';
 import { execFileSync } from 'child_process';
 import { createStackParams, meanCrossEntropy, stackLogits, type StackShape } from '../bench/transformer-ops';
 import { threadsCheckOutputs } from '../bench/threads-check-workload';
+import { seededValues as seededFloats } from './helpers/seeded';
 
-function seededValues(count: number, seed: number): Float32Array {
-  let state = seed >>> 0;
-  const out = new Float32Array(count);
-  for (let i = 0; i < count; i++) {
-    state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
-    out[i] = (state / 2 ** 32 - 0.5) * 2;
-  }
-  return out;
-}
+const seededValues = (count: number, seed: number): Float32Array => seededFloats(count, seed, 2);
 
 /** Largest |a - b| / (1 + |b|) with where it happens; fails naming the worst element. */
 function assertClose(actual: ArrayLike<number>, expected: ArrayLike<number>, tolerance: number, what: string): void {
