@@ -345,7 +345,7 @@ function laneResult(lane: Lane, reference: Lane | undefined): ModeResult {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Targets (issue 7) against peer-bench.json (Hugging Face + PyTorch on this kind of machine)
+// Targets against Hugging Face + PyTorch on this kind of machine (bench/reference/)
 
 interface PeerRun {
   mode: string;
@@ -356,8 +356,7 @@ interface PeerRun {
 }
 
 function peerBench(): PeerRun[] {
-  const file = path.resolve(__dirname, '..', '..', '..', 'shared', 'peer-bench.json');
-  if (!fs.existsSync(file)) return [];
+  const file = path.resolve(__dirname, '..', '..', 'bench', 'reference', 'pytorch-cpu-2threads.json');
   return (JSON.parse(fs.readFileSync(file, 'utf8')) as { runs: PeerRun[] }).runs;
 }
 

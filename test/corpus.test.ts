@@ -16,7 +16,7 @@ import { corpusToFrames } from '../lib/data/frames';
 import { mulberry32 } from '../lib/data/random';
 import { REPO_ROOT } from './helpers/paths';
 
-/** Published IMDb figures with RoBERTa's tokenizer (Longformer paper) and the tolerances of issue 4. */
+/** Published IMDb figures with RoBERTa's tokenizer (Longformer paper) and the tolerances we calibrate to. */
 const TARGETS = { mean: 300, p95: 705, over512: 0.136 };
 
 // One full corpus shared by the tests below (generating it is itself the speed test).

@@ -1,5 +1,5 @@
 // The parameter summary: roberta-base with 2 labels has 124,647,170 parameters (what torchinfo and
-// transformers report), the offline shape matches peer-bench.json, and counts agree with a real model.
+// transformers report), the offline shape matches the PyTorch reference model, and counts agree with a real model.
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import * as fs from 'fs';
@@ -8,7 +8,7 @@ import { initBackend } from '../lib/backend';
 import { OFFLINE_MODEL_CONFIG, ROBERTA_BASE_CONFIG, loadConfig, robertaConfig } from '../lib/model/config';
 import { RobertaForSequenceClassification } from '../lib/model/roberta';
 import { formatSummary, parameterSummary } from '../lib/model/summary';
-import { FIXTURES_DIR } from './helpers/paths';
+import { FIXTURES_DIR, PYTORCH_REFERENCE_FILE } from './helpers/paths';
 
 test('roberta-base with 2 labels: 124,647,170 parameters, by module', () => {
   const summary = parameterSummary(ROBERTA_BASE_CONFIG);
@@ -41,8 +41,8 @@ test('output shapes for an input shape, and a torchinfo-like text table', () => 
   assert.match(text, /Params size \(MB\): 498\.59/);
 });
 
-test("the offline shape counts 6,880,642 parameters, as peer-bench.json's PyTorch model", () => {
-  const bench = JSON.parse(fs.readFileSync(path.join(FIXTURES_DIR, '..', 'peer-bench.json'), 'utf8')) as { runs: { model: { parameters: number; max_position_embeddings: number } }[] };
+test('the offline shape counts 6,880,642 parameters, as the PyTorch reference model', () => {
+  const bench = JSON.parse(fs.readFileSync(PYTORCH_REFERENCE_FILE, 'utf8')) as { runs: { model: { parameters: number; max_position_embeddings: number } }[] };
   assert.equal(OFFLINE_MODEL_CONFIG.max_position_embeddings, bench.runs[0].model.max_position_embeddings);
   assert.equal(parameterSummary(OFFLINE_MODEL_CONFIG).total, bench.runs[0].model.parameters);
 });

@@ -39,7 +39,7 @@ export const DEFAULT_SIZES: CorpusSizes = { train: 36000, validation: 4000, test
 
 /**
  * Knobs of the generator. IMDb's published RoBERTa figures (mean 300, p95 705, 13.6% over 512) are
- * close to a log-normal with median 245 and sigma 0.64 (DESIGN.md). Reviews are built sentence by
+ * close to a log-normal with median 245 and sigma 0.64. Reviews are built sentence by
  * sentence, which trims the upper tail a little, so sigma 0.67 lands the measured figures nearer the
  * targets (the README section on the data has the numbers).
  */

@@ -228,7 +228,7 @@ export const OFFLINE_VOCAB_SIZE = 50265;
 
 /**
  * The small RoBERTa shape the notebooks train offline (2 layers, hidden 128), sized for 256-token
- * inputs (258 positions = 256 + padding_idx + 1), the shape `peer-bench.json` measured in PyTorch.
+ * inputs (258 positions = 256 + padding_idx + 1), the shape whose PyTorch speed `bench/reference/` records.
  * Pass the offline tokenizer's `vocabSize`.
  */
 export function offlineModelConfig(vocabSize: number = OFFLINE_VOCAB_SIZE, overrides: Partial<RobertaConfig> = {}): RobertaConfig {
