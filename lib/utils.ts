@@ -37,6 +37,7 @@ export { showTable, showHtml, showDataFrame, tableHtml, type Row } from './displ
 export {
   setChartMode,
   chartMode,
+  resetPlotlyLoader,
   lossCurves,
   metricCurves,
   stepLossCurve,
@@ -86,8 +87,8 @@ function lineSummary(chart: Chart): string | null {
 }
 
 /**
- * Shows a chart: an SVG image (what GitHub and every notebook front end show) with the plotly
- * figure beside it, or a live plotly chart in 'interactive' mode (see lib/display/plots.ts).
+ * Shows a chart: a live plotly chart in a notebook, with an SVG image beside it for GitHub and
+ * untrusted notebooks; only the SVG when FT_ROBERTA_CHARTS=static (see lib/display/plots.ts).
  */
 export function showChart(chart: Chart, mode: ChartMode = chartMode()): void {
   const bundle = chartBundle(chart, mode);

@@ -1,7 +1,7 @@
 // Opens executed notebooks in a real browser, the way a reader sees them, and checks them.
 //
-//   node dist/scripts/browser-check.js [folder-of-executed-notebooks] [--screenshots DIR]
-//        [--jupyter-path DIR] [--root DIR] [--timeout SECONDS] [--untrusted]
+//   node dist/scripts/browser-check.js [folder-of-executed-notebooks | NOTEBOOK.ipynb] [--screenshots DIR]
+//        [--jupyter-path DIR] [--root DIR] [--timeout SECONDS] [--untrusted] [--charts interactive|static]
 //
 // Starts Debian's classic `jupyter notebook` on 127.0.0.1 (no token, no browser, a free port),
 // signs ("trusts") every notebook first — without a signature classic Notebook sanitizes the
@@ -12,8 +12,13 @@
 //     `Plotly.newPlot`/`Plotly.react` calls in each cell's HTML outputs, the drawn count from the page;
 //   - every image (PNG/JPEG/SVG outputs, pictures in markdown) loaded;
 //   - no error output exists, neither in the file (output_type "error") nor on the page (`.output_error`);
-//   - the page threw no uncaught JavaScript exception.
-// Saves a full-page screenshot per notebook, prints a JSON summary, exits 1 when anything failed.
+//   - the page threw no uncaught JavaScript exception;
+//   - with --charts interactive (a notebook executed in a live-kernel setting,
+//     `run-notebooks --charts interactive`): every chart output carries plotly HTML and plotly drew it;
+//     with --charts static (the committed notebooks): no chart output carries plotly.js or HTML, and
+//     every chart shows as a loaded SVG image.
+// Saves a full-page screenshot per notebook and one of its first chart, prints a JSON summary,
+// exits 1 when anything failed.
 //
 // Needs: `apt-get install -y chromium jupyter-notebook` (python3-nbformat comes with the latter).
 import { spawn, spawnSync, type ChildProcess } from 'child_process';
@@ -54,12 +59,16 @@ const TSLAB_ERROR_LINE = /^\s*(\w*(Error|Exception)\b|(\S+ )?\d+:\d+ - )/;
 
 interface Options {
   folder: string;
+  /** Only this notebook of the folder (when a file was given). */
+  only: string | null;
   screenshotDir: string;
   jupyterPath: string | null;
   root: string;
   timeoutMs: number;
   /** Skip signing: see the notebooks as a fresh clone shows them (and expect blank charts). */
   untrusted: boolean;
+  /** How the charts must show; null: whatever the outputs say. */
+  charts: 'interactive' | 'static' | null;
 }
 
 /** What the .ipynb file itself says, before any browser is involved. */
@@ -67,6 +76,12 @@ interface CellFacts {
   index: number;
   cellType: string;
   expectedCharts: number;
+  /** Outputs that are charts (they carry the plotly figure as JSON). */
+  chartOutputs: number;
+  /** ...of which carry HTML that draws them with plotly. */
+  plotlyHtmlCharts: number;
+  /** Outputs whose HTML inlines plotly.js itself. */
+  plotlyLibraries: number;
   errors: string[];
 }
 
@@ -88,6 +103,8 @@ interface CellOnPage {
   /** 1 for a markdown cell whose HTML is not there yet (highlighting code loads asynchronously). */
   pendingMarkdown: number;
   errorOutputs: number;
+  /** SVG image outputs that have a size on the page (a static chart, or a diagram). */
+  shownSvgOutputs: number;
 }
 
 interface PageFacts {
@@ -103,12 +120,14 @@ interface NotebookResult {
   /** 'ready' once the kernel answered kernel_info, else what the page said. */
   kernel: string;
   cells: number;
-  charts: { expected: number; drawn: number };
+  charts: { outputs: number; withPlotlyHtml: number; expected: number; drawn: number; plotlyLibraries: number };
   images: { total: number; loaded: number };
   /** Error outputs, errors printed on stderr, cells never executed. */
   errors: number;
   pageErrors: string[];
   screenshot: string | null;
+  /** A screenshot of the notebook's first chart (plotly when drawn, else the SVG image). */
+  chartScreenshot: string | null;
   seconds: number;
   problems: string[];
 }
@@ -123,23 +142,32 @@ function parseOptions(argv: string[]): Options {
       root: { type: 'string' },
       timeout: { type: 'string', default: '90' },
       untrusted: { type: 'boolean', default: false },
+      charts: { type: 'string' },
     },
   });
   if (positionals.length > 1) throw new Error(`expected at most one folder argument, got ${positionals.length}: ${positionals.join(' ')}`);
-  const folder = path.resolve(positionals[0] ?? path.join(REPO_ROOT, 'runs', 'notebooks'));
+  const target = path.resolve(positionals[0] ?? path.join(REPO_ROOT, 'runs', 'notebooks'));
+  const only = target.endsWith('.ipynb') ? target : null;
+  const folder = only === null ? target : path.dirname(target);
   const timeoutSeconds = Number(values.timeout);
   if (!Number.isFinite(timeoutSeconds) || timeoutSeconds <= 0) throw new Error(`--timeout: expected seconds > 0, got "${values.timeout}"`);
   // Serving the repo root (when the notebooks live inside it) keeps relative links such as
   // ../presentation_resources/*.svg working exactly as they do for a reader.
   const root = path.resolve(values.root ?? (isInside(folder, REPO_ROOT) ? REPO_ROOT : folder));
   if (!isInside(folder, root)) throw new Error(`--root ${root} does not contain the notebook folder ${folder}`);
+  const charts = values.charts ?? null;
+  if (charts !== null && charts !== 'interactive' && charts !== 'static') {
+    throw new Error(`--charts: expected 'interactive' or 'static', got '${charts}'`);
+  }
   return {
     folder,
+    only,
     screenshotDir: path.resolve(values.screenshots ?? path.join(REPO_ROOT, 'runs', 'screenshots')),
     jupyterPath: values['jupyter-path'] ? path.resolve(values['jupyter-path']) : null,
     root,
     timeoutMs: timeoutSeconds * 1000,
     untrusted: values.untrusted ?? false,
+    charts,
   };
 }
 
@@ -182,7 +210,9 @@ function readNotebookFacts(file: string): NotebookFacts {
   const metadata = isRecord(parsed.metadata) ? parsed.metadata : {};
   const kernelspec = isRecord(metadata.kernelspec) ? metadata.kernelspec : {};
   const cells = parsed.cells.map((cell: unknown, index: number): CellFacts => {
-    const facts: CellFacts = { index, cellType: 'unknown', expectedCharts: 0, errors: [] };
+    const facts: CellFacts = {
+      index, cellType: 'unknown', expectedCharts: 0, chartOutputs: 0, plotlyHtmlCharts: 0, plotlyLibraries: 0, errors: [],
+    };
     if (!isRecord(cell)) return facts;
     facts.cellType = typeof cell.cell_type === 'string' ? cell.cell_type : 'unknown';
     const outputs = Array.isArray(cell.outputs) ? cell.outputs : [];
@@ -197,7 +227,13 @@ function readNotebookFacts(file: string): NotebookFacts {
         if (thrown !== undefined) facts.errors.push(`error on stderr: ${thrown.trim().slice(0, 200)}`);
       }
       const data = isRecord(output.data) ? output.data : {};
-      const calls = countChartCalls(joinedText(data['text/html']));
+      const html = joinedText(data['text/html']);
+      const calls = countChartCalls(html);
+      if (data['application/vnd.plotly.v1+json'] !== undefined) {
+        facts.chartOutputs += 1;
+        if (calls > 0) facts.plotlyHtmlCharts += 1;
+      }
+      if (/plotly\.js v\d/.test(html)) facts.plotlyLibraries += 1;
       // A plotly figure with a static picture beside it (our default chart mode) is drawn by the
       // picture; only without one must plotly itself draw it.
       const hasPicture = data['image/svg+xml'] !== undefined || data['image/png'] !== undefined;
@@ -360,6 +396,7 @@ function inspectPage(): PageFacts {
       pendingImages: images.filter((img) => !(img as HTMLImageElement).complete).length,
       pendingMarkdown: cell.classList.contains('text_cell') && (cell.querySelector('.text_cell_render')?.innerHTML.trim() ?? '') === '' ? 1 : 0,
       errorOutputs: cell.querySelectorAll('.output_error').length,
+      shownSvgOutputs: svgOutputs.length - emptySvgs.length,
     };
   });
   const dialogs = Array.from(document.querySelectorAll('.modal.in, .modal[style*="display: block"]')).map((modal) =>
@@ -455,7 +492,10 @@ async function checkNotebookPage(page: Page, server: JupyterServer, options: Opt
   let loadedImages = 0;
   let errors = 0;
   facts.cells.forEach((cell, index) => {
-    const shown = onPage.cells[index] ?? { charts: 0, drawnCharts: 0, images: 0, loadedImages: 0, brokenImages: [], pendingImages: 0, pendingMarkdown: 0, errorOutputs: 0 };
+    const shown = onPage.cells[index] ?? {
+      charts: 0, drawnCharts: 0, images: 0, loadedImages: 0, brokenImages: [], pendingImages: 0, pendingMarkdown: 0,
+      errorOutputs: 0, shownSvgOutputs: 0,
+    };
     const where = `cell ${index + 1} (${cell.cellType})`;
     expectedCharts += cell.expectedCharts;
     drawnCharts += shown.drawnCharts;
@@ -472,9 +512,18 @@ async function checkNotebookPage(page: Page, server: JupyterServer, options: Opt
     }
     for (const error of cell.errors) problems.push(`${where}: ${error}`);
     if (shown.errorOutputs > fileErrorOutputs) problems.push(`${where}: ${shown.errorOutputs} error output(s) on the page`);
+    problems.push(...chartModeProblems(options.charts, cell, shown, where));
   });
+  const chartOutputs = facts.cells.reduce((sum, cell) => sum + cell.chartOutputs, 0);
+  const plotlyHtmlCharts = facts.cells.reduce((sum, cell) => sum + cell.plotlyHtmlCharts, 0);
+  const plotlyLibraries = facts.cells.reduce((sum, cell) => sum + cell.plotlyLibraries, 0);
+  if (options.charts !== null && chartOutputs === 0) problems.push(`--charts ${options.charts}: the notebook has no chart outputs`);
+  if (options.charts === 'interactive' && plotlyLibraries !== 1) {
+    problems.push(`--charts interactive: expected plotly.js inlined once (the kernel's first chart), found ${plotlyLibraries}`);
+  }
   for (const error of pageErrors) problems.push(`uncaught exception in the page: ${error}`);
 
+  const chartScreenshot = await screenshotFirstChart(page, path.join(options.screenshotDir, name.replace(/\.ipynb$/, '') + '-chart.png'));
   let screenshot: string | null = null;
   try {
     screenshot = path.join(options.screenshotDir, name.replace(/\.ipynb$/, '') + '.png');
@@ -489,14 +538,48 @@ async function checkNotebookPage(page: Page, server: JupyterServer, options: Opt
     trusted: onPage.trusted,
     kernel,
     cells: facts.cells.length,
-    charts: { expected: expectedCharts, drawn: drawnCharts },
+    charts: { outputs: chartOutputs, withPlotlyHtml: plotlyHtmlCharts, expected: expectedCharts, drawn: drawnCharts, plotlyLibraries },
     images: { total: images, loaded: loadedImages },
     errors,
     pageErrors,
     screenshot,
+    chartScreenshot,
     seconds: Math.round((Date.now() - started) / 100) / 10,
     problems,
   };
+}
+
+/** What --charts asks of one cell: plotly HTML that plotly drew, or SVG images and no plotly at all. */
+function chartModeProblems(mode: Options['charts'], cell: CellFacts, shown: CellOnPage, where: string): string[] {
+  if (mode === 'interactive' && cell.plotlyHtmlCharts < cell.chartOutputs) {
+    return [`${where}: ${cell.chartOutputs - cell.plotlyHtmlCharts} chart(s) carry no plotly HTML (executed with static charts?)`];
+  }
+  if (mode === 'static') {
+    const problems: string[] = [];
+    if (cell.plotlyHtmlCharts > 0 || cell.plotlyLibraries > 0) {
+      problems.push(`${where}: plotly HTML in a static notebook (${cell.plotlyHtmlCharts} chart(s), ${cell.plotlyLibraries} copies of plotly.js)`);
+    }
+    if (shown.shownSvgOutputs < cell.chartOutputs) {
+      problems.push(`${where}: ${cell.chartOutputs} chart(s), but ${shown.shownSvgOutputs} SVG image(s) shown`);
+    }
+    return problems;
+  }
+  return [];
+}
+
+/** The first chart on the page, as the reader sees it: plotly's drawing if there is one, else the SVG image. */
+async function screenshotFirstChart(page: Page, file: string): Promise<string | null> {
+  for (const selector of ['.js-plotly-plot', '.output_svg']) {
+    const chart = page.locator(selector).first();
+    if ((await chart.count()) === 0) continue;
+    try {
+      await chart.screenshot({ path: file, timeout: 10_000 });
+      return file;
+    } catch {
+      return null;
+    }
+  }
+  return null;
 }
 
 /** Classic Notebook scrolls inside #site, not the page: unroll it so the screenshot holds every cell. */
@@ -513,8 +596,12 @@ async function screenshotWholeNotebook(page: Page, file: string): Promise<void> 
 
 async function main(): Promise<number> {
   const options = parseOptions(process.argv.slice(2));
-  if (!fs.existsSync(options.folder)) throw new Error(`notebook folder ${options.folder} does not exist (run \`npm run notebooks\` first)`);
-  const files = fs.readdirSync(options.folder).filter((file) => file.endsWith('.ipynb')).sort().map((file) => path.join(options.folder, file));
+  if (!fs.existsSync(options.only ?? options.folder)) {
+    throw new Error(`${options.only ?? options.folder} does not exist (run \`npm run notebooks\` first)`);
+  }
+  const files = options.only !== null
+    ? [options.only]
+    : fs.readdirSync(options.folder).filter((file) => file.endsWith('.ipynb')).sort().map((file) => path.join(options.folder, file));
   if (files.length === 0) throw new Error(`no .ipynb files in ${options.folder}`);
   if (!fs.existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} not found: apt-get install -y chromium`);
   const facts = files.map(readNotebookFacts);
@@ -554,7 +641,7 @@ async function main(): Promise<number> {
       }
     }
     const ok = results.every((result) => result.ok);
-    const summary = { ok, folder: options.folder, server: server.baseUrl, kernelDir, chromium: CHROMIUM, notebooks: results };
+    const summary = { ok, folder: options.folder, charts: options.charts ?? 'as the outputs say', server: server.baseUrl, kernelDir, chromium: CHROMIUM, notebooks: results };
     process.stdout.write(JSON.stringify(summary, null, 2) + '\n');
     return ok ? 0 : 1;
   } finally {
@@ -572,11 +659,18 @@ function failedCheck(facts: NotebookFacts, error: Error): NotebookResult {
     trusted: null,
     kernel: 'unknown',
     cells: facts.cells.length,
-    charts: { expected: facts.cells.reduce((sum, cell) => sum + cell.expectedCharts, 0), drawn: 0 },
+    charts: {
+      outputs: facts.cells.reduce((sum, cell) => sum + cell.chartOutputs, 0),
+      withPlotlyHtml: facts.cells.reduce((sum, cell) => sum + cell.plotlyHtmlCharts, 0),
+      expected: facts.cells.reduce((sum, cell) => sum + cell.expectedCharts, 0),
+      drawn: 0,
+      plotlyLibraries: facts.cells.reduce((sum, cell) => sum + cell.plotlyLibraries, 0),
+    },
     images: { total: 0, loaded: 0 },
     errors: facts.cells.reduce((sum, cell) => sum + cell.errors.length, 0),
     pageErrors: [],
     screenshot: null,
+    chartScreenshot: null,
     seconds: 0,
     problems: [`could not check the notebook in the browser: ${error.message.split('\n')[0]}`],
   };

@@ -1,11 +1,16 @@
 // Executes the workshop notebooks headlessly with the tslab kernel, as the main job and CI do.
 //
-//   node dist/scripts/run-notebooks.js [--in-place] [--out DIR] [--timeout SECONDS] [NOTEBOOK.ipynb | DIR ...]
+//   node dist/scripts/run-notebooks.js [--in-place] [--out DIR] [--timeout SECONDS]
+//        [--charts static|interactive] [NOTEBOOK.ipynb | DIR ...]
 //
 // Registers tslab in a project-local Jupyter folder (.jupyter/), runs each notebook with nbclient
 // (kernel started in the notebook's own folder, like JupyterLab), writes executed copies to
 // runs/notebooks/ (or back into the sources with --in-place), prints each notebook's wall time,
 // and exits non-zero naming the notebook, cell and error when a cell fails.
+//
+// Charts are static (SVG only) unless --charts interactive or FT_ROBERTA_CHARTS=interactive:
+// a live kernel would inline plotly.js (4.8 MB) into every executed notebook, and the committed
+// ones must stay light.
 import { execFileSync, spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
@@ -41,11 +46,25 @@ export function findPython(): string {
   return found;
 }
 
-/** Environment that makes Jupyter find the project-local kernel and keep its files in .jupyter/. */
-export function jupyterEnv(): NodeJS.ProcessEnv {
+export type RunnerChartMode = 'static' | 'interactive';
+
+/** --charts, else FT_ROBERTA_CHARTS, else static; anything else is an error naming where it came from. */
+export function runnerChartMode(option: string | undefined, env: NodeJS.ProcessEnv = process.env): RunnerChartMode {
+  const [value, source] = option !== undefined ? [option, '--charts'] : [env.FT_ROBERTA_CHARTS, 'FT_ROBERTA_CHARTS'];
+  if (value === undefined || value === '') return 'static';
+  if (value === 'static' || value === 'interactive') return value;
+  throw new Error(`${source}: expected 'static' or 'interactive', got '${value}'`);
+}
+
+/**
+ * Environment that makes Jupyter find the project-local kernel and keep its files in .jupyter/;
+ * the kernel inherits it, FT_ROBERTA_CHARTS included.
+ */
+export function jupyterEnv(charts: RunnerChartMode = 'static'): NodeJS.ProcessEnv {
   const share = path.join(JUPYTER_DIR, 'share', 'jupyter');
   return {
     ...process.env,
+    FT_ROBERTA_CHARTS: charts,
     JUPYTER_PATH: [share, process.env.JUPYTER_PATH].filter(Boolean).join(path.delimiter),
     JUPYTER_DATA_DIR: path.join(JUPYTER_DIR, 'data'),
     JUPYTER_RUNTIME_DIR: path.join(JUPYTER_DIR, 'runtime'),
@@ -97,12 +116,13 @@ export function executeNotebook(
   notebook: string,
   output: string,
   cellTimeoutSeconds: number,
+  charts: RunnerChartMode = 'static',
 ): NotebookResult {
   const started = process.hrtime.bigint();
   const run = spawnSync(
     python,
     [path.join(REPO_ROOT, 'scripts', 'execute_notebook.py'), notebook, output, KERNEL_NAME, String(cellTimeoutSeconds)],
-    { env: jupyterEnv(), encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 },
+    { env: jupyterEnv(charts), encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 },
   );
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
   const lastLine = run.stdout.trim().split('\n').pop() ?? '';
@@ -131,8 +151,14 @@ export function main(argv: string[]): number {
       'in-place': { type: 'boolean', default: false },
       out: { type: 'string', default: path.join(REPO_ROOT, 'runs', 'notebooks') },
       timeout: { type: 'string', default: '1800' },
+      charts: { type: 'string' },
     },
   });
+  const charts = runnerChartMode(values.charts);
+  if (charts === 'interactive' && values['in-place']) {
+    throw new Error('--in-place with interactive charts would inline plotly.js (4.8 MB) into each committed notebook; ' +
+      'write interactive copies with --out instead');
+  }
   const notebooks = collectNotebooks(positionals.length > 0 ? positionals : [path.join(REPO_ROOT, 'notebooks')]);
   const python = findPython();
   registerKernel(python);
@@ -140,8 +166,8 @@ export function main(argv: string[]): number {
   const results: NotebookResult[] = [];
   for (const notebook of notebooks) {
     const output = values['in-place'] ? notebook : path.join(path.resolve(values.out), path.basename(notebook));
-    process.stdout.write(`running ${path.relative(process.cwd(), notebook)} ...\n`);
-    const result = executeNotebook(python, notebook, output, Number(values.timeout));
+    process.stdout.write(`running ${path.relative(process.cwd(), notebook)} (${charts} charts) ...\n`);
+    const result = executeNotebook(python, notebook, output, Number(values.timeout), charts);
     results.push(result);
     process.stdout.write(describe(result) + '\n');
     if (!result.ok) break;

@@ -3,6 +3,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import * as vm from 'vm';
 import { ProgressBar, formatDuration } from '../lib/display/progress';
 import { setDisplaySink, inNotebook, displayBundle, type DisplayMessage } from '../lib/display/output';
 import {
@@ -15,7 +16,15 @@ import {
   resetPlotlyLoader,
   toPlotlyFigure,
   timingBars,
+  chartMode,
+  showChart,
+  drawScript,
+  PLOTLY_MISSING_NOTE,
+  PLOTLY_WAIT_MS,
+  PLOTLY_PATIENCE_MS,
+  type PlotlyFigure,
 } from '../lib/display/plots';
+import { runnerChartMode } from '../scripts/run-notebooks';
 import { renderSvg, niceTicks } from '../lib/display/svg';
 import { tableHtml, tableText, dataFrameRows } from '../lib/display/html';
 
@@ -122,6 +131,123 @@ test('interactive charts inline plotly.js once per session, then only Plotly.new
     assert.match(html, /<svg xmlns/, 'the SVG stays as the placeholder until plotly draws');
   }
   assert.equal((first.match(/plotly\.js v\d/g) ?? []).length, 1);
+});
+
+/** Runs `fn` with FT_ROBERTA_CHARTS set to `value` (undefined: unset), then restores it. */
+function withChartsEnv(value: string | undefined, fn: () => void): void {
+  const saved = process.env.FT_ROBERTA_CHARTS;
+  if (value === undefined) delete process.env.FT_ROBERTA_CHARTS;
+  else process.env.FT_ROBERTA_CHARTS = value;
+  try {
+    fn();
+  } finally {
+    if (saved === undefined) delete process.env.FT_ROBERTA_CHARTS;
+    else process.env.FT_ROBERTA_CHARTS = saved;
+  }
+}
+
+test('chart mode: interactive in a notebook, static in a terminal and whenever FT_ROBERTA_CHARTS=static', () => {
+  withChartsEnv(undefined, () => {
+    assert.equal(chartMode(), 'static', 'no notebook attached');
+    setDisplaySink(() => undefined);
+    assert.equal(chartMode(), 'interactive', 'a live kernel');
+  });
+  withChartsEnv('static', () => assert.equal(chartMode(), 'static', 'the runner for committed notebooks'));
+  withChartsEnv('interactive', () => assert.equal(chartMode(), 'interactive'));
+  withChartsEnv('svg', () => assert.throws(() => chartMode(), /FT_ROBERTA_CHARTS: expected 'static' or 'interactive', got 'svg'/));
+});
+
+test('in a live kernel the first chart brings plotly.js and the SVG, later ones only Plotly.newPlot and the SVG', () => {
+  const shown: DisplayMessage[] = [];
+  setDisplaySink((message) => shown.push(message));
+  resetPlotlyLoader();
+  withChartsEnv(undefined, () => {
+    showChart(lossCurves(history));
+    showChart(metricCurves(history));
+  });
+  withChartsEnv('static', () => showChart(lossCurves(history)));
+  const [first, second, staticChart] = shown.map((message) => message.data);
+  assert.ok(String(first['text/html']).length > 3_000_000, 'the first chart carries plotly.js');
+  assert.ok(String(second['text/html']).length < 30_000, 'the second does not');
+  for (const bundle of [first, second]) {
+    assert.match(String(bundle['text/html']), /Plotly\.newPlot/);
+    assert.match(String(bundle['image/svg+xml']), /^<svg/, 'GitHub and untrusted notebooks show the image');
+    assert.ok(bundle['application/vnd.plotly.v1+json'] !== undefined);
+  }
+  assert.equal(staticChart['text/html'], undefined, 'FT_ROBERTA_CHARTS=static: no HTML, no plotly.js');
+  assert.match(String(staticChart['image/svg+xml']), /^<svg/);
+});
+
+interface FakeElement {
+  innerHTML: string;
+  style: Record<string, string>;
+  children: { textContent: string }[];
+  appendChild(child: { textContent: string }): void;
+}
+
+/** Runs a chart's script against a fake page and clock; plotly.js "arrives" at `plotlyAtMs` (or never). */
+function runDrawScript(plotlyAtMs: number | null): { element: FakeElement; plotted: unknown[][]; timersLeft: number } {
+  const figure: PlotlyFigure = toPlotlyFigure(lossCurves(history));
+  const element: FakeElement = {
+    innerHTML: '<svg>placeholder</svg>',
+    style: {},
+    children: [],
+    appendChild(child) {
+      this.children.push(child);
+    },
+  };
+  let now = 0;
+  const timers: { at: number; fn: () => void }[] = [];
+  const plotted: unknown[][] = [];
+  const window: { Plotly?: { newPlot: (...args: unknown[]) => void } } = {};
+  const context = {
+    window,
+    document: {
+      getElementById: (id: string) => (id === 'chart-1' ? element : null),
+      createElement: () => ({ style: {}, textContent: '' }),
+    },
+    Date: { now: () => now },
+    setTimeout: (fn: () => void, ms: number) => timers.push({ at: now + ms, fn }),
+  };
+  vm.runInNewContext(drawScript('chart-1', figure), context);
+  while (timers.length > 0) {
+    timers.sort((a, b) => a.at - b.at);
+    const next = timers.shift()!;
+    now = next.at;
+    if (plotlyAtMs !== null && now >= plotlyAtMs && window.Plotly === undefined) {
+      window.Plotly = { newPlot: (...args: unknown[]) => plotted.push(args) };
+    }
+    next.fn();
+  }
+  assert.ok(now <= PLOTLY_PATIENCE_MS + 2000, `the script stopped polling (last timer at ${now} ms)`);
+  return { element, plotted, timersLeft: timers.length };
+}
+
+test('a chart waits for plotly.js, draws when it arrives, and otherwise keeps its SVG with a note', () => {
+  const late = runDrawScript(1_000);
+  assert.equal(late.plotted.length, 1, 'drawn once plotly.js arrived');
+  const [target, data] = late.plotted[0];
+  assert.equal(target, late.element);
+  // The figure was parsed inside the page's realm: compare its JSON.
+  assert.equal(JSON.stringify(data), JSON.stringify(toPlotlyFigure(lossCurves(history)).data));
+  assert.equal(late.element.innerHTML, '', 'the placeholder gave way to the plot');
+  assert.equal(late.element.children.length, 0, 'no note when plotly.js came in time');
+
+  const afterNote = runDrawScript(PLOTLY_WAIT_MS + 60_000);
+  assert.equal(afterNote.plotted.length, 1, 'a library that renders late still gets used');
+
+  const never = runDrawScript(null);
+  assert.equal(never.plotted.length, 0);
+  assert.equal(never.element.innerHTML, '<svg>placeholder</svg>', 'the static image stays');
+  assert.deepEqual(never.element.children.map((child) => child.textContent), [PLOTLY_MISSING_NOTE]);
+});
+
+test('the notebook runner executes with static charts unless told otherwise', () => {
+  assert.equal(runnerChartMode(undefined, {}), 'static');
+  assert.equal(runnerChartMode(undefined, { FT_ROBERTA_CHARTS: 'interactive' }), 'interactive');
+  assert.equal(runnerChartMode('static', { FT_ROBERTA_CHARTS: 'interactive' }), 'static', '--charts wins');
+  assert.equal(runnerChartMode('interactive', {}), 'interactive');
+  assert.throws(() => runnerChartMode('live', {}), /--charts: expected 'static' or 'interactive', got 'live'/);
 });
 
 test('confusion matrix, bars and length histogram carry their numbers', () => {

@@ -5,8 +5,20 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { REPO_ROOT } from './helpers/paths';
+import { findPython } from '../scripts/run-notebooks';
 
 const RUNNER = path.join(REPO_ROOT, 'dist', 'scripts', 'run-notebooks.js');
+
+/** These tests need Jupyter's headless runner; without it they are skipped with what to install. */
+function missingRunner(): string | false {
+  try {
+    findPython();
+    return false;
+  } catch (error) {
+    return `needs Jupyter's notebook runner: ${(error as Error).message}`;
+  }
+}
+const skip = missingRunner();
 
 function notebook(cells: string[]): string {
   return JSON.stringify({
@@ -22,7 +34,7 @@ function runRunner(args: string[]): { status: number | null; stdout: string } {
   return { status: run.status, stdout: run.stdout + run.stderr };
 }
 
-test('the runner executes a notebook that imports the compiled library, in the notebook folder', () => {
+test('the runner executes a notebook that imports the compiled library, in the notebook folder', { skip }, () => {
   const out = fs.mkdtempSync(path.join(os.tmpdir(), 'nb-ok-'));
   const run = runRunner([path.join(REPO_ROOT, 'test', 'notebooks', 'smoke.ipynb'), '--out', out]);
   assert.equal(run.status, 0, run.stdout);
@@ -37,7 +49,7 @@ test('the runner executes a notebook that imports the compiled library, in the n
   assert.ok(!source.includes('"output_type"'), 'the source notebook keeps no outputs');
 });
 
-test('the runner fails loudly on a broken notebook, naming the notebook, cell and error', () => {
+test('the runner fails loudly on a broken notebook, naming the notebook, cell and error', { skip }, () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'nb-bad-'));
   const broken = path.join(dir, 'broken.ipynb');
   fs.writeFileSync(broken, notebook(['const x = 1;\nconsole.log(x);', "throw new Error('the data folder is missing');", 'console.log(2);']));

@@ -2,18 +2,26 @@
 //   image/svg+xml                  our own SVG: what GitHub, untrusted notebooks and plain viewers show
 //   application/vnd.plotly.v1+json the figure, for front ends with the plotly extension
 //   text/plain                     a one-line summary (terminals, logs)
-// and, in 'interactive' mode only, text/html: a div holding the same SVG that a script replaces
-// with a live Plotly.newPlot. plotly.js (4.8 MB, plotly.js-dist-min on disk) is inlined in the
-// first interactive chart of the kernel session, never fetched from the network.
+// and, in 'interactive' mode, text/html: a div holding the same SVG that a script replaces with a
+// live Plotly.newPlot. Front ends prefer text/html, so a trusted notebook shows the plotly chart.
 //
-// The default is 'static': a committed notebook then stays small (a few kB per chart instead of
-// 4.8 MB re-committed on every run) and renders the same everywhere, trusted or not. Set
-// FT_ROBERTA_CHARTS=interactive (or call setChartMode) for hover and zoom in a live session; in a
-// notebook executed headlessly the charts then need `jupyter trust` to run their scripts, and
-// until then the SVG inside the div is what shows.
+// The mode: 'interactive' in a live kernel (a presenter gets hover and zoom without doing
+// anything), 'static' outside a notebook and whenever FT_ROBERTA_CHARTS=static. The notebook
+// runner sets that for the committed notebooks, so they carry a few kB per chart instead of
+// plotly.js (4.8 MB) re-committed on every run.
+//
+// plotly.js (plotly.js-dist-min on disk, never fetched from the network) is inlined once per
+// kernel: in the first interactive chart the kernel shows. The kernel cannot see the page, so it
+// cannot know whether the library is still there: a reload re-renders the saved outputs, and the
+// first chart's output brings the library back with it, but a page opened on a notebook whose
+// first chart was cleared (or never saved) has no plotly.js while the kernel believes it sent it.
+// Sending the library with every chart would always work but costs 4.8 MB per chart. So each
+// chart's script waits for plotly.js instead (it may still be parsing, or its output may render
+// later), draws as soon as it appears, and otherwise leaves the SVG in place: the chart degrades
+// to the static image, with a note saying how to send the library again (resetPlotlyLoader()).
 import * as fs from 'fs';
 import * as crypto from 'crypto';
-import { displayBundle, type MimeBundle } from './output';
+import { displayBundle, inNotebook, type MimeBundle } from './output';
 import type { Chart } from './charts';
 import { PALETTE, renderSvg } from './svg';
 
@@ -33,15 +41,21 @@ export function setChartMode(mode: ChartMode | null): void {
   modeOverride = mode;
 }
 
+/**
+ * setChartMode(), else FT_ROBERTA_CHARTS ('static' or 'interactive'), else interactive in a
+ * notebook and static elsewhere (a terminal prints only the text summary).
+ */
 export function chartMode(): ChartMode {
   if (modeOverride !== null) return modeOverride;
   const env = process.env.FT_ROBERTA_CHARTS;
-  if (env === undefined || env === '' || env === 'static') return 'static';
-  if (env === 'interactive') return 'interactive';
-  throw new Error(`FT_ROBERTA_CHARTS: expected 'static' or 'interactive', got '${env}'`);
+  if (env === 'static' || env === 'interactive') return env;
+  if (env !== undefined && env !== '') {
+    throw new Error(`FT_ROBERTA_CHARTS: expected 'static' or 'interactive', got '${env}'`);
+  }
+  return inNotebook() ? 'interactive' : 'static';
 }
 
-/** Makes the next interactive chart inline plotly.js again (e.g. after its output was cleared). */
+/** Makes the next interactive chart inline plotly.js again (e.g. after the page lost it). */
 export function resetPlotlyLoader(): void {
   plotlyInlined = false;
 }
@@ -133,15 +147,38 @@ function plotlyLibraryScript(): string {
   return `<script type="text/javascript">${source}</script>`;
 }
 
+/** How long a chart waits for plotly.js at first, polling quickly, before it shows its note. */
+export const PLOTLY_WAIT_MS = 15_000;
+/** After that it keeps looking, slowly, this long (an output that renders late brings the library). */
+export const PLOTLY_PATIENCE_MS = 10 * 60_000;
+
+export const PLOTLY_MISSING_NOTE =
+  'Static image: plotly.js is not loaded in this page (it comes with the first chart of the kernel session). ' +
+  'To get the interactive chart, run resetPlotlyLoader() in a cell, then re-run this one.';
+
+/** The script that turns the SVG placeholder with id `id` into a plotly chart, once plotly.js is there. */
+export function drawScript(id: string, figure: PlotlyFigure): string {
+  const spec = JSON.stringify(figure).replace(/</g, '\\u003c');
+  const note = JSON.stringify(PLOTLY_MISSING_NOTE);
+  // Plain ES5 in one function: classic Notebook and JupyterLab run it as an inline <script>.
+  return [
+    `(function(){var fig=${spec};var el=document.getElementById('${id}');if(!el)return;`,
+    'var started=Date.now();var noted=false;',
+    "function draw(){el.innerHTML='';el.style.height='400px';",
+    'window.Plotly.newPlot(el,fig.data,fig.layout,{responsive:true,displaylogo:false});}',
+    "function note(){var p=document.createElement('div');p.style.cssText='font-size:12px;color:#666;margin-top:4px';",
+    `p.textContent=${note};el.appendChild(p);noted=true;}`,
+    '(function wait(){var waited=Date.now()-started;',
+    'if(window.Plotly&&window.Plotly.newPlot){draw();return;}',
+    `if(waited>=${PLOTLY_WAIT_MS}&&!noted)note();`,
+    `if(waited<${PLOTLY_PATIENCE_MS})setTimeout(wait,waited<${PLOTLY_WAIT_MS}?100:2000);})();})();`,
+  ].join('\n');
+}
+
 function interactiveHtml(figure: PlotlyFigure, svg: string): string {
   const id = `ft-roberta-plot-${crypto.randomBytes(6).toString('hex')}`;
-  const spec = JSON.stringify(figure).replace(/</g, '\\u003c');
-  // Draw when plotly.js is there (it may still be parsing); otherwise the SVG placeholder stays.
-  const script =
-    `(function(){var fig=${spec};var el=document.getElementById('${id}');var tries=0;` +
-    `function draw(){el.innerHTML='';el.style.height='400px';window.Plotly.newPlot(el,fig.data,fig.layout,{responsive:true,displaylogo:false});}` +
-    `(function wait(){if(window.Plotly){draw();}else if(tries++<50){setTimeout(wait,100);}})();})();`;
-  let html = `<div id="${id}" style="width:100%;max-width:760px">${svg}</div><script type="text/javascript">${script}</script>`;
+  let html = `<div id="${id}" style="width:100%;max-width:760px">${svg}</div>` +
+    `<script type="text/javascript">${drawScript(id, figure)}</script>`;
   if (!plotlyInlined) {
     html = plotlyLibraryScript() + html;
     plotlyInlined = true;
