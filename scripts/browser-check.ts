@@ -211,7 +211,8 @@ function readNotebookFacts(file: string): NotebookFacts {
   const kernelspec = isRecord(metadata.kernelspec) ? metadata.kernelspec : {};
   const cells = parsed.cells.map((cell: unknown, index: number): CellFacts => {
     const facts: CellFacts = {
-      index, cellType: 'unknown', expectedCharts: 0, chartOutputs: 0, plotlyHtmlCharts: 0, plotlyLibraries: 0, errors: [],
+      index, cellType: 'unknown', expectedCharts: 0, chartOutputs: 0, plotlyHtmlCharts: 0, plotlyLibraries: 0,
+      errors: [],
     };
     if (!isRecord(cell)) return facts;
     facts.cellType = typeof cell.cell_type === 'string' ? cell.cell_type : 'unknown';
@@ -517,13 +518,18 @@ async function checkNotebookPage(page: Page, server: JupyterServer, options: Opt
   const chartOutputs = facts.cells.reduce((sum, cell) => sum + cell.chartOutputs, 0);
   const plotlyHtmlCharts = facts.cells.reduce((sum, cell) => sum + cell.plotlyHtmlCharts, 0);
   const plotlyLibraries = facts.cells.reduce((sum, cell) => sum + cell.plotlyLibraries, 0);
-  if (options.charts !== null && chartOutputs === 0) problems.push(`--charts ${options.charts}: the notebook has no chart outputs`);
+  if (options.charts !== null && chartOutputs === 0) {
+    problems.push(`--charts ${options.charts}: the notebook has no chart outputs`);
+  }
   if (options.charts === 'interactive' && plotlyLibraries !== 1) {
-    problems.push(`--charts interactive: expected plotly.js inlined once (the kernel's first chart), found ${plotlyLibraries}`);
+    problems.push(
+      `--charts interactive: expected plotly.js inlined once (the kernel's first chart), found ${plotlyLibraries}`,
+    );
   }
   for (const error of pageErrors) problems.push(`uncaught exception in the page: ${error}`);
 
-  const chartScreenshot = await screenshotFirstChart(page, path.join(options.screenshotDir, name.replace(/\.ipynb$/, '') + '-chart.png'));
+  const chartFile = path.join(options.screenshotDir, name.replace(/\.ipynb$/, '') + '-chart.png');
+  const chartScreenshot = await screenshotFirstChart(page, chartFile);
   let screenshot: string | null = null;
   try {
     screenshot = path.join(options.screenshotDir, name.replace(/\.ipynb$/, '') + '.png');
@@ -538,7 +544,13 @@ async function checkNotebookPage(page: Page, server: JupyterServer, options: Opt
     trusted: onPage.trusted,
     kernel,
     cells: facts.cells.length,
-    charts: { outputs: chartOutputs, withPlotlyHtml: plotlyHtmlCharts, expected: expectedCharts, drawn: drawnCharts, plotlyLibraries },
+    charts: {
+      outputs: chartOutputs,
+      withPlotlyHtml: plotlyHtmlCharts,
+      expected: expectedCharts,
+      drawn: drawnCharts,
+      plotlyLibraries,
+    },
     images: { total: images, loaded: loadedImages },
     errors,
     pageErrors,
@@ -552,12 +564,14 @@ async function checkNotebookPage(page: Page, server: JupyterServer, options: Opt
 /** What --charts asks of one cell: plotly HTML that plotly drew, or SVG images and no plotly at all. */
 function chartModeProblems(mode: Options['charts'], cell: CellFacts, shown: CellOnPage, where: string): string[] {
   if (mode === 'interactive' && cell.plotlyHtmlCharts < cell.chartOutputs) {
-    return [`${where}: ${cell.chartOutputs - cell.plotlyHtmlCharts} chart(s) carry no plotly HTML (executed with static charts?)`];
+    const missing = cell.chartOutputs - cell.plotlyHtmlCharts;
+    return [`${where}: ${missing} chart(s) carry no plotly HTML (executed with static charts?)`];
   }
   if (mode === 'static') {
     const problems: string[] = [];
     if (cell.plotlyHtmlCharts > 0 || cell.plotlyLibraries > 0) {
-      problems.push(`${where}: plotly HTML in a static notebook (${cell.plotlyHtmlCharts} chart(s), ${cell.plotlyLibraries} copies of plotly.js)`);
+      const found = `${cell.plotlyHtmlCharts} chart(s), ${cell.plotlyLibraries} copies of plotly.js`;
+      problems.push(`${where}: plotly HTML in a static notebook (${found})`);
     }
     if (shown.shownSvgOutputs < cell.chartOutputs) {
       problems.push(`${where}: ${cell.chartOutputs} chart(s), but ${shown.shownSvgOutputs} SVG image(s) shown`);
@@ -601,7 +615,10 @@ async function main(): Promise<number> {
   }
   const files = options.only !== null
     ? [options.only]
-    : fs.readdirSync(options.folder).filter((file) => file.endsWith('.ipynb')).sort().map((file) => path.join(options.folder, file));
+    : fs.readdirSync(options.folder)
+      .filter((file) => file.endsWith('.ipynb'))
+      .sort()
+      .map((file) => path.join(options.folder, file));
   if (files.length === 0) throw new Error(`no .ipynb files in ${options.folder}`);
   if (!fs.existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} not found: apt-get install -y chromium`);
   const facts = files.map(readNotebookFacts);
@@ -641,7 +658,10 @@ async function main(): Promise<number> {
       }
     }
     const ok = results.every((result) => result.ok);
-    const summary = { ok, folder: options.folder, charts: options.charts ?? 'as the outputs say', server: server.baseUrl, kernelDir, chromium: CHROMIUM, notebooks: results };
+    const summary = {
+      ok, folder: options.folder, charts: options.charts ?? 'as the outputs say', server: server.baseUrl, kernelDir,
+      chromium: CHROMIUM, notebooks: results,
+    };
     process.stdout.write(JSON.stringify(summary, null, 2) + '\n');
     return ok ? 0 : 1;
   } finally {

@@ -156,8 +156,10 @@ export function main(argv: string[]): number {
   });
   const charts = runnerChartMode(values.charts);
   if (charts === 'interactive' && values['in-place']) {
-    throw new Error('--in-place with interactive charts would inline plotly.js (4.8 MB) into each committed notebook; ' +
-      'write interactive copies with --out instead');
+    throw new Error(
+      '--in-place with interactive charts would inline plotly.js (4.8 MB) into each committed notebook; ' +
+        'write interactive copies with --out instead',
+    );
   }
   const notebooks = collectNotebooks(positionals.length > 0 ? positionals : [path.join(REPO_ROOT, 'notebooks')]);
   const python = findPython();

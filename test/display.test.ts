@@ -154,10 +154,12 @@ test('chart mode: interactive in a notebook, static in a terminal and whenever F
   });
   withChartsEnv('static', () => assert.equal(chartMode(), 'static', 'the runner for committed notebooks'));
   withChartsEnv('interactive', () => assert.equal(chartMode(), 'interactive'));
-  withChartsEnv('svg', () => assert.throws(() => chartMode(), /FT_ROBERTA_CHARTS: expected 'static' or 'interactive', got 'svg'/));
+  withChartsEnv('svg', () =>
+    assert.throws(() => chartMode(), /FT_ROBERTA_CHARTS: expected 'static' or 'interactive', got 'svg'/),
+  );
 });
 
-test('in a live kernel the first chart brings plotly.js and the SVG, later ones only Plotly.newPlot and the SVG', () => {
+test('in a live kernel the first chart brings plotly.js, later ones only Plotly.newPlot; all carry the SVG', () => {
   const shown: DisplayMessage[] = [];
   setDisplaySink((message) => shown.push(message));
   resetPlotlyLoader();
