@@ -1,17 +1,12 @@
 // `ft-roberta logits` and `ft-roberta resave`: the model's command-line face, also used to check
 // parity with Python on checkpoints from elsewhere.
 import * as fs from 'fs';
-import { parseArgs } from 'node:util';
 import * as tf from '@tensorflow/tfjs';
-import type { CliCommand } from './types';
+import { LOGITS, RESAVE } from './specs';
+import { defineCommand, type CliCommand } from './types';
 import { initBackend, type BackendChoice } from '../backend';
 import { readJsonFile } from '../fsutil';
 import { RobertaForSequenceClassification } from '../model/roberta';
-
-function requireOption(value: string | undefined, flag: string, usage: string): string {
-  if (value === undefined || value === '') throw new Error(`missing ${flag}\nusage: ${usage}`);
-  return value;
-}
 
 /** A rectangular int matrix from the input file; errors name the file and field. */
 function intMatrix(file: string, field: string, value: unknown): number[][] {
@@ -44,49 +39,42 @@ function readLogitsInput(file: string): { inputIds: number[][]; attentionMask: n
   return { inputIds, attentionMask };
 }
 
-const logits: CliCommand = {
-  summary: 'logits --model DIR|HUB_ID --input FILE.json [--backend wasm|cpu]: eval-mode logits as JSON',
-  async run(argv) {
-    const usage = 'ft-roberta logits --model DIR|HUB_ID --input FILE.json [--backend auto|wasm|cpu|tensorflow]';
-    const { values } = parseArgs({ args: argv, options: { model: { type: 'string' }, input: { type: 'string' }, backend: { type: 'string' } }, strict: true });
-    const modelSource = requireOption(values.model, '--model', usage);
-    const inputFile = requireOption(values.input, '--input', usage);
-    const input = readLogitsInput(inputFile);
-    await initBackend((values.backend ?? 'auto') as BackendChoice);
-    const model = await RobertaForSequenceClassification.fromPretrained(modelSource, { log: (message) => process.stderr.write(`${message}\n`) });
-    try {
-      const rows = tf.tidy(() => {
-        const inputIds = tf.tensor2d(input.inputIds, undefined, 'int32');
-        const attentionMask = input.attentionMask === null ? undefined : tf.tensor2d(input.attentionMask, undefined, 'int32');
-        return model.forward({ inputIds, attentionMask }, { training: false }).arraySync();
-      });
-      process.stdout.write(`${JSON.stringify({ logits: rows })}\n`);
-    } finally {
-      model.dispose();
-    }
-  },
-};
+const BACKENDS: readonly BackendChoice[] = ['auto', 'tensorflow', 'wasm', 'cpu'];
 
-const resave: CliCommand = {
-  summary: 'resave --model DIR|HUB_ID --out DIR: load (safetensors or pytorch_model.bin) and save as config.json + model.safetensors',
-  async run(argv) {
-    const usage = 'ft-roberta resave --model DIR|HUB_ID --out DIR [--backend auto|wasm|cpu|tensorflow]';
-    const { values } = parseArgs({ args: argv, options: { model: { type: 'string' }, out: { type: 'string' }, backend: { type: 'string' } }, strict: true });
-    const modelSource = requireOption(values.model, '--model', usage);
-    const out = requireOption(values.out, '--out', usage);
-    if (fs.existsSync(out) && !fs.statSync(out).isDirectory()) throw new Error(`${out}: exists and is not a folder`);
-    await initBackend((values.backend ?? 'auto') as BackendChoice);
-    const model = await RobertaForSequenceClassification.fromPretrained(modelSource, { log: (message) => process.stderr.write(`${message}\n`) });
-    try {
-      await model.savePretrained(out);
-      const report = model.loadReport;
-      process.stdout.write(
-        `${JSON.stringify({ saved: out, parameters: model.numParameters(), missing: report?.missing ?? [], unexpected: report?.unexpected ?? [], ignored: report?.ignored ?? [] })}\n`,
-      );
-    } finally {
-      model.dispose();
-    }
-  },
-};
+const logits: CliCommand = defineCommand(LOGITS, async (args) => {
+  const backend = args.oneOf('backend', BACKENDS, 'auto');
+  const modelSource = args.required('model');
+  const input = readLogitsInput(args.required('input'));
+  await initBackend(backend);
+  const model = await RobertaForSequenceClassification.fromPretrained(modelSource, { log: (message) => process.stderr.write(`${message}\n`) });
+  try {
+    const rows = tf.tidy(() => {
+      const inputIds = tf.tensor2d(input.inputIds, undefined, 'int32');
+      const attentionMask = input.attentionMask === null ? undefined : tf.tensor2d(input.attentionMask, undefined, 'int32');
+      return model.forward({ inputIds, attentionMask }, { training: false }).arraySync();
+    });
+    process.stdout.write(`${JSON.stringify({ logits: rows })}\n`);
+  } finally {
+    model.dispose();
+  }
+});
+
+const resave: CliCommand = defineCommand(RESAVE, async (args) => {
+  const backend = args.oneOf('backend', BACKENDS, 'auto');
+  const modelSource = args.required('model');
+  const out = args.required('out');
+  if (fs.existsSync(out) && !fs.statSync(out).isDirectory()) throw new Error(`${out}: exists and is not a folder`);
+  await initBackend(backend);
+  const model = await RobertaForSequenceClassification.fromPretrained(modelSource, { log: (message) => process.stderr.write(`${message}\n`) });
+  try {
+    await model.savePretrained(out);
+    const report = model.loadReport;
+    process.stdout.write(
+      `${JSON.stringify({ saved: out, parameters: model.numParameters(), missing: report?.missing ?? [], unexpected: report?.unexpected ?? [], ignored: report?.ignored ?? [] })}\n`,
+    );
+  } finally {
+    model.dispose();
+  }
+});
 
 export const commands: Record<string, CliCommand> = { logits, resave };
