@@ -70,14 +70,16 @@ export function checkWritableFolder(outputDir: string): void {
   try {
     ensureDir(outputDir);
   } catch (err) {
-    throw new Error(`output folder ${outputDir}: cannot create it (${(err as NodeJS.ErrnoException).code ?? String(err)})`);
+    const reason = (err as NodeJS.ErrnoException).code ?? String(err);
+    throw new Error(`output folder ${outputDir}: cannot create it (${reason})`);
   }
   const probe = path.join(outputDir, `.write-probe-${process.pid}`);
   try {
     fs.writeFileSync(probe, '');
     fs.rmSync(probe, { force: true });
   } catch (err) {
-    throw new Error(`output folder ${outputDir}: not writable (${(err as NodeJS.ErrnoException).code ?? String(err)})`);
+    const reason = (err as NodeJS.ErrnoException).code ?? String(err);
+    throw new Error(`output folder ${outputDir}: not writable (${reason})`);
   }
 }
 

@@ -23,7 +23,10 @@ const COMMANDS: Record<string, RegisteredCommand> = {
   logits: { spec: specs.LOGITS, load: async () => (await import('./cli/model')).commands.logits },
   resave: { spec: specs.RESAVE, load: async () => (await import('./cli/model')).commands.resave },
   tokenize: { spec: specs.TOKENIZE, load: async () => (await import('./cli/data')).commands.tokenize },
-  'padding-report': { spec: specs.PADDING_REPORT, load: async () => (await import('./cli/data')).commands['padding-report'] },
+  'padding-report': {
+    spec: specs.PADDING_REPORT,
+    load: async () => (await import('./cli/data')).commands['padding-report'],
+  },
   corpus: { spec: specs.CORPUS, load: async () => (await import('./cli/corpus')).commands.corpus },
   bench: { spec: specs.BENCH, load: async () => (await import('./cli/bench')).commands.bench },
 };

@@ -39,7 +39,9 @@ test('every command prints its own usage for --help and -h, on stdout, exit 0', 
       assert.equal(run.status, 0, `${spec.name} ${flag}: ${run.stderr}`);
       assert.equal(run.stdout, commandUsage(spec) + '\n');
       assert.match(run.stdout, new RegExp(`^usage: ft-roberta ${spec.name} `));
-      for (const option of Object.keys(spec.options)) assert.ok(run.stdout.includes(`--${option}`), `${spec.name} --help lists --${option}`);
+      for (const option of Object.keys(spec.options)) {
+        assert.ok(run.stdout.includes(`--${option}`), `${spec.name} --help lists --${option}`);
+      }
       assert.equal(run.stderr, '');
     }
   }
@@ -50,11 +52,14 @@ test('every command prints its own usage for --help and -h, on stdout, exit 0', 
 });
 
 test('--version prints the package version; --help lists every command', () => {
-  const version = (JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8')) as { version: string }).version;
+  const packageJson = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8')) as { version: string };
+  const version = packageJson.version;
   assert.deepEqual(cli(['--version']), { status: 0, stdout: version + '\n', stderr: '' });
   const help = cli(['--help']);
   assert.equal(help.status, 0);
-  for (const spec of ALL_SPECS) assert.ok(help.stdout.includes(`  ${spec.name} `) && help.stdout.includes(spec.summary), spec.name);
+  for (const spec of ALL_SPECS) {
+    assert.ok(help.stdout.includes(`  ${spec.name} `) && help.stdout.includes(spec.summary), spec.name);
+  }
   assert.equal(cli([]).stdout, help.stdout);
   assert.equal(cli(['help', 'train']).stdout, commandUsage(specs.TRAIN) + '\n');
 });
@@ -67,13 +72,25 @@ test('usage errors exit 2 with the message and the usage on stderr, nothing on s
     [['train', 'extra'], /^ft-roberta: train: unexpected argument "extra"/, specs.TRAIN],
     [['train', '--params'], /^ft-roberta: train: --params needs a value \(FILE\.json\)\n/, specs.TRAIN],
     [['logits', '--input', 'x.json'], /^ft-roberta: logits: missing --model DIR\|HUB_ID\n/, specs.LOGITS],
-    [['logits', '--model', 'm', '--input', 'x.json', '--backend', 'gpu'], /--backend should be one of auto, tensorflow, wasm, cpu, found "gpu"/, specs.LOGITS],
-    [['corpus', '--split', 'dev'], /^ft-roberta: corpus: --split should be one of train, validation, test, found "dev"\n/, specs.CORPUS],
+    [
+      ['logits', '--model', 'm', '--input', 'x.json', '--backend', 'gpu'],
+      /--backend should be one of auto, tensorflow, wasm, cpu, found "gpu"/,
+      specs.LOGITS,
+    ],
+    [
+      ['corpus', '--split', 'dev'],
+      /^ft-roberta: corpus: --split should be one of train, validation, test, found "dev"\n/,
+      specs.CORPUS,
+    ],
     [['corpus', '--limit', 'ten'], /--limit should be an integer >= 0, found "ten"/, specs.CORPUS],
     [['corpus', '--stats=yes'], /--stats takes no value, found "yes"/, specs.CORPUS],
     [['predict', '--model', 'm'], /^ft-roberta: predict: give at least one TEXT\n/, specs.PREDICT],
     [['evaluate', '--model', 'm', '--limit', '0'], /--limit should be a positive integer, found "0"/, specs.EVALUATE],
-    [['padding-report', '--mode', 'bucket'], /--mode should be one of static, dynamic, grouped, found "bucket"/, specs.PADDING_REPORT],
+    [
+      ['padding-report', '--mode', 'bucket'],
+      /--mode should be one of static, dynamic, grouped, found "bucket"/,
+      specs.PADDING_REPORT,
+    ],
     [['bench', '--model', 'huge'], /^ft-roberta: bench: --model: expected tiny or base, got 'huge'\n/, specs.BENCH],
     [['bench', '--turbo'], /^ft-roberta: bench: unknown option '--turbo'\n/, specs.BENCH],
   ];
@@ -114,7 +131,8 @@ test('--help and --version do not load tfjs or any command module; running a com
   for (const args of [['--help'], ['--version'], ['train', '--help'], ['evaluate', '-h']]) {
     const run = cli(args, ['-r', probe]);
     assert.equal(run.status, 0, args.join(' '));
-    const heavy = loaded(run).filter((file) => file.includes('@tensorflow') || /[\\/]cli[\\/](train|model|data|bench|corpus)\.js$/.test(file));
+    const commandModule = /[\\/]cli[\\/](train|model|data|bench|corpus)\.js$/;
+    const heavy = loaded(run).filter((file) => file.includes('@tensorflow') || commandModule.test(file));
     assert.deepEqual(heavy, [], `${args.join(' ')} loaded ${heavy.join(', ')}`);
   }
   const tokenize = cli(['tokenize', 'a'], ['-r', probe]);
@@ -127,7 +145,11 @@ test('the shared parser: --name=value, optional values, "--" ends the options', 
     name: 'demo',
     summary: 'a demo',
     positionals: { name: 'TEXT…', min: 0 },
-    options: { out: { kind: 'string', value: 'DIR', description: 'd' }, resume: { kind: 'optional', value: 'DIR', description: 'r' }, dry: { kind: 'boolean', description: 'b' } },
+    options: {
+      out: { kind: 'string', value: 'DIR', description: 'd' },
+      resume: { kind: 'optional', value: 'DIR', description: 'r' },
+      dry: { kind: 'boolean', description: 'b' },
+    },
   };
   const a = parseCommandArgs(spec, ['--out=o', '--resume', '--dry', 'x', '--', '--not-an-option']);
   assert.equal(a.string('out'), 'o');
@@ -137,6 +159,9 @@ test('the shared parser: --name=value, optional values, "--" ends the options', 
   assert.deepEqual(a.given(), [['out', 'o'], ['resume', true], ['dry', true]]);
   assert.equal(parseCommandArgs(spec, ['--resume', 'ckpt']).optional('resume'), 'ckpt');
   assert.equal(parseCommandArgs(spec, []).optional('resume'), undefined);
-  assert.throws(() => parseCommandArgs(spec, ['--out', 'a', '--out', 'b']), (err: unknown) => err instanceof UsageError && /--out is given twice/.test(err.message));
+  assert.throws(
+    () => parseCommandArgs(spec, ['--out', 'a', '--out', 'b']),
+    (err: unknown) => err instanceof UsageError && /--out is given twice/.test(err.message),
+  );
   assert.throws(() => parseCommandArgs(spec, ['-x']), /unknown option '-x'/);
 });

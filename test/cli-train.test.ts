@@ -54,10 +54,25 @@ function deadPid(): number {
   return Number(child.stdout);
 }
 
+interface TrainerPosition {
+  epoch: number;
+  batchIndex: number;
+}
+
 const savedModels = (dir: string): string[] => fs.readdirSync(dir).filter((name) => /^E\d\d/.test(name)).sort();
 const bytesOf = (...parts: string[]): Buffer => fs.readFileSync(path.join(...parts));
 
-test('Ctrl-C in epoch 1 saves a checkpoint and exits 130; the printed command resumes to the weights of a straight run', { timeout: 900_000 }, async () => {
+interface EvaluateReport {
+  accuracy: number;
+  count: number;
+  confusion_matrix: number[][];
+  loss: number;
+}
+
+const RESUME_TEST =
+  'Ctrl-C in epoch 1 saves a checkpoint and exits 130; the printed command resumes to the weights of a straight run';
+
+test(RESUME_TEST, { timeout: 900_000 }, async () => {
   // The straight run, in a folder holding what kill -9 during a save leaves behind.
   const straightDir = path.join(work, 'straight');
   fs.mkdirSync(straightDir);
@@ -83,7 +98,8 @@ test('Ctrl-C in epoch 1 saves a checkpoint and exits 130; the printed command re
   // The same run, interrupted after its first batches.
   const resumedDir = path.join(work, 'resumed');
   const paramsFile = writeParams('resumed', resumedDir);
-  const interrupted = await runCli(['train', '--params', paramsFile], (stderr) => /Epoch 1\/2: .* [1-9]\/8 /.test(stderr));
+  const afterFirstBatches = (stderr: string): boolean => /Epoch 1\/2: .* [1-9]\/8 /.test(stderr);
+  const interrupted = await runCli(['train', '--params', paramsFile], afterFirstBatches);
   assert.equal(interrupted.code, 130, interrupted.stderr);
   assert.equal(interrupted.stdout, '', 'no metrics line for an interrupted run');
   const message = /^interrupted: checkpoint saved in (.+); resume with: (.+)$/m.exec(interrupted.stderr);
@@ -91,7 +107,7 @@ test('Ctrl-C in epoch 1 saves a checkpoint and exits 130; the printed command re
   const checkpointDir = path.join(resumedDir, 'checkpoint');
   assert.equal(message[1], checkpointDir);
   assert.equal(message[2], `npx ft-roberta train --params ${paramsFile} --resume ${checkpointDir}`);
-  const state = JSON.parse(bytesOf(checkpointDir, 'trainer_state.json').toString()) as { epoch: number; batchIndex: number };
+  const state = JSON.parse(bytesOf(checkpointDir, 'trainer_state.json').toString()) as TrainerPosition;
   assert.equal(state.epoch, 0, 'stopped in epoch 1');
   assert.ok(state.batchIndex >= 1 && state.batchIndex < 8, `stopped after batch ${state.batchIndex} of 8`);
   assert.deepEqual(savedModels(resumedDir), [], 'no epoch finished before the interrupt');
@@ -112,7 +128,8 @@ test('Ctrl-C in epoch 1 saves a checkpoint and exits 130; the printed command re
       `${folder}/model.safetensors is byte-identical`,
     );
   }
-  assert.ok(bytesOf(resumedDir, 'checkpoint', 'optimizer.safetensors').equals(bytesOf(straightDir, 'checkpoint', 'optimizer.safetensors')));
+  const optimizerState = (dir: string): Buffer => bytesOf(dir, 'checkpoint', 'optimizer.safetensors');
+  assert.ok(optimizerState(resumedDir).equals(optimizerState(straightDir)), 'optimizer moments are byte-identical');
   for (const key of ['train_loss', 'eval_loss', 'eval_accuracy', 'eval_f1', 'epoch', 'best_epoch']) {
     assert.equal(resumedMetrics[key], straightMetrics[key], key);
   }
@@ -125,7 +142,7 @@ test('Ctrl-C in epoch 1 saves a checkpoint and exits 130; the printed command re
   assert.equal((JSON.parse(again.stdout) as Record<string, number>).eval_loss, straightMetrics.eval_loss);
 });
 
-test('an output folder that cannot be written fails before training, naming the folder', { timeout: 120_000 }, async () => {
+test('an unwritable output folder fails before training, naming the folder', { timeout: 120_000 }, async () => {
   const blocker = path.join(work, 'a-file');
   fs.writeFileSync(blocker, '');
   const outputDir = path.join(blocker, 'out');
@@ -140,19 +157,20 @@ test('--resume fails clearly when there is no checkpoint to resume', { timeout: 
   const paramsFile = writeParams('empty', outputDir);
   const latest = await runCli(['train', '--params', paramsFile, '--resume']);
   assert.equal(latest.code, 1);
-  assert.match(latest.stderr, new RegExp(`^ft-roberta: no checkpoint to resume in the output folder ${outputDir}: checkpoint ${outputDir}/checkpoint: no trainer_state\\.json`));
+  const expected = `^ft-roberta: no checkpoint to resume in the output folder ${outputDir}: `;
+  assert.match(latest.stderr, new RegExp(`${expected}checkpoint ${outputDir}/checkpoint: no trainer_state\\.json`));
   const named = await runCli(['train', '--params', paramsFile, '--resume', path.join(work, 'nowhere')]);
   assert.equal(named.code, 1);
   assert.match(named.stderr, /^ft-roberta: --resume .*nowhere: checkpoint .*nowhere: no trainer_state\.json/);
   assert.equal(latest.stdout + named.stdout, '');
 });
 
-test('a tiny model trained by the CLI classifies its own training reviews well above chance', { timeout: 900_000 }, async () => {
+test('a tiny model trained by the CLI beats chance on its own training reviews', { timeout: 900_000 }, async () => {
   // 16 reviews in one batch, 8 epochs at a high learning rate: enough to fit them.
   const outputDir = path.join(work, 'fit');
   const paramsFile = path.join(work, 'fit.json');
-  const params = { trainSize: 16, validationSize: 2, epochs: 8, batchSize: 16, maxLength: 24, learningRate: 0.003, outputDir };
-  fs.writeFileSync(paramsFile, JSON.stringify(params));
+  const params = { trainSize: 16, validationSize: 2, epochs: 8, batchSize: 16, maxLength: 24, learningRate: 3e-3 };
+  fs.writeFileSync(paramsFile, JSON.stringify({ ...params, outputDir }));
   const trained = await runCli(['train', '--params', paramsFile]);
   assert.equal(trained.code, 0, trained.stderr);
   const metrics = JSON.parse(trained.stdout) as { epoch: number; train_loss: number };
@@ -160,9 +178,10 @@ test('a tiny model trained by the CLI classifies its own training reviews well a
   const lastModel = path.join(outputDir, savedModels(outputDir).at(-1)!);
   assert.match(lastModel, /E08_A/);
 
-  const evaluated = await runCli(['evaluate', '--model', lastModel, '--split', 'train', '--limit', '16', '--max-length', '24']);
+  const evaluateArgs = ['--model', lastModel, '--split', 'train', '--limit', '16', '--max-length', '24'];
+  const evaluated = await runCli(['evaluate', ...evaluateArgs]);
   assert.equal(evaluated.code, 0, evaluated.stderr);
-  const report = JSON.parse(evaluated.stdout) as { accuracy: number; count: number; confusion_matrix: number[][]; loss: number };
+  const report = JSON.parse(evaluated.stdout) as EvaluateReport;
   assert.equal(report.count, 16);
   const cells = report.confusion_matrix.flat();
   assert.equal(cells.reduce((a, b) => a + b, 0), 16);
@@ -173,7 +192,8 @@ test('a tiny model trained by the CLI classifies its own training reviews well a
   // predict agrees with evaluate: the top label of each training review is the model's prediction.
   const corpus = spawnSync(process.execPath, [CLI, 'corpus', '--limit', '4'], { encoding: 'utf8' });
   const reviews = corpus.stdout.trim().split('\n').map((line) => JSON.parse(line) as { text: string; label: number });
-  const predicted = await runCli(['predict', '--model', lastModel, '--max-length', '24', ...reviews.map((r) => r.text)]);
+  const texts = reviews.map((review) => review.text);
+  const predicted = await runCli(['predict', '--model', lastModel, '--max-length', '24', ...texts]);
   assert.equal(predicted.code, 0, predicted.stderr);
   const scores = JSON.parse(predicted.stdout) as { label: string; score: number }[][];
   assert.equal(scores.length, 4);

@@ -12,7 +12,8 @@ const work = fs.mkdtempSync(path.join(os.tmpdir(), 'unfinished-saves-'));
 after(() => fs.rmSync(work, { recursive: true, force: true }));
 
 function deadPid(): number {
-  return Number(spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], { encoding: 'utf8' }).stdout);
+  const child = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], { encoding: 'utf8' });
+  return Number(child.stdout);
 }
 
 test('removes the temp folders of dead processes only, and only those named like our saves', async () => {
@@ -30,7 +31,11 @@ test('removes the temp folders of dead processes only, and only those named like
     fs.mkdirSync(path.join(dir, name));
     return path.join(dir, name);
   };
-  const removable = [mkdir(`.checkpoint.tmp-${dead}-1`), mkdir(`.E02_A0.91_F0.90.tmp-${dead}-2`), mkdir(`.E03.tmp-${dead}-3`)];
+  const removable = [
+    mkdir(`.checkpoint.tmp-${dead}-1`),
+    mkdir(`.E02_A0.91_F0.90.tmp-${dead}-2`),
+    mkdir(`.E03.tmp-${dead}-3`),
+  ];
   const kept = [
     mkdir(`.checkpoint.tmp-${process.pid}-4`), // a save in progress in this process
     mkdir(`.E01.tmp-${process.ppid}-5`), // a live process
@@ -53,5 +58,6 @@ test('checkWritableFolder creates the folder and leaves nothing behind; a blocke
   assert.deepEqual(fs.readdirSync(dir), []);
   const file = path.join(work, 'plain-file');
   fs.writeFileSync(file, '');
-  assert.throws(() => checkWritableFolder(path.join(file, 'out')), new RegExp(`^Error: output folder ${file}/out: cannot create it \\(ENOTDIR\\)$`));
+  const expected = new RegExp(`^Error: output folder ${file}/out: cannot create it \\(ENOTDIR\\)$`);
+  assert.throws(() => checkWritableFolder(path.join(file, 'out')), expected);
 });

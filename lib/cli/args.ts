@@ -144,7 +144,8 @@ export function parseCommandArgs(spec: CommandSpec, argv: readonly string[]): Pa
     throw new UsageError(`unexpected argument ${JSON.stringify(positionals[0])} (this command takes options only)`);
   }
   if (spec.positionals !== undefined && positionals.length < spec.positionals.min) {
-    throw new UsageError(`give at least ${spec.positionals.min === 1 ? 'one' : spec.positionals.min} ${spec.positionals.name.replace('…', '')}`);
+    const count = spec.positionals.min === 1 ? 'one' : String(spec.positionals.min);
+    throw new UsageError(`give at least ${count} ${spec.positionals.name.replace('…', '')}`);
   }
   return new ParsedArgs(values, positionals);
 }
@@ -160,9 +161,13 @@ export function commandUsage(spec: CommandSpec): string {
   const required = Object.entries(spec.options)
     .filter(([, option]) => option.required)
     .map(([name, option]) => optionLabel(name, option));
-  const usage = ['usage: ft-roberta', spec.name, ...required, '[options]', ...(spec.positionals ? [spec.positionals.name] : [])];
+  const positionals = spec.positionals ? [spec.positionals.name] : [];
+  const usage = ['usage: ft-roberta', spec.name, ...required, '[options]', ...positionals];
   const rows: [string, string][] = [
-    ...Object.entries(spec.options).map(([name, option]): [string, string] => [optionLabel(name, option), option.description]),
+    ...Object.entries(spec.options).map(([name, option]): [string, string] => [
+      optionLabel(name, option),
+      option.description,
+    ]),
     ['-h, --help', 'show this help'],
   ];
   const width = Math.max(...rows.map(([label]) => label.length));

@@ -35,7 +35,8 @@ function writeLine(line: string): Promise<void> {
 export async function runCorpus(argv: string[]): Promise<void> {
   const options = parseCorpusArgs(argv);
   if (options.stats) {
-    await writeLine(JSON.stringify({ seed: options.seed, split: options.split, ...corpusStats(generateSplit(options.seed, options.split, options.limit)) }));
+    const stats = corpusStats(generateSplit(options.seed, options.split, options.limit));
+    await writeLine(JSON.stringify({ seed: options.seed, split: options.split, ...stats }));
     return;
   }
   for (let i = 0; i < options.limit; i++) {

@@ -16,9 +16,13 @@ function intMatrix(file: string, field: string, value: unknown): number[][] {
   const rows = value as unknown[][];
   const width = rows[0].length;
   rows.forEach((row, i) => {
-    if (row.length !== width) throw new Error(`${file}: "${field}" row ${i} has ${row.length} entries, row 0 has ${width}`);
+    if (row.length !== width) {
+      throw new Error(`${file}: "${field}" row ${i} has ${row.length} entries, row 0 has ${width}`);
+    }
     const bad = row.findIndex((v) => typeof v !== 'number' || !Number.isInteger(v));
-    if (bad >= 0) throw new Error(`${file}: "${field}"[${i}][${bad}] must be an integer, found ${JSON.stringify(row[bad])}`);
+    if (bad >= 0) {
+      throw new Error(`${file}: "${field}"[${i}][${bad}] must be an integer, found ${JSON.stringify(row[bad])}`);
+    }
   });
   if (width === 0) throw new Error(`${file}: "${field}" rows are empty`);
   return rows as number[][];
@@ -26,14 +30,17 @@ function intMatrix(file: string, field: string, value: unknown): number[][] {
 
 function readLogitsInput(file: string): { inputIds: number[][]; attentionMask: number[][] | null } {
   const json = readJsonFile(file);
-  if (json === null || typeof json !== 'object' || Array.isArray(json)) throw new Error(`${file}: expected {"input_ids": [[...]], "attention_mask": [[...]]}`);
+  if (json === null || typeof json !== 'object' || Array.isArray(json)) {
+    throw new Error(`${file}: expected {"input_ids": [[...]], "attention_mask": [[...]]}`);
+  }
   const record = json as Record<string, unknown>;
   const inputIds = intMatrix(file, 'input_ids', record.input_ids);
   if (record.attention_mask === undefined) return { inputIds, attentionMask: null };
   const attentionMask = intMatrix(file, 'attention_mask', record.attention_mask);
   if (attentionMask.length !== inputIds.length || attentionMask[0].length !== inputIds[0].length) {
     throw new Error(
-      `${file}: "attention_mask" is ${attentionMask.length}x${attentionMask[0].length}, "input_ids" ${inputIds.length}x${inputIds[0].length}`,
+      `${file}: "attention_mask" is ${attentionMask.length}x${attentionMask[0].length}, ` +
+        `"input_ids" ${inputIds.length}x${inputIds[0].length}`,
     );
   }
   return { inputIds, attentionMask };
@@ -41,16 +48,21 @@ function readLogitsInput(file: string): { inputIds: number[][]; attentionMask: n
 
 const BACKENDS: readonly BackendChoice[] = ['auto', 'tensorflow', 'wasm', 'cpu'];
 
+function logToStderr(message: string): void {
+  process.stderr.write(`${message}\n`);
+}
+
 const logits: CliCommand = defineCommand(LOGITS, async (args) => {
   const backend = args.oneOf('backend', BACKENDS, 'auto');
   const modelSource = args.required('model');
   const input = readLogitsInput(args.required('input'));
   await initBackend(backend);
-  const model = await RobertaForSequenceClassification.fromPretrained(modelSource, { log: (message) => process.stderr.write(`${message}\n`) });
+  const model = await RobertaForSequenceClassification.fromPretrained(modelSource, { log: logToStderr });
   try {
     const rows = tf.tidy(() => {
       const inputIds = tf.tensor2d(input.inputIds, undefined, 'int32');
-      const attentionMask = input.attentionMask === null ? undefined : tf.tensor2d(input.attentionMask, undefined, 'int32');
+      const attentionMask =
+        input.attentionMask === null ? undefined : tf.tensor2d(input.attentionMask, undefined, 'int32');
       return model.forward({ inputIds, attentionMask }, { training: false }).arraySync();
     });
     process.stdout.write(`${JSON.stringify({ logits: rows })}\n`);
@@ -65,13 +77,18 @@ const resave: CliCommand = defineCommand(RESAVE, async (args) => {
   const out = args.required('out');
   if (fs.existsSync(out) && !fs.statSync(out).isDirectory()) throw new Error(`${out}: exists and is not a folder`);
   await initBackend(backend);
-  const model = await RobertaForSequenceClassification.fromPretrained(modelSource, { log: (message) => process.stderr.write(`${message}\n`) });
+  const model = await RobertaForSequenceClassification.fromPretrained(modelSource, { log: logToStderr });
   try {
     await model.savePretrained(out);
     const report = model.loadReport;
-    process.stdout.write(
-      `${JSON.stringify({ saved: out, parameters: model.numParameters(), missing: report?.missing ?? [], unexpected: report?.unexpected ?? [], ignored: report?.ignored ?? [] })}\n`,
-    );
+    const summary = {
+      saved: out,
+      parameters: model.numParameters(),
+      missing: report?.missing ?? [],
+      unexpected: report?.unexpected ?? [],
+      ignored: report?.ignored ?? [],
+    };
+    process.stdout.write(`${JSON.stringify(summary)}\n`);
   } finally {
     model.dispose();
   }

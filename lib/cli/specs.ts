@@ -4,14 +4,32 @@
 import type { CommandSpec } from './args';
 
 const BACKEND = { kind: 'string', value: 'NAME', description: 'auto|tensorflow|wasm|cpu (default auto)' } as const;
-const MODEL_SOURCE = { kind: 'string', value: 'DIR|HUB_ID', description: 'the model: a saved folder or a Hub id', required: true } as const;
+const MODEL_SOURCE = {
+  kind: 'string',
+  value: 'DIR|HUB_ID',
+  description: 'the model: a saved folder or a Hub id',
+  required: true,
+} as const;
+const TOKENIZER_SOURCE = {
+  kind: 'string',
+  value: 'SOURCE',
+  description: 'offline, a tokenizer folder or a Hub id (default offline)',
+} as const;
 
 export const TRAIN: CommandSpec = {
   name: 'train',
   summary: 'train on the offline default (params.ts, --params overrides); prints one JSON line of metrics',
   options: {
-    params: { kind: 'string', value: 'FILE.json', description: 'a JSON object overriding fields of params.ts (e.g. {"epochs": 1})' },
-    'output-dir': { kind: 'string', value: 'DIR', description: 'where saved models and the checkpoint go (default: params outputDir)' },
+    params: {
+      kind: 'string',
+      value: 'FILE.json',
+      description: 'a JSON object overriding fields of params.ts (e.g. {"epochs": 1})',
+    },
+    'output-dir': {
+      kind: 'string',
+      value: 'DIR',
+      description: 'where saved models and the checkpoint go (default: params outputDir)',
+    },
     resume: {
       kind: 'optional',
       value: 'DIR',
@@ -30,7 +48,7 @@ export const PREDICT: CommandSpec = {
   positionals: { name: 'TEXT…', min: 1 },
   options: {
     model: { ...MODEL_SOURCE, value: 'DIR' },
-    'max-length': { kind: 'string', value: 'N', description: 'truncate texts to N tokens (default: the model\'s limit)' },
+    'max-length': { kind: 'string', value: 'N', description: "truncate texts to N tokens (default: the model's)" },
   },
 };
 
@@ -39,7 +57,11 @@ export const EVALUATE: CommandSpec = {
   summary: 'accuracy, F1, precision, recall and confusion matrix of a saved model over a split, as JSON',
   options: {
     model: { ...MODEL_SOURCE, value: 'DIR' },
-    data: { kind: 'string', value: 'SOURCE', description: 'offline, a Hub dataset id, an aclImdb/ folder or a CSV file (default: params data)' },
+    data: {
+      kind: 'string',
+      value: 'SOURCE',
+      description: 'offline, a Hub dataset id, an aclImdb/ folder or a CSV file (default: params data)',
+    },
     split: { kind: 'string', value: 'NAME', description: 'train|validation|test (default test)' },
     limit: { kind: 'string', value: 'N', description: 'the first N reviews of the split (default all)' },
     'max-length': { kind: 'string', value: 'N', description: 'truncate reviews to N tokens' },
@@ -52,7 +74,12 @@ export const LOGITS: CommandSpec = {
   summary: 'eval-mode logits of a batch of token ids, as JSON {"logits": [[...]]}',
   options: {
     model: MODEL_SOURCE,
-    input: { kind: 'string', value: 'FILE.json', description: '{"input_ids": [[...]], "attention_mask": [[...]]}', required: true },
+    input: {
+      kind: 'string',
+      value: 'FILE.json',
+      description: '{"input_ids": [[...]], "attention_mask": [[...]]}',
+      required: true,
+    },
     backend: BACKEND,
   },
 };
@@ -72,7 +99,7 @@ export const TOKENIZE: CommandSpec = {
   summary: 'tokens, input_ids and attention_mask of each TEXT: one JSON line per text',
   positionals: { name: 'TEXT…', min: 1 },
   options: {
-    tokenizer: { kind: 'string', value: 'SOURCE', description: 'offline, a tokenizer folder or a Hub id (default offline)' },
+    tokenizer: TOKENIZER_SOURCE,
     'max-length': { kind: 'string', value: 'N', description: 'truncate to N tokens' },
     padding: { kind: 'string', value: 'max_length', description: 'pad to --max-length (or the model\'s limit)' },
     readable: { kind: 'boolean', description: 'show the space marker Ġ as ␣' },
@@ -89,7 +116,7 @@ export const PADDING_REPORT: CommandSpec = {
     limit: { kind: 'string', value: 'N', description: 'reviews of the train split (default 36000)' },
     seed: { kind: 'string', value: 'N', description: 'corpus and shuffling seed (default 42)' },
     epoch: { kind: 'string', value: 'N', description: 'which epoch\'s batch order (default 0)' },
-    tokenizer: { kind: 'string', value: 'SOURCE', description: 'offline, a tokenizer folder or a Hub id (default offline)' },
+    tokenizer: TOKENIZER_SOURCE,
   },
 };
 
@@ -114,9 +141,13 @@ export const BENCH: CommandSpec = {
     steps: { kind: 'string', value: 'N', description: 'measured batches per mode (default 25)' },
     warmup: { kind: 'string', value: 'N', description: 'unmeasured batches per mode first (default 2)' },
     backend: BACKEND,
-    'wasm-threads': { kind: 'string', value: 'N', description: 'experimental multi-threaded wasm build with N threads' },
+    'wasm-threads': { kind: 'string', value: 'N', description: 'experimental multi-threaded wasm build, N threads' },
     modes: { kind: 'string', value: 'LIST', description: 'comma-separated, e.g. static-512,dynamic-256,grouped-256' },
-    data: { kind: 'string', value: 'corpus|lognormal', description: 'offline corpus (default) or random ids with log-normal lengths' },
+    data: {
+      kind: 'string',
+      value: 'corpus|lognormal',
+      description: 'offline corpus (default) or random ids with log-normal lengths',
+    },
     seed: { kind: 'string', value: 'N', description: 'data and shuffling seed (default 42)' },
     'skip-inference': { kind: 'boolean', description: 'no eval-mode inference timing' },
     'leak-steps': { kind: 'string', value: 'N', description: 'then N more training steps watching the tensor count' },

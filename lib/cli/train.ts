@@ -33,12 +33,18 @@ function logToStderr(line: string): void {
 export function readParams(file: string | undefined, defaults: WorkshopParams = workshopParams): WorkshopParams {
   if (file === undefined) return { ...defaults };
   const json = readJsonFile(file);
-  if (json === null || typeof json !== 'object' || Array.isArray(json)) throw new Error(`${file}: expected a JSON object of training parameters`);
+  if (json === null || typeof json !== 'object' || Array.isArray(json)) {
+    throw new Error(`${file}: expected a JSON object of training parameters`);
+  }
   const merged: Record<string, unknown> = { ...defaults };
   for (const [key, value] of Object.entries(json)) {
-    if (!(key in defaults)) throw new Error(`${file}: unknown parameter '${key}' (known: ${Object.keys(defaults).join(', ')})`);
+    if (!(key in defaults)) {
+      throw new Error(`${file}: unknown parameter '${key}' (known: ${Object.keys(defaults).join(', ')})`);
+    }
     const expected = typeof defaults[key as keyof WorkshopParams];
-    if (typeof value !== expected) throw new Error(`${file}: parameter '${key}' should be a ${expected}, found ${JSON.stringify(value)}`);
+    if (typeof value !== expected) {
+      throw new Error(`${file}: parameter '${key}' should be a ${expected}, found ${JSON.stringify(value)}`);
+    }
     merged[key] = value;
   }
   return merged as unknown as WorkshopParams;
@@ -84,7 +90,8 @@ const train: CliCommand = defineCommand(TRAIN, async (args) => {
   const resume = args.optional('resume');
   const resumeFrom = resume === undefined ? undefined : checkpointToResume(resume, params.outputDir);
   const platform = await initBackend(params.backend);
-  logToStderr(`backend ${platform.backend}; training ${params.model} on ${params.data} (${params.trainSize} train / ${params.validationSize} validation reviews)`);
+  const sizes = `${params.trainSize} train / ${params.validationSize} validation reviews`;
+  logToStderr(`backend ${platform.backend}; training ${params.model} on ${params.data} (${sizes})`);
   if (resumeFrom !== undefined) logToStderr(`resuming from ${resumeFrom}`);
   const { result, baselineAccuracy } = await runDefaultTraining(params, {
     log: logToStderr,
@@ -93,7 +100,8 @@ const train: CliCommand = defineCommand(TRAIN, async (args) => {
   });
   if (result.history.stopped === 'interrupted') {
     const checkpointDir = path.join(params.outputDir, CHECKPOINT_DIR_NAME);
-    logToStderr(`interrupted: checkpoint saved in ${checkpointDir}; resume with: ${resumeCommand(args, checkpointDir)}`);
+    const command = resumeCommand(args, checkpointDir);
+    logToStderr(`interrupted: checkpoint saved in ${checkpointDir}; resume with: ${command}`);
     process.exitCode = 130;
     return;
   }
