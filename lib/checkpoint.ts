@@ -21,8 +21,67 @@ export const OPTIMIZER_FILE = 'optimizer.safetensors';
 export const OPTIMIZER_JSON = 'optimizer.json';
 export const TRAINER_STATE_FILE = 'trainer_state.json';
 export const CONFIG_FILE = 'config.json';
+/** The trainer's checkpoint folder inside its output folder. */
+export const CHECKPOINT_DIR_NAME = 'checkpoint';
 
 const OLD_SUFFIX = '.old';
+
+/** `.checkpoint.tmp-<pid>-<ms>`: the pid says whether the save that wrote it may still be running. */
+const TEMP_NAME = /^\.(.+)\.tmp-(\d+)-(\d+)$/;
+/** The folders the trainer saves (checkpoint, E01, E01_A0.95_F0.95): only their temp copies are ours to remove. */
+const SAVED_FOLDER_NAME = /^(checkpoint|E\d+(_A\d+\.\d+_F\d+\.\d+)?)$/;
+
+export function temporaryName(base: string): string {
+  return `.${base}.tmp-${process.pid}-${Date.now()}`;
+}
+
+function isProcessAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    // EPERM: the process exists but belongs to someone else.
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * Removes the temporary folders that saves into `outputDir` left behind when their process was
+ * killed (kill -9, a second Ctrl-C mid-save). Only folders named like ours whose process is gone
+ * are removed; returns their paths.
+ */
+export function removeUnfinishedSaves(outputDir: string): string[] {
+  if (!fs.existsSync(outputDir)) return [];
+  const removed: string[] = [];
+  for (const entry of fs.readdirSync(outputDir, { withFileTypes: true })) {
+    const match = TEMP_NAME.exec(entry.name);
+    if (!entry.isDirectory() || match === null || !SAVED_FOLDER_NAME.test(match[1])) continue;
+    const pid = Number(match[2]);
+    if (pid === process.pid || isProcessAlive(pid)) continue;
+    const dir = path.join(outputDir, entry.name);
+    fs.rmSync(dir, { recursive: true, force: true });
+    removed.push(dir);
+  }
+  return removed;
+}
+
+/** Creates `outputDir` and proves it writable with a probe file, so a run fails before training, not after. */
+export function checkWritableFolder(outputDir: string): void {
+  try {
+    ensureDir(outputDir);
+  } catch (err) {
+    const reason = (err as NodeJS.ErrnoException).code ?? String(err);
+    throw new Error(`output folder ${outputDir}: cannot create it (${reason})`);
+  }
+  const probe = path.join(outputDir, `.write-probe-${process.pid}`);
+  try {
+    fs.writeFileSync(probe, '');
+    fs.rmSync(probe, { force: true });
+  } catch (err) {
+    const reason = (err as NodeJS.ErrnoException).code ?? String(err);
+    throw new Error(`output folder ${outputDir}: not writable (${reason})`);
+  }
+}
 
 /**
  * Replaces the folder `finalDir` with what `write` puts into a fresh temporary folder. If `write`
@@ -32,7 +91,7 @@ export async function replaceDirectory(finalDir: string, write: (tempDir: string
   const parent = path.dirname(path.resolve(finalDir));
   ensureDir(parent);
   const base = path.basename(finalDir);
-  const temp = path.join(parent, `.${base}.tmp-${process.pid}-${Date.now()}`);
+  const temp = path.join(parent, temporaryName(base));
   const old = path.join(parent, base + OLD_SUFFIX);
   fs.rmSync(temp, { recursive: true, force: true });
   ensureDir(temp);

@@ -309,7 +309,17 @@ export interface DefaultRun {
   baselineAccuracy: number;
 }
 
-export async function runDefaultTraining(params: TrainingDefaults, options: { log?: (line: string) => void; progress?: ProgressMode | false; signal?: AbortSignal } = {}): Promise<DefaultRun> {
+export interface DefaultRunOptions {
+  log?: (line: string) => void;
+  progress?: ProgressMode | false;
+  signal?: AbortSignal;
+  /** Save a resumable checkpoint every epoch and on an interrupt (outputDir/checkpoint). */
+  saveCheckpoints?: boolean;
+  /** Continue from this checkpoint folder. */
+  resumeFromCheckpoint?: string;
+}
+
+export async function runDefaultTraining(params: TrainingDefaults, options: DefaultRunOptions = {}): Promise<DefaultRun> {
   const tokenizer = await loadTokenizer(params.tokenizer);
   const model = await loadModelForTraining(params, tokenizer);
   const { trainData, evalData } = await loadTrainingData(params);
@@ -317,6 +327,8 @@ export async function runDefaultTraining(params: TrainingDefaults, options: { lo
     {
       outputDir: params.outputDir,
       progress: options.progress,
+      saveCheckpoints: options.saveCheckpoints ?? false,
+      resumeFromCheckpoint: options.resumeFromCheckpoint,
     },
     params,
   );

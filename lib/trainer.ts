@@ -14,7 +14,7 @@ import * as tf from '@tensorflow/tfjs';
 import { AdamOptimizer, GradientAccumulator, clipByGlobalNorm, type AdamOptions } from './optimizer';
 import { makeSchedule, type LearningRateSchedule, type ScheduleName } from './schedule';
 import { argmaxRows, classificationMetrics, type ConfusionMatrix } from './metrics';
-import { loadCheckpoint as readCheckpoint, replaceDirectory, restoreParameters, saveCheckpoint as writeCheckpoint } from './checkpoint';
+import { CHECKPOINT_DIR_NAME, loadCheckpoint as readCheckpoint, replaceDirectory, restoreParameters, saveCheckpoint as writeCheckpoint } from './checkpoint';
 import { ProgressBar, type ProgressMode } from './display/progress';
 import { inNotebook, yieldToEventLoop } from './display/output';
 import { configToJson, type RobertaConfig } from './model/config';
@@ -246,7 +246,7 @@ export class Trainer {
   }
 
   get checkpointDir(): string {
-    return path.join(this.outputDir, 'checkpoint');
+    return path.join(this.outputDir, CHECKPOINT_DIR_NAME);
   }
 
   /** Asks the loop to stop after the current optimizer step (what SIGINT and the abort signal do). */

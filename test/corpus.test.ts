@@ -206,6 +206,6 @@ test('ft-roberta corpus prints JSON lines of the corpus', () => {
   assert.equal(parsed.count, 200);
   assert.equal(parsed.positive, 100);
   const bad = spawnSync(process.execPath, [cli, 'corpus', '--split', 'dev'], { encoding: 'utf8' });
-  assert.equal(bad.status, 1);
+  assert.equal(bad.status, 2);
   assert.match(bad.stderr, /--split should be one of train, validation, test, found "dev"/);
 });

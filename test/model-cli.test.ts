@@ -1,5 +1,5 @@
 // `ft-roberta logits` and `ft-roberta resave`, run as a user runs them: a child process, JSON on
-// stdout, errors on stderr with exit code 1.
+// stdout, errors on stderr with exit code 1 (2 for a usage error).
 import { test, after } from 'node:test';
 import * as assert from 'node:assert/strict';
 import { spawnSync } from 'child_process';
@@ -56,12 +56,24 @@ test('resave writes a folder that gives identical logits; it also converts pytor
   assert.deepEqual(reloaded, original);
 });
 
-test('errors go to stderr with exit code 1 and say what is wrong', () => {
+test('usage errors exit 2: a missing option is named, with the usage', () => {
   const cases: [string[], RegExp][] = [
     [['logits', '--input', inputFile], /missing --model/],
     [['logits', '--model', FIXTURE], /missing --input/],
-    [['logits', '--model', path.join(work, 'nope'), '--input', inputFile], /nope: no such folder/],
     [['resave', '--model', FIXTURE], /missing --out/],
+  ];
+  for (const [args, pattern] of cases) {
+    const run = cli(...args);
+    assert.equal(run.status, 2, `${args.join(' ')}: exit ${run.status}`);
+    assert.equal(run.stdout, '', args.join(' '));
+    assert.match(run.stderr, pattern, args.join(' '));
+    assert.match(run.stderr, new RegExp(`usage: ft-roberta ${args[0]} --model`), args.join(' '));
+  }
+});
+
+test('errors go to stderr with exit code 1 and say what is wrong', () => {
+  const cases: [string[], RegExp][] = [
+    [['logits', '--model', path.join(work, 'nope'), '--input', inputFile], /nope: no such folder/],
     [['logits', '--model', FIXTURE, '--input', path.join(work, 'missing.json')], /missing\.json: cannot read/],
   ];
   const ragged = path.join(work, 'ragged.json');

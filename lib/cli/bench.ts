@@ -1,17 +1,25 @@
 // `ft-roberta bench`: the padding benchmark (bench/padding-bench.ts). Progress and the table go to
 // stderr, the results as JSON to stdout, like every ft-roberta command.
+import { runPaddingBench, parseBenchArgs, type BenchOptions } from '../../bench/padding-bench';
+import { UsageError, parseCommandArgs } from './args';
+import { BENCH } from './specs';
 import type { CliCommand } from './types';
-import { BENCH_USAGE, parseBenchArgs, runPaddingBench } from '../../bench/padding-bench';
 
 export const commands: Record<string, CliCommand> = {
   bench: {
-    summary: 'time training steps for static, dynamic and length-grouped padding (--help for options)',
+    spec: BENCH,
+    summary: BENCH.summary,
     async run(argv: string[]): Promise<void> {
-      if (argv.includes('--help') || argv.includes('-h')) {
-        process.stdout.write(`usage: ft-roberta bench [options]\n${BENCH_USAGE}\n`);
-        return;
+      // The declared options catch unknown flags; the benchmark's own parser reads the values, and
+      // whatever it rejects is a usage error too.
+      parseCommandArgs(BENCH, argv);
+      let options: BenchOptions;
+      try {
+        options = parseBenchArgs(argv, (line) => process.stderr.write(line + '\n'));
+      } catch (err) {
+        throw new UsageError(err instanceof Error ? err.message : String(err));
       }
-      const result = await runPaddingBench(parseBenchArgs(argv, (line) => process.stderr.write(line + '\n')));
+      const result = await runPaddingBench(options);
       process.stdout.write(JSON.stringify(result, null, 1) + '\n');
     },
   },

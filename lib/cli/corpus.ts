@@ -1,17 +1,8 @@
 // `ft-roberta corpus`: the offline corpus as JSON lines, `{"text": ..., "label": ...}` per review.
-import { parseArgs } from 'node:util';
 import { DEFAULT_SIZES, SPLITS, corpusStats, generateReview, generateSplit, type Split } from '../data/corpus';
+import { parseCommandArgs } from './args';
+import { CORPUS } from './specs';
 import type { CliCommand } from './types';
-
-const USAGE = 'ft-roberta corpus [--seed S] [--split train|validation|test] [--limit N] [--details] [--stats]';
-
-function integerFlag(value: string | undefined, flag: string, fallback: number, min: number): number {
-  if (value === undefined) return fallback;
-  if (!/^-?\d+$/.test(value) || !Number.isSafeInteger(Number(value)) || Number(value) < min) {
-    throw new Error(`corpus: ${flag} should be an integer >= ${min}, found ${JSON.stringify(value)}\nusage: ${USAGE}`);
-  }
-  return Number(value);
-}
 
 export interface CorpusCommandOptions {
   seed: number;
@@ -22,24 +13,14 @@ export interface CorpusCommandOptions {
 }
 
 export function parseCorpusArgs(argv: string[]): CorpusCommandOptions {
-  const { values } = parseArgs({
-    args: argv,
-    options: {
-      seed: { type: 'string' },
-      split: { type: 'string', default: 'train' },
-      limit: { type: 'string' },
-      details: { type: 'boolean', default: false },
-      stats: { type: 'boolean', default: false },
-    },
-  });
-  const split = values.split as Split;
-  if (!SPLITS.includes(split)) throw new Error(`corpus: --split should be one of ${SPLITS.join(', ')}, found ${JSON.stringify(values.split)}`);
+  const args = parseCommandArgs(CORPUS, argv);
+  const split = args.oneOf('split', SPLITS, 'train');
   return {
-    seed: integerFlag(values.seed, '--seed', 42, 0),
+    seed: args.integer('seed', 42, 0),
     split,
-    limit: integerFlag(values.limit, '--limit', DEFAULT_SIZES[split], 0),
-    details: values.details ?? false,
-    stats: values.stats ?? false,
+    limit: args.integer('limit', DEFAULT_SIZES[split], 0),
+    details: args.flag('details'),
+    stats: args.flag('stats'),
   };
 }
 
@@ -54,7 +35,8 @@ function writeLine(line: string): Promise<void> {
 export async function runCorpus(argv: string[]): Promise<void> {
   const options = parseCorpusArgs(argv);
   if (options.stats) {
-    await writeLine(JSON.stringify({ seed: options.seed, split: options.split, ...corpusStats(generateSplit(options.seed, options.split, options.limit)) }));
+    const stats = corpusStats(generateSplit(options.seed, options.split, options.limit));
+    await writeLine(JSON.stringify({ seed: options.seed, split: options.split, ...stats }));
     return;
   }
   for (let i = 0; i < options.limit; i++) {
@@ -67,8 +49,5 @@ export async function runCorpus(argv: string[]): Promise<void> {
 }
 
 export const commands: Record<string, CliCommand> = {
-  corpus: {
-    summary: 'print the offline IMDb-like corpus as JSON lines {"text", "label"} (--stats: lengths, kinds, balance)',
-    run: runCorpus,
-  },
+  corpus: { spec: CORPUS, summary: CORPUS.summary, run: runCorpus },
 };

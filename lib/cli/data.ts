@@ -1,8 +1,9 @@
 // `ft-roberta tokenize` and `ft-roberta padding-report`.
-import { parseArgs } from 'node:util';
 import { DataLoader, paddingReport, tokenizedExamples, type PaddingMode, type PaddingReport } from '../batching';
 import { generateCorpus } from '../data/corpus';
 import { loadTokenizer } from '../tokenizer';
+import { UsageError, parseCommandArgs } from './args';
+import { PADDING_REPORT, TOKENIZE } from './specs';
 import type { CliCommand } from './types';
 
 export interface PaddingReportOutput extends PaddingReport {
@@ -16,19 +17,6 @@ export interface PaddingReportOutput extends PaddingReport {
 const MODES: readonly PaddingMode[] = ['static', 'dynamic', 'grouped'];
 const DEFAULT_SEED = 42;
 
-function positiveInteger(value: string | undefined, flag: string, fallback: number): number {
-  if (value === undefined) return fallback;
-  const parsed = Number(value);
-  if (!/^\d+$/.test(value) || !Number.isSafeInteger(parsed) || parsed < 1) {
-    throw new Error(`${flag} should be a positive integer, found ${JSON.stringify(value)}`);
-  }
-  return parsed;
-}
-
-function nonNegativeInteger(value: string | undefined, flag: string, fallback: number): number {
-  return value === '0' ? 0 : positiveInteger(value, flag, fallback);
-}
-
 export interface TokenizeLine {
   tokens: string[];
   input_ids: number[];
@@ -37,39 +25,31 @@ export interface TokenizeLine {
 
 /** What `tokenize` prints, one object per text. */
 export async function tokenizeCommand(argv: string[]): Promise<TokenizeLine[]> {
-  const { values, positionals } = parseArgs({
-    args: argv,
-    allowPositionals: true,
-    options: {
-      tokenizer: { type: 'string', default: 'offline' },
-      'max-length': { type: 'string' },
-      padding: { type: 'string' },
-      readable: { type: 'boolean', default: false },
-    },
-  });
-  if (positionals.length === 0) throw new Error('tokenize: give at least one TEXT');
-  if (values.padding !== undefined && values.padding !== 'max_length') {
-    throw new Error(`--padding should be 'max_length', found ${JSON.stringify(values.padding)}`);
+  const args = parseCommandArgs(TOKENIZE, argv);
+  const padding = args.string('padding');
+  if (padding !== undefined && padding !== 'max_length') {
+    throw new UsageError(`--padding should be 'max_length', found ${JSON.stringify(padding)}`);
   }
-  const maxLengthFlag = values['max-length'];
-  const givenMaxLength = maxLengthFlag === undefined ? null : positiveInteger(maxLengthFlag, '--max-length', 0);
-  const tokenizer = await loadTokenizer(values.tokenizer ?? 'offline');
+  const givenMaxLength = args.string('max-length') === undefined ? null : args.integer('max-length', 0);
+  const texts = args.positionals;
+  const tokenizer = await loadTokenizer(args.string('tokenizer') ?? 'offline');
   const encoded =
-    values.padding === 'max_length'
+    padding === 'max_length'
       ? // Like Hugging Face: padding to max_length without a length means the model's limit.
-        tokenizer.encodeStatic(positionals, givenMaxLength ?? tokenizer.modelMaxLength)
+        tokenizer.encodeStatic(texts, givenMaxLength ?? tokenizer.modelMaxLength)
       : givenMaxLength !== null
-        ? tokenizer.encodeDynamic(positionals, givenMaxLength)
-        : tokenizer.encodePlain(positionals);
+        ? tokenizer.encodeDynamic(texts, givenMaxLength)
+        : tokenizer.encodePlain(texts);
   return encoded.inputIds.map((ids, i) => ({
-    tokens: values.readable ? tokenizer.readableTokenStrings(ids) : tokenizer.tokenStrings(ids),
+    tokens: args.flag('readable') ? tokenizer.readableTokenStrings(ids) : tokenizer.tokenStrings(ids),
     input_ids: ids,
     attention_mask: encoded.attentionMask[i],
   }));
 }
 
 const tokenize: CliCommand = {
-  summary: 'tokenize TEXT… [--tokenizer offline|DIR|HUB_ID] [--max-length N] [--padding max_length] [--readable]: one JSON line per text',
+  spec: TOKENIZE,
+  summary: TOKENIZE.summary,
   async run(argv) {
     for (const line of await tokenizeCommand(argv)) process.stdout.write(JSON.stringify(line) + '\n');
   },
@@ -77,29 +57,17 @@ const tokenize: CliCommand = {
 
 /** What `padding-report` prints: the report of one epoch over the offline corpus's train split. */
 export async function paddingReportCommand(argv: string[]): Promise<PaddingReportOutput> {
-  const { values } = parseArgs({
-    args: argv,
-    options: {
-      'max-length': { type: 'string' },
-      'batch-size': { type: 'string' },
-      mode: { type: 'string', default: 'dynamic' },
-      limit: { type: 'string' },
-      seed: { type: 'string' },
-      epoch: { type: 'string' },
-      tokenizer: { type: 'string', default: 'offline' },
-    },
-  });
-  const mode = values.mode as PaddingMode;
-  if (!MODES.includes(mode)) throw new Error(`--mode should be one of ${MODES.join(', ')}, found ${JSON.stringify(values.mode)}`);
-  const maxLength = positiveInteger(values['max-length'], '--max-length', 256);
-  const batchSize = positiveInteger(values['batch-size'], '--batch-size', 16);
-  const seed = nonNegativeInteger(values.seed, '--seed', DEFAULT_SEED);
-  const epoch = nonNegativeInteger(values.epoch, '--epoch', 0);
-  const limit = positiveInteger(values.limit, '--limit', 36000);
+  const args = parseCommandArgs(PADDING_REPORT, argv);
+  const mode = args.oneOf('mode', MODES, 'dynamic');
+  const maxLength = args.integer('max-length', 256);
+  const batchSize = args.integer('batch-size', 16);
+  const seed = args.integer('seed', DEFAULT_SEED, 0);
+  const epoch = args.integer('epoch', 0, 0);
+  const limit = args.integer('limit', 36000);
 
   const started = Date.now();
   const train = generateCorpus({ seed, sizes: { train: limit, validation: 0, test: 0 } }).train;
-  const tokenizer = await loadTokenizer(values.tokenizer ?? 'offline');
+  const tokenizer = await loadTokenizer(args.string('tokenizer') ?? 'offline');
   const encoded = tokenizer.encodePlain(train.map((review) => review.text));
   const examples = tokenizedExamples(encoded.inputIds, train.map((review) => review.label));
   const loader = new DataLoader(examples, { batchSize, mode, maxLength, seed, padTokenId: tokenizer.padTokenId });
@@ -114,8 +82,8 @@ export async function paddingReportCommand(argv: string[]): Promise<PaddingRepor
 }
 
 const paddingReportCli: CliCommand = {
-  summary:
-    'padding-report [--max-length 256] [--batch-size 16] [--mode static|dynamic|grouped] [--limit N] [--seed 42] [--epoch 0]: padding of one epoch over the offline corpus train split, as JSON',
+  spec: PADDING_REPORT,
+  summary: PADDING_REPORT.summary,
   async run(argv) {
     process.stdout.write(JSON.stringify(await paddingReportCommand(argv), null, 2) + '\n');
   },

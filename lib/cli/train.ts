@@ -1,14 +1,18 @@
 // ft-roberta train | predict | evaluate
 //
-//   ft-roberta train [--params FILE.json] [--output-dir DIR]
+//   ft-roberta train [--params FILE.json] [--output-dir DIR] [--resume [DIR]]
 //       trains with the defaults of params.ts (the offline default) overridden by the JSON file;
 //       progress goes to stderr, the last stdout line is one JSON object with the metrics.
+//       Ctrl-C stops after the current step, saves a checkpoint, prints how to resume, exits 130.
 //   ft-roberta predict --model DIR "text" ...
 //       one list of {label, score} (all labels, best first) per text.
 //   ft-roberta evaluate --model DIR [--data SOURCE] [--split test] [--limit N] [--max-length N]
 //       accuracy, f1, precision, recall, confusion_matrix, samples_per_s over a split.
-import { parseArgs } from 'node:util';
-import type { CliCommand } from './types';
+import * as path from 'path';
+import type { ParsedArgs } from './args';
+import { EVALUATE, PREDICT, TRAIN } from './specs';
+import { defineCommand, type CliCommand } from './types';
+import { CHECKPOINT_DIR_NAME, checkWritableFolder, removeUnfinishedSaves, resolveCheckpointDir } from '../checkpoint';
 import { initBackend } from '../backend';
 import { readJsonFile } from '../fsutil';
 import { runDefaultTraining, loadSplit } from '../train-api';
@@ -29,84 +33,104 @@ function logToStderr(line: string): void {
 export function readParams(file: string | undefined, defaults: WorkshopParams = workshopParams): WorkshopParams {
   if (file === undefined) return { ...defaults };
   const json = readJsonFile(file);
-  if (json === null || typeof json !== 'object' || Array.isArray(json)) throw new Error(`${file}: expected a JSON object of training parameters`);
+  if (json === null || typeof json !== 'object' || Array.isArray(json)) {
+    throw new Error(`${file}: expected a JSON object of training parameters`);
+  }
   const merged: Record<string, unknown> = { ...defaults };
   for (const [key, value] of Object.entries(json)) {
-    if (!(key in defaults)) throw new Error(`${file}: unknown parameter '${key}' (known: ${Object.keys(defaults).join(', ')})`);
+    if (!(key in defaults)) {
+      throw new Error(`${file}: unknown parameter '${key}' (known: ${Object.keys(defaults).join(', ')})`);
+    }
     const expected = typeof defaults[key as keyof WorkshopParams];
-    if (typeof value !== expected) throw new Error(`${file}: parameter '${key}' should be a ${expected}, found ${JSON.stringify(value)}`);
+    if (typeof value !== expected) {
+      throw new Error(`${file}: parameter '${key}' should be a ${expected}, found ${JSON.stringify(value)}`);
+    }
     merged[key] = value;
   }
   return merged as unknown as WorkshopParams;
 }
 
-const train: CliCommand = {
-  summary: 'train on the offline default (or --params FILE.json overrides); prints one JSON line of metrics',
-  async run(argv) {
-    const { values } = parseArgs({ args: argv, options: { params: { type: 'string' }, 'output-dir': { type: 'string' } }, strict: true });
-    const params = readParams(values.params);
-    if (values['output-dir'] !== undefined) params.outputDir = values['output-dir'];
-    const platform = await initBackend(params.backend);
-    logToStderr(`backend ${platform.backend}; training ${params.model} on ${params.data} (${params.trainSize} train / ${params.validationSize} validation reviews)`);
-    const { result, baselineAccuracy } = await runDefaultTraining(params, { log: logToStderr });
-    printJson({ ...result.metrics, unigram_baseline_eval_accuracy: baselineAccuracy });
-  },
-};
+/** A word for a POSIX shell: quoted when it holds anything but safe characters. */
+function shellWord(word: string): string {
+  return /^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
+}
 
-const predict: CliCommand = {
-  summary: 'predict --model DIR "text" ...: label scores per text, best first',
-  async run(argv) {
-    const { values, positionals } = parseArgs({
-      args: argv,
-      options: { model: { type: 'string' }, 'max-length': { type: 'string' } },
-      allowPositionals: true,
-      strict: true,
-    });
-    if (values.model === undefined) throw new Error('predict: --model DIR is required');
-    if (positionals.length === 0) throw new Error('predict: give at least one text to classify');
-    await initBackend(workshopParams.backend);
-    const classify = await pipeline(values.model);
-    const maxLength = values['max-length'] === undefined ? undefined : Number(values['max-length']);
-    printJson(await classify(positionals, { maxLength }));
-    classify.dispose();
-  },
-};
+/** The command line that continues from `checkpointDir` with the same options as this run. */
+export function resumeCommand(args: ParsedArgs, checkpointDir: string): string {
+  const words = ['npx', 'ft-roberta', 'train'];
+  for (const [name, value] of args.given()) {
+    if (name === 'resume') continue;
+    words.push(`--${name}`, ...(value === true ? [] : [value]));
+  }
+  words.push('--resume', checkpointDir);
+  return words.map(shellWord).join(' ');
+}
 
-const evaluate: CliCommand = {
-  summary: 'evaluate --model DIR [--data SOURCE] [--split test] [--limit N]: accuracy, F1, confusion matrix',
-  async run(argv) {
-    const { values } = parseArgs({
-      args: argv,
-      options: {
-        model: { type: 'string' },
-        data: { type: 'string', default: workshopParams.data },
-        split: { type: 'string', default: 'test' },
-        limit: { type: 'string' },
-        'max-length': { type: 'string' },
-        'batch-size': { type: 'string', default: '32' },
-      },
-      strict: true,
-    });
-    if (values.model === undefined) throw new Error('evaluate: --model DIR is required');
-    const split = values.split;
-    if (split !== 'train' && split !== 'validation' && split !== 'test') throw new Error(`evaluate: --split must be train, validation or test, got '${split}'`);
-    const limit = values.limit === undefined ? undefined : Number(values.limit);
-    if (limit !== undefined && !(Number.isInteger(limit) && limit > 0)) throw new Error(`evaluate: --limit must be a positive integer, got '${values.limit}'`);
-    await initBackend(workshopParams.backend);
-    const model = await RobertaForSequenceClassification.fromPretrained(values.model);
-    const tokenizer = await loadTokenizer(values.model);
-    const data = await loadSplit(values.data, split, { limit, seed: workshopParams.seed });
-    const report = await evaluateModel({
-      model,
-      tokenizer,
-      data,
-      limit,
-      maxLength: values['max-length'] === undefined ? undefined : Number(values['max-length']),
-      batchSize: Number(values['batch-size']),
-    });
-    printJson(report);
-    model.dispose();
-  },
-};
+/** The checkpoint `--resume` names: DIR, or without one the output folder's checkpoint. */
+function checkpointToResume(resume: string | true, outputDir: string): string {
+  const dir = resume === true ? path.join(outputDir, CHECKPOINT_DIR_NAME) : path.resolve(resume);
+  try {
+    resolveCheckpointDir(dir);
+  } catch (err) {
+    const where = resume === true ? `no checkpoint to resume in the output folder ${outputDir}` : `--resume ${resume}`;
+    throw new Error(`${where}: ${err instanceof Error ? err.message : String(err)}`);
+  }
+  return dir;
+}
+
+const train: CliCommand = defineCommand(TRAIN, async (args) => {
+  const params = readParams(args.string('params'));
+  params.outputDir = path.resolve(args.string('output-dir') ?? params.outputDir);
+  checkWritableFolder(params.outputDir);
+  const removed = removeUnfinishedSaves(params.outputDir);
+  if (removed.length > 0) {
+    const what = removed.length === 1 ? 'unfinished save' : 'unfinished saves';
+    logToStderr(`removed ${removed.length} ${what} from an interrupted run: ${removed.join(', ')}`);
+  }
+  const resume = args.optional('resume');
+  const resumeFrom = resume === undefined ? undefined : checkpointToResume(resume, params.outputDir);
+  const platform = await initBackend(params.backend);
+  const sizes = `${params.trainSize} train / ${params.validationSize} validation reviews`;
+  logToStderr(`backend ${platform.backend}; training ${params.model} on ${params.data} (${sizes})`);
+  if (resumeFrom !== undefined) logToStderr(`resuming from ${resumeFrom}`);
+  const { result, baselineAccuracy } = await runDefaultTraining(params, {
+    log: logToStderr,
+    saveCheckpoints: true,
+    resumeFromCheckpoint: resumeFrom,
+  });
+  if (result.history.stopped === 'interrupted') {
+    const checkpointDir = path.join(params.outputDir, CHECKPOINT_DIR_NAME);
+    const command = resumeCommand(args, checkpointDir);
+    logToStderr(`interrupted: checkpoint saved in ${checkpointDir}; resume with: ${command}`);
+    process.exitCode = 130;
+    return;
+  }
+  printJson({ ...result.metrics, unigram_baseline_eval_accuracy: baselineAccuracy });
+});
+
+const SPLIT_NAMES = ['train', 'validation', 'test'] as const;
+
+const predict: CliCommand = defineCommand(PREDICT, async (args) => {
+  const maxLength = args.string('max-length') === undefined ? undefined : args.integer('max-length', 0);
+  await initBackend(workshopParams.backend);
+  const classify = await pipeline(args.required('model'));
+  printJson(await classify(args.positionals, { maxLength }));
+  classify.dispose();
+});
+
+const evaluate: CliCommand = defineCommand(EVALUATE, async (args) => {
+  const split = args.oneOf('split', SPLIT_NAMES, 'test');
+  const limit = args.string('limit') === undefined ? undefined : args.integer('limit', 0);
+  const maxLength = args.string('max-length') === undefined ? undefined : args.integer('max-length', 0);
+  const batchSize = args.integer('batch-size', 32);
+  const modelDir = args.required('model');
+  await initBackend(workshopParams.backend);
+  const model = await RobertaForSequenceClassification.fromPretrained(modelDir);
+  const tokenizer = await loadTokenizer(modelDir);
+  const data = await loadSplit(args.string('data') ?? workshopParams.data, split, { limit, seed: workshopParams.seed });
+  const report = await evaluateModel({ model, tokenizer, data, limit, maxLength, batchSize });
+  printJson(report);
+  model.dispose();
+});
 
 export const commands: Record<string, CliCommand> = { train, predict, evaluate };

@@ -1,0 +1,158 @@
+// What every `ft-roberta` command accepts. This file imports nothing heavy, so `ft-roberta --help`
+// and `ft-roberta <command> --help` answer without loading tfjs. Adding a flag to a command is one
+// entry in its `options`; the command reads it with ParsedArgs (lib/cli/args.ts).
+import type { CommandSpec } from './args';
+
+const BACKEND = { kind: 'string', value: 'NAME', description: 'auto|tensorflow|wasm|cpu (default auto)' } as const;
+const MODEL_SOURCE = {
+  kind: 'string',
+  value: 'DIR|HUB_ID',
+  description: 'the model: a saved folder or a Hub id',
+  required: true,
+} as const;
+const TOKENIZER_SOURCE = {
+  kind: 'string',
+  value: 'SOURCE',
+  description: 'offline, a tokenizer folder or a Hub id (default offline)',
+} as const;
+
+export const TRAIN: CommandSpec = {
+  name: 'train',
+  summary: 'train on the offline default (params.ts, --params overrides); prints one JSON line of metrics',
+  options: {
+    params: {
+      kind: 'string',
+      value: 'FILE.json',
+      description: 'a JSON object overriding fields of params.ts (e.g. {"epochs": 1})',
+    },
+    'output-dir': {
+      kind: 'string',
+      value: 'DIR',
+      description: 'where saved models and the checkpoint go (default: params outputDir)',
+    },
+    resume: {
+      kind: 'optional',
+      value: 'DIR',
+      description: 'continue an interrupted run: from DIR, or without DIR from the output folder\'s checkpoint',
+    },
+  },
+  notes: [
+    'Progress goes to stderr, the metrics JSON to stdout. Ctrl-C saves a checkpoint and prints the command',
+    'that resumes it (exit code 130); a second Ctrl-C quits at once.',
+  ],
+};
+
+export const PREDICT: CommandSpec = {
+  name: 'predict',
+  summary: 'label scores (best first) of each TEXT, as JSON',
+  positionals: { name: 'TEXT…', min: 1 },
+  options: {
+    model: { ...MODEL_SOURCE, value: 'DIR' },
+    'max-length': { kind: 'string', value: 'N', description: "truncate texts to N tokens (default: the model's)" },
+  },
+};
+
+export const EVALUATE: CommandSpec = {
+  name: 'evaluate',
+  summary: 'accuracy, F1, precision, recall and confusion matrix of a saved model over a split, as JSON',
+  options: {
+    model: { ...MODEL_SOURCE, value: 'DIR' },
+    data: {
+      kind: 'string',
+      value: 'SOURCE',
+      description: 'offline, a Hub dataset id, an aclImdb/ folder or a CSV file (default: params data)',
+    },
+    split: { kind: 'string', value: 'NAME', description: 'train|validation|test (default test)' },
+    limit: { kind: 'string', value: 'N', description: 'the first N reviews of the split (default all)' },
+    'max-length': { kind: 'string', value: 'N', description: 'truncate reviews to N tokens' },
+    'batch-size': { kind: 'string', value: 'N', description: 'reviews per forward pass (default 32)' },
+  },
+};
+
+export const LOGITS: CommandSpec = {
+  name: 'logits',
+  summary: 'eval-mode logits of a batch of token ids, as JSON {"logits": [[...]]}',
+  options: {
+    model: MODEL_SOURCE,
+    input: {
+      kind: 'string',
+      value: 'FILE.json',
+      description: '{"input_ids": [[...]], "attention_mask": [[...]]}',
+      required: true,
+    },
+    backend: BACKEND,
+  },
+};
+
+export const RESAVE: CommandSpec = {
+  name: 'resave',
+  summary: 'load a model (safetensors or pytorch_model.bin) and save it as config.json + model.safetensors',
+  options: {
+    model: MODEL_SOURCE,
+    out: { kind: 'string', value: 'DIR', description: 'the folder to write', required: true },
+    backend: BACKEND,
+  },
+};
+
+export const TOKENIZE: CommandSpec = {
+  name: 'tokenize',
+  summary: 'tokens, input_ids and attention_mask of each TEXT: one JSON line per text',
+  positionals: { name: 'TEXT…', min: 1 },
+  options: {
+    tokenizer: TOKENIZER_SOURCE,
+    'max-length': { kind: 'string', value: 'N', description: 'truncate to N tokens' },
+    padding: { kind: 'string', value: 'max_length', description: 'pad to --max-length (or the model\'s limit)' },
+    readable: { kind: 'boolean', description: 'show the space marker Ġ as ␣' },
+  },
+};
+
+export const PADDING_REPORT: CommandSpec = {
+  name: 'padding-report',
+  summary: 'padding of one epoch over the offline corpus train split, as JSON',
+  options: {
+    'max-length': { kind: 'string', value: 'N', description: 'truncate reviews to N tokens (default 256)' },
+    'batch-size': { kind: 'string', value: 'N', description: '(default 16)' },
+    mode: { kind: 'string', value: 'MODE', description: 'static|dynamic|grouped (default dynamic)' },
+    limit: { kind: 'string', value: 'N', description: 'reviews of the train split (default 36000)' },
+    seed: { kind: 'string', value: 'N', description: 'corpus and shuffling seed (default 42)' },
+    epoch: { kind: 'string', value: 'N', description: 'which epoch\'s batch order (default 0)' },
+    tokenizer: TOKENIZER_SOURCE,
+  },
+};
+
+export const CORPUS: CommandSpec = {
+  name: 'corpus',
+  summary: 'print the offline IMDb-like corpus as JSON lines {"text", "label"} (--stats: lengths, kinds, balance)',
+  options: {
+    seed: { kind: 'string', value: 'N', description: 'corpus seed (default 42)' },
+    split: { kind: 'string', value: 'NAME', description: 'train|validation|test (default train)' },
+    limit: { kind: 'string', value: 'N', description: 'number of reviews (default: the whole split)' },
+    details: { kind: 'boolean', description: 'also print sentiment, kind and target length' },
+    stats: { kind: 'boolean', description: 'one JSON object of statistics instead of the reviews' },
+  },
+};
+
+export const BENCH: CommandSpec = {
+  name: 'bench',
+  summary: 'time training steps for static, dynamic and length-grouped padding',
+  options: {
+    model: { kind: 'string', value: 'tiny|base', description: 'model shape, random weights (default tiny)' },
+    'batch-size': { kind: 'string', value: 'N', description: '(default 16)' },
+    steps: { kind: 'string', value: 'N', description: 'measured batches per mode (default 25)' },
+    warmup: { kind: 'string', value: 'N', description: 'unmeasured batches per mode first (default 2)' },
+    backend: BACKEND,
+    'wasm-threads': { kind: 'string', value: 'N', description: 'experimental multi-threaded wasm build, N threads' },
+    modes: { kind: 'string', value: 'LIST', description: 'comma-separated, e.g. static-512,dynamic-256,grouped-256' },
+    data: {
+      kind: 'string',
+      value: 'corpus|lognormal',
+      description: 'offline corpus (default) or random ids with log-normal lengths',
+    },
+    seed: { kind: 'string', value: 'N', description: 'data and shuffling seed (default 42)' },
+    'skip-inference': { kind: 'boolean', description: 'no eval-mode inference timing' },
+    'leak-steps': { kind: 'string', value: 'N', description: 'then N more training steps watching the tensor count' },
+    profile: { kind: 'boolean', description: 'per-kernel profile of one dynamic-256 training step' },
+    json: { kind: 'string', value: 'FILE', description: 'also write the results as JSON' },
+    html: { kind: 'string', value: 'FILE', description: 'also write a page with a plotly chart' },
+  },
+};
