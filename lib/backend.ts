@@ -4,6 +4,7 @@
 import * as os from 'os';
 import * as tf from '@tensorflow/tfjs';
 import { registerTrainingKernels } from './kernels';
+import { installTfjsNodeUtilHelpers } from './node-compat';
 
 export type BackendName = 'tensorflow' | 'wasm' | 'cpu';
 export type BackendChoice = BackendName | 'auto';
@@ -23,6 +24,8 @@ const BACKEND_ORDER: BackendName[] = ['tensorflow', 'wasm', 'cpu'];
 let lastNotes: string[] = [];
 
 function loadTfjsNode(): void {
+  // tfjs-node 4.22 calls util helpers that Node 23 removed; put them back before it loads.
+  installTfjsNodeUtilHelpers();
   // A plain require: the package is optional and may be absent or fail to load its binary.
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   require('@tensorflow/tfjs-node');

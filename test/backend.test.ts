@@ -4,6 +4,7 @@ import * as tf from '@tensorflow/tfjs';
 import { initBackend, platformInfo, describePlatform } from '../lib/backend';
 import { unregisterSegmentSumForTest, registerTrainingKernels, scatterAddRows } from '../lib/kernels';
 import { seededValues as seededFloats } from './helpers/seeded';
+import { TFJS_NODE_UTIL_HELPERS } from '../lib/node-compat';
 
 // A tiny embedding -> dense -> softmax classifier, trained with plain SGD from fixed weights.
 const VOCAB = 50;
@@ -89,4 +90,13 @@ test('platform info names the backend, tfjs version and threads', async () => {
   assert.ok(info.threads >= 1);
   assert.match(describePlatform(info), /backend: wasm \(tfjs 4\.22\.0/);
   await assert.rejects(initBackend('tpu' as 'cpu'), /expected one of auto, tensorflow, wasm, cpu/);
+});
+
+test('trying tfjs-node first puts back the util helpers it calls (removed in Node 23)', async () => {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const util = require('util') as Record<string, unknown>;
+  await initBackend('tensorflow').catch(() => undefined);
+  for (const name of Object.keys(TFJS_NODE_UTIL_HELPERS)) {
+    assert.equal(typeof util[name], 'function', `util.${name} on Node ${process.version}`);
+  }
 });

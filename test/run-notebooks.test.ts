@@ -44,6 +44,7 @@ test('the runner executes a notebook that imports the compiled library, in the n
   };
   const texts = executed.cells.map((c) => (c.outputs ?? []).map((o) => (o.text ?? []).join('')).join(''));
   assert.match(texts[1], /backend: (wasm|tensorflow|cpu) \(tfjs 4\.22\.0/);
+  assert.ok(texts[1].includes(`Node ${process.version})`), `the kernel runs on this Node: ${texts[1]}`);
   assert.equal(texts[2].trim(), path.join(REPO_ROOT, 'test', 'notebooks'));
   const source = fs.readFileSync(path.join(REPO_ROOT, 'test', 'notebooks', 'smoke.ipynb'), 'utf8');
   assert.ok(!source.includes('"output_type"'), 'the source notebook keeps no outputs');
