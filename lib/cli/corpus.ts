@@ -1,9 +1,12 @@
 // `ft-roberta corpus`: the offline corpus as JSON lines, `{"text": ..., "label": ...}` per review.
 import { parseArgs } from 'node:util';
-import { DEFAULT_SIZES, SPLITS, corpusStats, generateReview, generateSplit, type Split } from '../data/corpus';
+import {
+  DEFAULT_SIZES, DEFAULT_UNSUPERVISED_SIZE, SPLITS, corpusStats, generateReview, generateSplit, type CorpusSplit,
+} from '../data/corpus';
 import type { CliCommand } from './types';
 
-const USAGE = 'ft-roberta corpus [--seed S] [--split train|validation|test] [--limit N] [--details] [--stats]';
+const CORPUS_SPLITS: readonly CorpusSplit[] = [...SPLITS, 'unsupervised'];
+const USAGE = 'ft-roberta corpus [--seed S] [--split train|validation|test|unsupervised] [--limit N] [--details] [--stats]';
 
 function integerFlag(value: string | undefined, flag: string, fallback: number, min: number): number {
   if (value === undefined) return fallback;
@@ -15,7 +18,7 @@ function integerFlag(value: string | undefined, flag: string, fallback: number, 
 
 export interface CorpusCommandOptions {
   seed: number;
-  split: Split;
+  split: CorpusSplit;
   limit: number;
   details: boolean;
   stats: boolean;
@@ -32,12 +35,14 @@ export function parseCorpusArgs(argv: string[]): CorpusCommandOptions {
       stats: { type: 'boolean', default: false },
     },
   });
-  const split = values.split as Split;
-  if (!SPLITS.includes(split)) throw new Error(`corpus: --split should be one of ${SPLITS.join(', ')}, found ${JSON.stringify(values.split)}`);
+  const split = values.split as CorpusSplit;
+  if (!CORPUS_SPLITS.includes(split)) {
+    throw new Error(`corpus: --split should be one of ${CORPUS_SPLITS.join(', ')}, found ${JSON.stringify(values.split)}`);
+  }
   return {
     seed: integerFlag(values.seed, '--seed', 42, 0),
     split,
-    limit: integerFlag(values.limit, '--limit', DEFAULT_SIZES[split], 0),
+    limit: integerFlag(values.limit, '--limit', split === 'unsupervised' ? DEFAULT_UNSUPERVISED_SIZE : DEFAULT_SIZES[split], 0),
     details: values.details ?? false,
     stats: values.stats ?? false,
   };
@@ -68,7 +73,7 @@ export async function runCorpus(argv: string[]): Promise<void> {
 
 export const commands: Record<string, CliCommand> = {
   corpus: {
-    summary: 'print the offline IMDb-like corpus as JSON lines {"text", "label"} (--stats: lengths, kinds, balance)',
+    summary: 'print the offline IMDb-like corpus as JSON lines {"text", "label"} (label -1 in the unsupervised split; --stats: lengths, kinds, balance)',
     run: runCorpus,
   },
 };
