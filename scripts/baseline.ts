@@ -10,7 +10,9 @@ import {
   DEFAULT_UNSUPERVISED_SIZE, REVIEW_KINDS, corpusStats, distinctTokenIds, generateCorpusDetailed, generateSplit,
   type GeneratedReview, type ReviewKind,
 } from '../lib/data/corpus';
-import { accuracy, trainBagOfWords, trainOrderAware, type BagOfWordsModel, type Classifier } from '../lib/data/baseline';
+import {
+  accuracy, trainBagOfWords, trainOrderAware, type BagOfWordsModel, type Classifier,
+} from '../lib/data/baseline';
 
 function round(x: number, digits = 4): number {
   return Number(x.toFixed(digits));
@@ -37,7 +39,9 @@ function main(): void {
   const cpu0 = process.cpuUsage();
   const [corpus, generateSeconds] = timed(() => generateCorpusDetailed({ seed }));
   const cpu = process.cpuUsage(cpu0);
-  const [unsupervised, unsupervisedSeconds] = timed(() => generateSplit(seed, 'unsupervised', DEFAULT_UNSUPERVISED_SIZE));
+  const [unsupervised, unsupervisedSeconds] = timed(() =>
+    generateSplit(seed, 'unsupervised', DEFAULT_UNSUPERVISED_SIZE),
+  );
   const all = [...corpus.train, ...corpus.validation, ...corpus.test];
   const labelledTexts = new Set(all.map((r) => r.text));
 
@@ -72,7 +76,10 @@ function main(): void {
       train_first_20000: distinctTokenIds(corpus.train.slice(0, 20000).map((r) => r.text)),
       all_labelled: distinctTokenIds(all.map((r) => r.text)),
     },
-    train: { ...trainStats, kind_shares: Object.fromEntries(REVIEW_KINDS.map((k) => [k, round(trainStats.kinds[k] / trainStats.count)])) },
+    train: {
+      ...trainStats,
+      kind_shares: Object.fromEntries(REVIEW_KINDS.map((k) => [k, round(trainStats.kinds[k] / trainStats.count)])),
+    },
     bag_of_words: {
       train_reviews: corpus.train.length,
       vocabulary: bagOfWords.vocabulary.size,

@@ -7,12 +7,14 @@ import { spawnSync } from 'node:child_process';
 import * as path from 'node:path';
 import { encode } from 'gpt-3-encoder';
 import {
-  CORPUS_SETTINGS, DEFAULT_UNSUPERVISED_SIZE, REVIEW_KINDS, UNLABELLED, corpusStats, generateCorpus, generateCorpusDetailed,
-  generateReview, generateSplit, kindSharesFor, lengthStats, undefinedGrammarReferences, unsupervisedTexts,
+  CORPUS_SETTINGS, DEFAULT_UNSUPERVISED_SIZE, REVIEW_KINDS, UNLABELLED, corpusStats, generateCorpus,
+  generateCorpusDetailed, generateReview, generateSplit, kindSharesFor, lengthStats, undefinedGrammarReferences,
+  unsupervisedTexts,
   type CorpusSplit, type GeneratedReview,
 } from '../lib/data/corpus';
 import {
-  accuracy, bagOfWordsTokens, orderAwareFeatures, topWords, trainBagOfWords, trainOrderAware, type BagOfWordsModel, type Classifier,
+  accuracy, bagOfWordsTokens, orderAwareFeatures, topWords, trainBagOfWords, trainOrderAware,
+  type BagOfWordsModel, type Classifier,
 } from '../lib/data/baseline';
 import { bpeTokenCount, robertaTokenCount } from '../lib/data/token-count';
 import { Grammar, parseTemplate } from '../lib/data/grammar';
@@ -30,15 +32,22 @@ function sampleOf(split: CorpusSplit, n: number): GeneratedReview[] {
   const key = `${split}`;
   let reviews = samples.get(key) ?? [];
   if (reviews.length < n) {
-    reviews = [...reviews, ...Array.from({ length: n - reviews.length }, (_, i) => generateReview(42, split, reviews.length + i))];
+    const more = Array.from({ length: n - reviews.length }, (_, i) => generateReview(42, split, reviews.length + i));
+    reviews = [...reviews, ...more];
     samples.set(key, reviews);
   }
   return reviews.slice(0, n);
 }
 
+function seconds(since: number): string {
+  return ((performance.now() - since) / 1000).toFixed(1);
+}
+
 function kindAccuracy(model: BagOfWordsModel | Classifier, reviews: GeneratedReview[]): Record<string, number> {
   const out: Record<string, number> = {};
-  for (const kind of REVIEW_KINDS) out[kind] = Number(accuracy(model, reviews.filter((r) => r.kind === kind)).toFixed(3));
+  for (const kind of REVIEW_KINDS) {
+    out[kind] = Number(accuracy(model, reviews.filter((r) => r.kind === kind)).toFixed(3));
+  }
   return out;
 }
 
@@ -72,7 +81,11 @@ test('full size: 50,000 reviews in seconds; bag of words <= 0.88; word order rea
   const unlabelled = generateSplit(42, 'unsupervised', DEFAULT_UNSUPERVISED_SIZE);
   const unlabelledCpu = process.cpuUsage(cpu1);
   const repeats = unlabelled.filter((r) => labelledTexts.has(r.text)).length;
-  console.log(`unsupervised: ${unlabelled.length} reviews in ${((unlabelledCpu.user + unlabelledCpu.system) / 1e6).toFixed(2)} s CPU, ${repeats} repeat a labelled text`);
+  const unlabelledSeconds = (unlabelledCpu.user + unlabelledCpu.system) / 1e6;
+  console.log(
+    `unsupervised: ${unlabelled.length} reviews in ${unlabelledSeconds.toFixed(2)} s CPU, ` +
+      `${repeats} repeat a labelled text`,
+  );
   assert.equal(repeats, 0);
   assert.ok(unlabelled.every((r) => r.label === UNLABELLED));
   // The repeat check relies on this: a review shorter than 100 tokens drew at most 150.
@@ -86,9 +99,10 @@ test('full size: 50,000 reviews in seconds; bag of words <= 0.88; word order rea
   const context = full.test.filter((r) => r.kind !== 'plain');
   const bagContext = accuracy(bag, context);
   console.log(
-    `bag-of-words baseline (36000 train, ${bag.vocabulary.size} words, ${((performance.now() - t1) / 1000).toFixed(1)} s): ` +
+    `bag-of-words baseline (36000 train, ${bag.vocabulary.size} words, ${seconds(t1)} s): ` +
       `validation ${accuracy(bag, full.validation).toFixed(4)}, test ${bagTest.toFixed(4)} (real IMDb: about 0.88), ` +
-      `test reviews that need context ${bagContext.toFixed(4)}; by kind ${JSON.stringify(kindAccuracy(bag, full.test))}`,
+      `test reviews that need context ${bagContext.toFixed(4)}; ` +
+      `by kind ${JSON.stringify(kindAccuracy(bag, full.test))}`,
   );
   console.log('strongest words:', JSON.stringify(topWords(bag, 12)));
   assert.ok(bagTest <= 0.88, `bag-of-words test accuracy ${bagTest}`);
@@ -99,11 +113,15 @@ test('full size: 50,000 reviews in seconds; bag of words <= 0.88; word order rea
   const orderedTest = accuracy(ordered, full.test);
   const orderedContext = accuracy(ordered, context);
   console.log(
-    `order-aware baseline (${((performance.now() - t2) / 1000).toFixed(1)} s): test ${orderedTest.toFixed(4)}, ` +
-      `test reviews that need context ${orderedContext.toFixed(4)}; by kind ${JSON.stringify(kindAccuracy(ordered, full.test))}`,
+    `order-aware baseline (${seconds(t2)} s): test ${orderedTest.toFixed(4)}, ` +
+      `test reviews that need context ${orderedContext.toFixed(4)}; ` +
+      `by kind ${JSON.stringify(kindAccuracy(ordered, full.test))}`,
   );
   // The context kinds are readable from word order, not noise: well above the bag of words there.
-  assert.ok(orderedContext > bagContext + 0.2, `order-aware ${orderedContext} vs bag of words ${bagContext} on context kinds`);
+  assert.ok(
+    orderedContext > bagContext + 0.2,
+    `order-aware ${orderedContext} vs bag of words ${bagContext} on context kinds`,
+  );
   assert.ok(orderedContext > 0.85, `order-aware on context kinds ${orderedContext}`);
 });
 
@@ -130,16 +148,18 @@ test('labels are balanced, ~2% noisy, and each review kind has its share', () =>
   console.log('kind shares:', JSON.stringify(shares), `need context: ${stats.needContextShare.toFixed(4)}`);
   const noise = stats.noisyLabels / stats.count;
   assert.ok(Math.abs(noise - CORPUS_SETTINGS.labelNoise) < 0.005, `label noise ${noise}`);
-  assert.ok(stats.needContextShare > 0.25 && stats.needContextShare < 0.4, `need-context share ${stats.needContextShare}`);
+  const contextShare = stats.needContextShare;
+  assert.ok(contextShare > 0.25 && contextShare < 0.4, `need-context share ${contextShare}`);
   for (const kind of REVIEW_KINDS) {
     const expected = CORPUS_SETTINGS.kindShares[kind];
-    assert.ok(Math.abs(shares[kind] - expected) < 0.01 + expected * 0.1, `${kind}: share ${shares[kind]}, expected ${expected}`);
+    const tolerance = 0.01 + expected * 0.1;
+    assert.ok(Math.abs(shares[kind] - expected) < tolerance, `${kind}: share ${shares[kind]}, expected ${expected}`);
   }
   // Both sentiments get the same share of context kinds; sarcasm is negative only.
   for (const sentiment of [0, 1]) {
     const ofSentiment = reviews.filter((r) => r.sentiment === sentiment);
-    const contextShare = ofSentiment.filter((r) => r.kind !== 'plain').length / ofSentiment.length;
-    assert.ok(Math.abs(contextShare - stats.needContextShare) < 0.02, `sentiment ${sentiment}: context share ${contextShare}`);
+    const share = ofSentiment.filter((r) => r.kind !== 'plain').length / ofSentiment.length;
+    assert.ok(Math.abs(share - contextShare) < 0.02, `sentiment ${sentiment}: context share ${share}`);
   }
   assert.equal(reviews.filter((r) => r.kind === 'sarcasm' && r.sentiment === 1).length, 0);
   for (const sentiment of [0, 1]) {
@@ -167,7 +187,10 @@ test('the unsupervised split: label -1, deterministic, lazy, through loadImdb, n
   assert.ok(robertaTokenCount(repeated) < 100, `train 26461 of seed 23 has ${robertaTokenCount(repeated)} tokens`);
   assert.notEqual(rewritten, repeated);
   const lengths = lengthStats(generateSplit(42, 'unsupervised', 3000).map((r) => robertaTokenCount(r.text)));
-  console.log(`unsupervised lengths (3000): mean ${lengths.mean.toFixed(1)}, p95 ${lengths.p95.toFixed(0)}, over 512 ${(100 * lengths.over512).toFixed(1)}%`);
+  console.log(
+    `unsupervised lengths (3000): mean ${lengths.mean.toFixed(1)}, p95 ${lengths.p95.toFixed(0)}, ` +
+      `over 512 ${(100 * lengths.over512).toFixed(1)}%`,
+  );
   assert.ok(Math.abs(lengths.mean - TARGETS.mean) <= 0.1 * TARGETS.mean, `mean ${lengths.mean}`);
   const splits = await loadImdb('offline', { seed: 42, limit: 4, unsupervised: 30 });
   assert.ok(splits.unsupervised);
@@ -175,8 +198,14 @@ test('the unsupervised split: label -1, deterministic, lazy, through loadImdb, n
   assert.deepEqual(splits.unsupervised.column('text').values, reviews.slice(0, 30).map((r) => r.text));
   assert.deepEqual(splits.unsupervised.column('label').values, new Array(30).fill(UNLABELLED));
   assert.equal((await loadImdb('offline', { limit: 2 })).unsupervised, undefined);
-  await assert.rejects(loadImdb('offline', { limit: 2, unsupervised: -1 }), /unsupervised must be true, false or a non-negative integer, found -1/);
-  await assert.rejects(loadImdb('/no/such/reviews.csv', { unsupervised: true }), /unsupervised option is only for the 'offline' corpus/);
+  await assert.rejects(
+    loadImdb('offline', { limit: 2, unsupervised: -1 }),
+    /unsupervised must be true, false or a non-negative integer, found -1/,
+  );
+  await assert.rejects(
+    loadImdb('/no/such/reviews.csv', { unsupervised: true }),
+    /unsupervised option is only for the 'offline' corpus/,
+  );
 });
 
 test('length distribution in RoBERTa tokens matches IMDb (mean 300, p95 705, 13.6% > 512)', () => {
@@ -270,7 +299,8 @@ test('the order-aware features see negation scope, turns and the closing sentenc
   assert.ok(features.includes('turn:great'), 'the clause after "but" is marked');
   assert.ok(features.includes('not bad') && features.includes('is not'), 'word pairs');
   assert.ok(features.includes('not:say') && !features.includes('not:enjoy'), 'a second negation cancels the first');
-  assert.ok(features.includes('end:enjoy') && features.includes('end:the cast') && !features.includes('end:great'), 'the last two sentences');
+  const closing = ['end:enjoy', 'end:the cast'].every((f) => features.includes(f)) && !features.includes('end:great');
+  assert.ok(closing, 'the last two sentences');
 });
 
 test('corpusToFrames gives danfojs DataFrames with text and label columns', () => {
@@ -297,7 +327,8 @@ test('ft-roberta corpus prints JSON lines of the corpus', () => {
   const bad = spawnSync(process.execPath, [cli, 'corpus', '--split', 'dev'], { encoding: 'utf8' });
   assert.equal(bad.status, 1);
   assert.match(bad.stderr, /--split should be one of train, validation, test, unsupervised, found "dev"/);
-  const unlabelled = spawnSync(process.execPath, [cli, 'corpus', '--split', 'unsupervised', '--limit', '2'], { encoding: 'utf8' });
+  const unsupervisedArgs = [cli, 'corpus', '--split', 'unsupervised', '--limit', '2'];
+  const unlabelled = spawnSync(process.execPath, unsupervisedArgs, { encoding: 'utf8' });
   assert.equal(unlabelled.status, 0, unlabelled.stderr);
   const rows = unlabelled.stdout.trim().split('\n').map((l) => JSON.parse(l) as { text: string; label: number });
   assert.deepEqual(rows, generateSplit(42, 'unsupervised', 2).map(({ text }) => ({ text, label: -1 })));

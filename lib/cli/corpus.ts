@@ -6,7 +6,8 @@ import {
 import type { CliCommand } from './types';
 
 const CORPUS_SPLITS: readonly CorpusSplit[] = [...SPLITS, 'unsupervised'];
-const USAGE = 'ft-roberta corpus [--seed S] [--split train|validation|test|unsupervised] [--limit N] [--details] [--stats]';
+const USAGE =
+  'ft-roberta corpus [--seed S] [--split train|validation|test|unsupervised] [--limit N] [--details] [--stats]';
 
 function integerFlag(value: string | undefined, flag: string, fallback: number, min: number): number {
   if (value === undefined) return fallback;
@@ -37,12 +38,18 @@ export function parseCorpusArgs(argv: string[]): CorpusCommandOptions {
   });
   const split = values.split as CorpusSplit;
   if (!CORPUS_SPLITS.includes(split)) {
-    throw new Error(`corpus: --split should be one of ${CORPUS_SPLITS.join(', ')}, found ${JSON.stringify(values.split)}`);
+    const expected = CORPUS_SPLITS.join(', ');
+    throw new Error(`corpus: --split should be one of ${expected}, found ${JSON.stringify(values.split)}`);
   }
   return {
     seed: integerFlag(values.seed, '--seed', 42, 0),
     split,
-    limit: integerFlag(values.limit, '--limit', split === 'unsupervised' ? DEFAULT_UNSUPERVISED_SIZE : DEFAULT_SIZES[split], 0),
+    limit: integerFlag(
+      values.limit,
+      '--limit',
+      split === 'unsupervised' ? DEFAULT_UNSUPERVISED_SIZE : DEFAULT_SIZES[split],
+      0,
+    ),
     details: values.details ?? false,
     stats: values.stats ?? false,
   };
@@ -73,7 +80,9 @@ export async function runCorpus(argv: string[]): Promise<void> {
 
 export const commands: Record<string, CliCommand> = {
   corpus: {
-    summary: 'print the offline IMDb-like corpus as JSON lines {"text", "label"} (label -1 in the unsupervised split; --stats: lengths, kinds, balance)',
+    summary:
+      'print the offline IMDb-like corpus as JSON lines {"text", "label"} ' +
+      '(label -1 in the unsupervised split; --stats: lengths, kinds, balance)',
     run: runCorpus,
   },
 };

@@ -11,7 +11,9 @@ export function bagOfWordsTokens(text: string): string[] {
   return text.toLowerCase().replace(/<br\s*\/?>/g, ' ').match(/[a-z0-9]+(?:'[a-z]+)?/g) ?? [];
 }
 
-const NEGATORS = new Set(['not', 'no', 'never', 'nothing', 'nobody', 'none', 'hardly', 'without', 'nowhere', 'neither', 'nor']);
+const NEGATORS = new Set([
+  'not', 'no', 'never', 'nothing', 'nobody', 'none', 'hardly', 'without', 'nowhere', 'neither', 'nor',
+]);
 const TURNS = new Set(['but', 'yet', 'though', 'although', 'however']);
 /** Sentences at the end whose words also count as "closing" features (where reviewers give verdicts). */
 const CLOSING_SENTENCES = 2;
@@ -100,7 +102,12 @@ function score(weights: Float64Array, bias: number, { indices, value }: SparseFe
 }
 
 /** SGD on the log loss with a linearly decaying learning rate; returns the bias (weights are updated in place). */
-function fitLogistic(features: SparseFeatures[], labels: number[], weights: Float64Array, options: BaselineOptions): number {
+function fitLogistic(
+  features: SparseFeatures[],
+  labels: number[],
+  weights: Float64Array,
+  options: BaselineOptions,
+): number {
   const { epochs = 5, learningRate = 1.0, l2 = 1e-6, seed = 0 } = options;
   let bias = 0;
   const rng: Rng = mulberry32(seed);

@@ -159,7 +159,8 @@ function loadOffline(options: LoadImdbOptions): ImdbSplits {
   const out: ImdbSplits = { ...corpusToFrames(splits), skipped: 0, problems: [], origin };
   const unsupervised = unsupervisedCount(options);
   if (unsupervised > 0) {
-    out.unsupervised = reviewsToFrame(generateSplit(seed, 'unsupervised', unsupervised).map(({ text, label }) => ({ text, label })));
+    const reviews = generateSplit(seed, 'unsupervised', unsupervised);
+    out.unsupervised = reviewsToFrame(reviews.map(({ text, label }) => ({ text, label })));
   }
   return out;
 }
@@ -210,7 +211,9 @@ function listFolder(dir: string): string[] {
 export async function loadImdb(source: string = 'offline', options: LoadImdbOptions = {}): Promise<ImdbSplits> {
   if (source === 'offline') return loadOffline(options);
   if (unsupervisedCount(options) > 0) {
-    throw new Error(`loadImdb: the unsupervised option is only for the 'offline' corpus, found source ${JSON.stringify(source)}`);
+    throw new Error(
+      `loadImdb: the unsupervised option is only for the 'offline' corpus, found source ${JSON.stringify(source)}`,
+    );
   }
   const seed = options.seed ?? 42;
   const bad = new BadRows(options.skipBadRows ?? false);
