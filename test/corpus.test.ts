@@ -1,38 +1,65 @@
 // The offline corpus: determinism, speed, balance, noise, IMDb habits, context cues, the length
-// distribution measured with GPT-2's BPE (= RoBERTa's token counts), and a bag-of-words baseline.
+// distribution measured with GPT-2's BPE (= RoBERTa's token counts), the unsupervised split, and the
+// bag-of-words and order-aware baselines on the full splits.
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import * as path from 'node:path';
 import { encode } from 'gpt-3-encoder';
 import {
-  CORPUS_SETTINGS, corpusStats, generateCorpus, generateCorpusDetailed, generateReview, generateSplit, lengthStats,
-  undefinedGrammarReferences, type GeneratedReview,
+  CORPUS_SETTINGS, DEFAULT_UNSUPERVISED_SIZE, REVIEW_KINDS, UNLABELLED, corpusStats, generateCorpus,
+  generateCorpusDetailed, generateReview, generateSplit, kindSharesFor, lengthStats, undefinedGrammarReferences,
+  unsupervisedTexts,
+  type CorpusSplit, type GeneratedReview,
 } from '../lib/data/corpus';
-import { accuracy, bagOfWordsTokens, trainBagOfWords, topWords } from '../lib/data/baseline';
+import {
+  accuracy, bagOfWordsTokens, orderAwareFeatures, topWords, trainBagOfWords, trainOrderAware,
+  type BagOfWordsModel, type Classifier,
+} from '../lib/data/baseline';
 import { bpeTokenCount, robertaTokenCount } from '../lib/data/token-count';
 import { Grammar, parseTemplate } from '../lib/data/grammar';
 import { corpusToFrames } from '../lib/data/frames';
+import { loadImdb } from '../lib/data/imdb';
 import { mulberry32 } from '../lib/data/random';
 import { REPO_ROOT } from './helpers/paths';
 
 /** Published IMDb figures with RoBERTa's tokenizer (Longformer paper) and the tolerances we calibrate to. */
 const TARGETS = { mean: 300, p95: 705, over512: 0.136 };
 
-// One full corpus shared by the tests below (generating it is itself the speed test).
-let wallSeconds = 0;
-let cpuSeconds = 0;
-const full = (() => {
+/** First `n` reviews of a split, generated once and shared (the fast tests need at most 10000). */
+const samples = new Map<string, GeneratedReview[]>();
+function sampleOf(split: CorpusSplit, n: number): GeneratedReview[] {
+  const key = `${split}`;
+  let reviews = samples.get(key) ?? [];
+  if (reviews.length < n) {
+    const more = Array.from({ length: n - reviews.length }, (_, i) => generateReview(42, split, reviews.length + i));
+    reviews = [...reviews, ...more];
+    samples.set(key, reviews);
+  }
+  return reviews.slice(0, n);
+}
+
+function seconds(since: number): string {
+  return ((performance.now() - since) / 1000).toFixed(1);
+}
+
+function kindAccuracy(model: BagOfWordsModel | Classifier, reviews: GeneratedReview[]): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const kind of REVIEW_KINDS) {
+    out[kind] = Number(accuracy(model, reviews.filter((r) => r.kind === kind)).toFixed(3));
+  }
+  return out;
+}
+
+// The one full-size check: generating all 50,000 labelled reviews (the speed test), the 50,000
+// unlabelled ones, and both baselines on the full splits.
+test('full size: 50,000 reviews in seconds; bag of words <= 0.88; word order reads the context kinds', () => {
   const t0 = performance.now();
   const cpu0 = process.cpuUsage();
-  const c = generateCorpusDetailed({ seed: 42 });
+  const full = generateCorpusDetailed({ seed: 42 });
   const cpu = process.cpuUsage(cpu0);
-  wallSeconds = (performance.now() - t0) / 1000;
-  cpuSeconds = (cpu.user + cpu.system) / 1e6;
-  return c;
-})();
-
-test('all 50,000 reviews generate in under 10 seconds', () => {
+  const wallSeconds = (performance.now() - t0) / 1000;
+  const cpuSeconds = (cpu.user + cpu.system) / 1e6;
   // The machine is shared: wall time depends on who else is busy, CPU time is what the generator
   // costs (on an idle machine the two are about equal).
   console.log(`generateCorpusDetailed(seed 42): ${cpuSeconds.toFixed(2)} s CPU, ${wallSeconds.toFixed(2)} s wall, for 36000 + 4000 + 10000 reviews`);
@@ -40,6 +67,62 @@ test('all 50,000 reviews generate in under 10 seconds', () => {
   assert.equal(full.validation.length, 4000);
   assert.equal(full.test.length, 10000);
   assert.ok(cpuSeconds < 10, `took ${cpuSeconds.toFixed(2)} s of CPU time`);
+  assert.deepEqual(sampleOf('train', 20).map((r) => r.text), full.train.slice(0, 20).map((r) => r.text));
+  assert.deepEqual(generateReview(42, 'test', 123), full.test[123]);
+
+  // Splits do not share reviews; the unlabelled split repeats none of the labelled texts.
+  const labelled = [...full.train, ...full.validation, ...full.test];
+  const trainTexts = new Set(full.train.map((r) => r.text));
+  const shared = [...full.validation, ...full.test].filter((r) => trainTexts.has(r.text)).length;
+  assert.ok(shared <= 5, `${shared} validation/test reviews also appear in train`);
+  assert.ok(trainTexts.size > full.train.length * 0.999, `only ${trainTexts.size} distinct train texts`);
+  const labelledTexts = new Set(labelled.map((r) => r.text));
+  const cpu1 = process.cpuUsage();
+  const unlabelled = generateSplit(42, 'unsupervised', DEFAULT_UNSUPERVISED_SIZE);
+  const unlabelledCpu = process.cpuUsage(cpu1);
+  const repeats = unlabelled.filter((r) => labelledTexts.has(r.text)).length;
+  const unlabelledSeconds = (unlabelledCpu.user + unlabelledCpu.system) / 1e6;
+  console.log(
+    `unsupervised: ${unlabelled.length} reviews in ${unlabelledSeconds.toFixed(2)} s CPU, ` +
+      `${repeats} repeat a labelled text`,
+  );
+  assert.equal(repeats, 0);
+  assert.ok(unlabelled.every((r) => r.label === UNLABELLED));
+  // The repeat check relies on this: a review shorter than 100 tokens drew at most 150.
+  const shortOnes = labelled.filter((r) => robertaTokenCount(r.text) < 100);
+  const longestDraw = Math.max(...shortOnes.map((r) => r.targetTokens));
+  assert.ok(longestDraw <= 150, `a review under 100 tokens drew ${longestDraw}`);
+
+  const t1 = performance.now();
+  const bag = trainBagOfWords(full.train, { seed: 0 });
+  const bagTest = accuracy(bag, full.test);
+  const context = full.test.filter((r) => r.kind !== 'plain');
+  const bagContext = accuracy(bag, context);
+  console.log(
+    `bag-of-words baseline (36000 train, ${bag.vocabulary.size} words, ${seconds(t1)} s): ` +
+      `validation ${accuracy(bag, full.validation).toFixed(4)}, test ${bagTest.toFixed(4)} (real IMDb: about 0.88), ` +
+      `test reviews that need context ${bagContext.toFixed(4)}; ` +
+      `by kind ${JSON.stringify(kindAccuracy(bag, full.test))}`,
+  );
+  console.log('strongest words:', JSON.stringify(topWords(bag, 12)));
+  assert.ok(bagTest <= 0.88, `bag-of-words test accuracy ${bagTest}`);
+  assert.ok(bagTest > 0.8, `bag-of-words test accuracy ${bagTest}: the plain reviews should still be easy`);
+
+  const t2 = performance.now();
+  const ordered = trainOrderAware(full.train, { seed: 0 });
+  const orderedTest = accuracy(ordered, full.test);
+  const orderedContext = accuracy(ordered, context);
+  console.log(
+    `order-aware baseline (${seconds(t2)} s): test ${orderedTest.toFixed(4)}, ` +
+      `test reviews that need context ${orderedContext.toFixed(4)}; ` +
+      `by kind ${JSON.stringify(kindAccuracy(ordered, full.test))}`,
+  );
+  // The context kinds are readable from word order, not noise: well above the bag of words there.
+  assert.ok(
+    orderedContext > bagContext + 0.2,
+    `order-aware ${orderedContext} vs bag of words ${bagContext} on context kinds`,
+  );
+  assert.ok(orderedContext > 0.85, `order-aware on context kinds ${orderedContext}`);
 });
 
 test('the corpus is deterministic for a seed and differs between seeds', () => {
@@ -49,32 +132,84 @@ test('the corpus is deterministic for a seed and differs between seeds', () => {
   const c = generateCorpus({ seed: 8, sizes: { train: 300, validation: 50, test: 50 } });
   const same = a.train.filter((r, i) => r.text === c.train[i].text).length;
   assert.equal(same, 0, `${same} of 300 reviews identical across seeds 7 and 8`);
-  // A prefix is the same whatever size is asked for, and splits do not share reviews.
-  assert.deepEqual(generateSplit(42, 'train', 20).map((r) => r.text), full.train.slice(0, 20).map((r) => r.text));
-  assert.deepEqual(generateReview(42, 'test', 123), full.test[123]);
-  const trainTexts = new Set(full.train.map((r) => r.text));
-  const shared = [...full.validation, ...full.test].filter((r) => trainTexts.has(r.text)).length;
-  assert.ok(shared <= 5, `${shared} validation/test reviews also appear in train`);
-  assert.ok(trainTexts.size > full.train.length * 0.999, `only ${trainTexts.size} distinct train texts`);
+  // A prefix is the same whatever size is asked for.
+  assert.deepEqual(generateSplit(7, 'train', 20).map((r) => r.text), a.train.slice(0, 20).map((r) => r.text));
 });
 
-test('labels are balanced, ~2% noisy, and a meaningful minority needs context', () => {
+test('labels are balanced, ~2% noisy, and each review kind has its share', () => {
   for (const split of ['train', 'validation', 'test'] as const) {
-    const stats = corpusStats(full[split]);
+    const stats = corpusStats(sampleOf(split, 2000));
     assert.equal(stats.positive, stats.negative, `${split}: ${stats.positive} positive vs ${stats.negative} negative`);
   }
-  const stats = corpusStats(full.train);
-  console.log('train stats:', JSON.stringify({ ...stats, lengths: undefined }));
+  const reviews = sampleOf('train', 10000);
+  const stats = corpusStats(reviews);
+  const shares = Object.fromEntries(REVIEW_KINDS.map((k) => [k, Number((stats.kinds[k] / stats.count).toFixed(4))]));
+  console.log('train stats (first 10000):', JSON.stringify({ ...stats, lengths: undefined }));
+  console.log('kind shares:', JSON.stringify(shares), `need context: ${stats.needContextShare.toFixed(4)}`);
   const noise = stats.noisyLabels / stats.count;
-  assert.ok(Math.abs(noise - CORPUS_SETTINGS.labelNoise) < 0.004, `label noise ${noise}`);
-  assert.ok(stats.needContextShare > 0.18 && stats.needContextShare < 0.32, `need-context share ${stats.needContextShare}`);
-  for (const kind of ['negation', 'contrast', 'mixed'] as const) {
-    assert.ok(stats.kinds[kind] / stats.count > 0.05, `${kind}: ${stats.kinds[kind]} reviews`);
+  assert.ok(Math.abs(noise - CORPUS_SETTINGS.labelNoise) < 0.005, `label noise ${noise}`);
+  const contextShare = stats.needContextShare;
+  assert.ok(contextShare > 0.25 && contextShare < 0.4, `need-context share ${contextShare}`);
+  for (const kind of REVIEW_KINDS) {
+    const expected = CORPUS_SETTINGS.kindShares[kind];
+    const tolerance = 0.01 + expected * 0.1;
+    assert.ok(Math.abs(shares[kind] - expected) < tolerance, `${kind}: share ${shares[kind]}, expected ${expected}`);
   }
+  // Both sentiments get the same share of context kinds; sarcasm is negative only.
+  for (const sentiment of [0, 1]) {
+    const ofSentiment = reviews.filter((r) => r.sentiment === sentiment);
+    const share = ofSentiment.filter((r) => r.kind !== 'plain').length / ofSentiment.length;
+    assert.ok(Math.abs(share - contextShare) < 0.02, `sentiment ${sentiment}: context share ${share}`);
+  }
+  assert.equal(reviews.filter((r) => r.kind === 'sarcasm' && r.sentiment === 1).length, 0);
+  for (const sentiment of [0, 1]) {
+    const shares = kindSharesFor(sentiment);
+    const total = REVIEW_KINDS.reduce((sum, k) => sum + shares[k], 0);
+    assert.ok(Math.abs(total - 1) < 1e-9, `kind shares for sentiment ${sentiment} add up to ${total}`);
+  }
+});
+
+test('the unsupervised split: label -1, deterministic, lazy, through loadImdb, never a labelled text', async () => {
+  const reviews = generateSplit(42, 'unsupervised', 200);
+  assert.ok(reviews.every((r) => r.label === UNLABELLED));
+  assert.deepEqual([...unsupervisedTexts(42, 200)], reviews.map((r) => r.text));
+  const texts = unsupervisedTexts(42);
+  assert.equal(texts.next().value, reviews[0].text);
+  // About half say each thing, like IMDb's unlabelled reviews.
+  const positive = reviews.filter((r) => r.sentiment === 1).length;
+  assert.equal(positive, 100);
+  const labelled = new Set([...sampleOf('train', 2000), ...sampleOf('validation', 2000)].map((r) => r.text));
+  assert.ok(reviews.every((r) => !labelled.has(r.text)));
+  // The one collision between an unlabelled and a labelled review found in seeds 0-59 (seed 23:
+  // unlabelled 9458 came out the same as train 26461, a short review); it is written again.
+  const repeated = generateReview(23, 'train', 26461).text;
+  const rewritten = generateReview(23, 'unsupervised', 9458).text;
+  assert.ok(robertaTokenCount(repeated) < 100, `train 26461 of seed 23 has ${robertaTokenCount(repeated)} tokens`);
+  assert.notEqual(rewritten, repeated);
+  const lengths = lengthStats(generateSplit(42, 'unsupervised', 3000).map((r) => robertaTokenCount(r.text)));
+  console.log(
+    `unsupervised lengths (3000): mean ${lengths.mean.toFixed(1)}, p95 ${lengths.p95.toFixed(0)}, ` +
+      `over 512 ${(100 * lengths.over512).toFixed(1)}%`,
+  );
+  assert.ok(Math.abs(lengths.mean - TARGETS.mean) <= 0.1 * TARGETS.mean, `mean ${lengths.mean}`);
+  const splits = await loadImdb('offline', { seed: 42, limit: 4, unsupervised: 30 });
+  assert.ok(splits.unsupervised);
+  assert.deepEqual(splits.unsupervised.shape, [30, 2]);
+  assert.deepEqual(splits.unsupervised.column('text').values, reviews.slice(0, 30).map((r) => r.text));
+  assert.deepEqual(splits.unsupervised.column('label').values, new Array(30).fill(UNLABELLED));
+  assert.equal((await loadImdb('offline', { limit: 2 })).unsupervised, undefined);
+  await assert.rejects(
+    loadImdb('offline', { limit: 2, unsupervised: -1 }),
+    /unsupervised must be true, false or a non-negative integer, found -1/,
+  );
+  await assert.rejects(
+    loadImdb('/no/such/reviews.csv', { unsupervised: true }),
+    /unsupervised option is only for the 'offline' corpus/,
+  );
 });
 
 test('length distribution in RoBERTa tokens matches IMDb (mean 300, p95 705, 13.6% > 512)', () => {
-  const sample = full.train.slice(0, 3000);
+  const sample = sampleOf('train', 3000);
   const t0 = performance.now();
   const lengths = sample.map((r) => encode(r.text).length + 2);
   const seconds = (performance.now() - t0) / 1000;
@@ -120,7 +255,7 @@ test('the fast token counter equals GPT-2 BPE on tricky text', () => {
 
 test('reviews read like IMDb: paragraph breaks, scores, names, titles, and no grammar leaks', () => {
   assert.deepEqual(undefinedGrammarReferences(), []);
-  const sample = full.train.slice(0, 4000);
+  const sample = sampleOf('train', 4000);
   const share = (re: RegExp) => sample.filter((r) => re.test(r.text)).length / sample.length;
   const habits = {
     paragraphBreaks: share(/<br \/><br \/>/),
@@ -156,32 +291,16 @@ test('the template grammar parses choices, slots and nesting, and rejects broken
   assert.throws(() => g.expand('missing', rng, new Map()), /no rule or slot named "missing"/);
 });
 
-function kindAccuracy(model: ReturnType<typeof trainBagOfWords>, reviews: GeneratedReview[]): Record<string, number> {
-  const out: Record<string, number> = {};
-  for (const kind of ['plain', 'negation', 'contrast', 'mixed'] as const) {
-    const subset = reviews.filter((r) => r.kind === kind);
-    out[kind] = Number(accuracy(model, subset).toFixed(3));
-  }
-  return out;
-}
-
-test('a bag-of-words logistic regression does well but not perfectly: context matters', () => {
-  const t0 = performance.now();
-  const model = trainBagOfWords(full.train, { epochs: 5, seed: 0 });
-  const validation = accuracy(model, full.validation);
-  const testAccuracy = accuracy(model, full.test);
-  const byKind = kindAccuracy(model, full.test);
-  console.log(
-    `bag-of-words baseline (36000 train, ${model.vocabulary.size} words, ${((performance.now() - t0) / 1000).toFixed(1)} s): ` +
-      `validation ${validation.toFixed(4)}, test ${testAccuracy.toFixed(4)}; test by kind ${JSON.stringify(byKind)}`,
-  );
-  console.log('strongest words:', JSON.stringify(topWords(model, 12)));
-  assert.ok(validation > 0.85 && validation < 0.95, `validation accuracy ${validation}`);
-  assert.ok(testAccuracy > 0.85 && testAccuracy < 0.95, `test accuracy ${testAccuracy}`);
-  // Plain reviews are easy; the ones that need context are where a bag of words fails.
-  assert.ok(byKind.plain > 0.95, `plain ${byKind.plain}`);
-  for (const kind of ['negation', 'contrast', 'mixed']) assert.ok(byKind[kind] < byKind.plain - 0.08, `${kind} ${byKind[kind]}`);
+test('the order-aware features see negation scope, turns and the closing sentences', () => {
   assert.deepEqual(bagOfWordsTokens("Not bad<br /><br />at ALL, I'd say 8/10."), ['not', 'bad', 'at', 'all', "i'd", 'say', '8', '10']);
+  const features = orderAwareFeatures('It is not bad, but great. The cast is fine. I can\'t say I didn\'t enjoy it.');
+  assert.ok(features.includes('not:bad'), 'the word after "not" is in its scope');
+  assert.ok(!features.includes('not:great'), 'the scope ends at the comma');
+  assert.ok(features.includes('turn:great'), 'the clause after "but" is marked');
+  assert.ok(features.includes('not bad') && features.includes('is not'), 'word pairs');
+  assert.ok(features.includes('not:say') && !features.includes('not:enjoy'), 'a second negation cancels the first');
+  const closing = ['end:enjoy', 'end:the cast'].every((f) => features.includes(f)) && !features.includes('end:great');
+  assert.ok(closing, 'the last two sentences');
 });
 
 test('corpusToFrames gives danfojs DataFrames with text and label columns', () => {
@@ -207,5 +326,10 @@ test('ft-roberta corpus prints JSON lines of the corpus', () => {
   assert.equal(parsed.positive, 100);
   const bad = spawnSync(process.execPath, [cli, 'corpus', '--split', 'dev'], { encoding: 'utf8' });
   assert.equal(bad.status, 2);
-  assert.match(bad.stderr, /--split should be one of train, validation, test, found "dev"/);
+  assert.match(bad.stderr, /--split should be one of train, validation, test, unsupervised, found "dev"/);
+  const unsupervisedArgs = [cli, 'corpus', '--split', 'unsupervised', '--limit', '2'];
+  const unlabelled = spawnSync(process.execPath, unsupervisedArgs, { encoding: 'utf8' });
+  assert.equal(unlabelled.status, 0, unlabelled.stderr);
+  const rows = unlabelled.stdout.trim().split('\n').map((l) => JSON.parse(l) as { text: string; label: number });
+  assert.deepEqual(rows, generateSplit(42, 'unsupervised', 2).map(({ text }) => ({ text, label: -1 })));
 });

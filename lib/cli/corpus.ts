@@ -1,12 +1,16 @@
 // `ft-roberta corpus`: the offline corpus as JSON lines, `{"text": ..., "label": ...}` per review.
-import { DEFAULT_SIZES, SPLITS, corpusStats, generateReview, generateSplit, type Split } from '../data/corpus';
+import {
+  DEFAULT_SIZES, DEFAULT_UNSUPERVISED_SIZE, SPLITS, corpusStats, generateReview, generateSplit, type CorpusSplit,
+} from '../data/corpus';
 import { parseCommandArgs } from './args';
 import { CORPUS } from './specs';
 import type { CliCommand } from './types';
 
+const CORPUS_SPLITS: readonly CorpusSplit[] = [...SPLITS, 'unsupervised'];
+
 export interface CorpusCommandOptions {
   seed: number;
-  split: Split;
+  split: CorpusSplit;
   limit: number;
   details: boolean;
   stats: boolean;
@@ -14,11 +18,11 @@ export interface CorpusCommandOptions {
 
 export function parseCorpusArgs(argv: string[]): CorpusCommandOptions {
   const args = parseCommandArgs(CORPUS, argv);
-  const split = args.oneOf('split', SPLITS, 'train');
+  const split = args.oneOf('split', CORPUS_SPLITS, 'train');
   return {
     seed: args.integer('seed', 42, 0),
     split,
-    limit: args.integer('limit', DEFAULT_SIZES[split], 0),
+    limit: args.integer('limit', split === 'unsupervised' ? DEFAULT_UNSUPERVISED_SIZE : DEFAULT_SIZES[split], 0),
     details: args.flag('details'),
     stats: args.flag('stats'),
   };

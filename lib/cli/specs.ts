@@ -122,10 +122,12 @@ export const PADDING_REPORT: CommandSpec = {
 
 export const CORPUS: CommandSpec = {
   name: 'corpus',
-  summary: 'print the offline IMDb-like corpus as JSON lines {"text", "label"} (--stats: lengths, kinds, balance)',
+  summary:
+    'print the offline IMDb-like corpus as JSON lines {"text", "label"} ' +
+    '(label -1 in the unsupervised split; --stats: lengths, kinds, balance)',
   options: {
     seed: { kind: 'string', value: 'N', description: 'corpus seed (default 42)' },
-    split: { kind: 'string', value: 'NAME', description: 'train|validation|test (default train)' },
+    split: { kind: 'string', value: 'NAME', description: 'train|validation|test|unsupervised (default train)' },
     limit: { kind: 'string', value: 'N', description: 'number of reviews (default: the whole split)' },
     details: { kind: 'boolean', description: 'also print sentiment, kind and target length' },
     stats: { kind: 'boolean', description: 'one JSON object of statistics instead of the reviews' },

@@ -2,6 +2,7 @@
 // with columns `text` and `label` (0 = negative, 1 = positive) for train, validation and test.
 //
 //   loadImdb('offline')                          the generated corpus (no download)
+//   loadImdb('offline', {unsupervised: true})    plus 50,000 unlabelled reviews for pretraining
 //   loadImdb('jahjinx/IMDb_movie_reviews')       a Hub dataset: CSV or Parquet split files
 //   loadImdb('stanfordnlp/imdb')                 (no validation split: carved from train)
 //   loadImdb('/data/aclImdb')                    the Stanford folder layout
@@ -10,8 +11,10 @@ import * as fs from 'fs';
 import * as path from 'path';
 import type * as dfd from 'danfojs';
 import { hubDownload, hubListFiles, isHubId, type HubOptions } from '../hub';
-import { DEFAULT_SIZES, SPLITS, generateSplit, type CorpusSizes, type Review, type Split } from './corpus';
-import { corpusToFrames } from './frames';
+import {
+  DEFAULT_SIZES, DEFAULT_UNSUPERVISED_SIZE, SPLITS, generateSplit, type CorpusSizes, type Review, type Split,
+} from './corpus';
+import { corpusToFrames, reviewsToFrame } from './frames';
 import { permutation, rngFor } from './random';
 import { BadRows, isAclImdbFolder, readAclImdbSplit, readTableReviews, type RowProblem } from './readers';
 
@@ -35,6 +38,11 @@ export interface LoadImdbOptions {
   skipBadRows?: boolean;
   /** Hub download settings (endpoint, cache, revision, token, offline). */
   hub?: HubOptions;
+  /**
+   * Offline corpus only: also return unlabelled reviews (label -1) for pretraining, none of them a
+   * repeat of a labelled one; `true` for IMDb's 50,000, or a number.
+   */
+  unsupervised?: boolean | number;
 }
 
 export interface ImdbSplits {
@@ -47,6 +55,8 @@ export interface ImdbSplits {
   problems: RowProblem[];
   /** Where each split came from: file names, or how it was made. */
   origin: Record<Split, string>;
+  /** Unlabelled reviews (column `label` is -1), when asked for with `unsupervised`. */
+  unsupervised?: dfd.DataFrame;
 }
 
 type SplitReviews = Record<Split, Review[]>;
@@ -146,7 +156,23 @@ function loadOffline(options: LoadImdbOptions): ImdbSplits {
     splits[split] = generateSplit(seed, split, count).map(({ text, label }) => ({ text, label }));
   }
   const origin = { train: `offline corpus, seed ${seed}`, validation: `offline corpus, seed ${seed}`, test: `offline corpus, seed ${seed}` };
-  return { ...corpusToFrames(splits), skipped: 0, problems: [], origin };
+  const out: ImdbSplits = { ...corpusToFrames(splits), skipped: 0, problems: [], origin };
+  const unsupervised = unsupervisedCount(options);
+  if (unsupervised > 0) {
+    const reviews = generateSplit(seed, 'unsupervised', unsupervised);
+    out.unsupervised = reviewsToFrame(reviews.map(({ text, label }) => ({ text, label })));
+  }
+  return out;
+}
+
+function unsupervisedCount(options: LoadImdbOptions): number {
+  const { unsupervised } = options;
+  if (unsupervised === undefined || unsupervised === false) return 0;
+  if (unsupervised === true) return DEFAULT_UNSUPERVISED_SIZE;
+  if (!Number.isInteger(unsupervised) || unsupervised < 0) {
+    throw new Error(`loadImdb: unsupervised must be true, false or a non-negative integer, found ${unsupervised}`);
+  }
+  return unsupervised;
 }
 
 async function loadLocalTable(file: string, options: LoadImdbOptions, bad: BadRows): Promise<ImdbSplits> {
@@ -184,6 +210,11 @@ function listFolder(dir: string): string[] {
  */
 export async function loadImdb(source: string = 'offline', options: LoadImdbOptions = {}): Promise<ImdbSplits> {
   if (source === 'offline') return loadOffline(options);
+  if (unsupervisedCount(options) > 0) {
+    throw new Error(
+      `loadImdb: the unsupervised option is only for the 'offline' corpus, found source ${JSON.stringify(source)}`,
+    );
+  }
   const seed = options.seed ?? 42;
   const bad = new BadRows(options.skipBadRows ?? false);
   const shuffle = options.shuffle ?? true;

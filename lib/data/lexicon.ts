@@ -9,7 +9,7 @@ export const SLOT_NAMES = [
   'actor1', 'char1', 'he1', 'his1', 'him1',
   'actor2', 'char2', 'he2', 'his2', 'him2',
   'actor3', 'char3', 'he3', 'his3', 'him3', 'aGenre', 'place', 'composer', 'author', 'occupation1', 'occupation2',
-  'hook', 'incident', 'quest', 'mission', 'sideline', 'firstScene', 'locale', 'twist',
+  'hook', 'incident', 'quest', 'mission', 'sideline', 'firstScene', 'locale', 'twist', 'otherTitle',
 ] as const;
 
 export const FEMALE_NAMES = [
@@ -18,6 +18,11 @@ export const FEMALE_NAMES = [
   'Emma', 'Frances', 'Gloria', 'Hannah', 'Ingrid', 'Joan', 'Kate', 'Lucy', 'Marion', 'Nina', 'Rose', 'Sylvia',
   'Ruth', 'Lena', 'Mona', 'Eve', 'Greta', 'Lillian', 'Mae', 'Opal', 'Claire', 'Denise', 'Holly', 'June',
   'Louise', 'Martha', 'Agnes', 'Bonnie', 'Celia', 'Edith', 'Hazel', 'Irene', 'Lorna', 'Miriam', 'Sadie', 'Thea',
+  'Abigail', 'Bridget', 'Cassandra', 'Daphne', 'Eleanor', 'Felicity', 'Georgia', 'Harriet', 'Imogen', 'Jasmine',
+  'Kathleen', 'Lydia', 'Madeline', 'Natalie', 'Penelope', 'Rebecca', 'Samantha', 'Theresa', 'Ursula', 'Veronica',
+  'Winifred', 'Yvonne', 'Zelda', 'Beatrice', 'Constance', 'Dolores', 'Esther', 'Florence', 'Gwendolyn', 'Henrietta',
+  'Isabel', 'Josephine', 'Katrina', 'Leonora', 'Matilda', 'Nadia', 'Ophelia', 'Priscilla', 'Rosalind', 'Stella',
+  'Tabitha', 'Valerie', 'Wilhelmina', 'Adele', 'Bernadette', 'Camille', 'Delphine', 'Estelle', 'Francesca', 'Genevieve',
 ];
 
 export const MALE_NAMES = [
@@ -26,6 +31,11 @@ export const MALE_NAMES = [
   'Glenn', 'Hank', 'Jim', 'Ken', 'Lou', 'Mike', 'Neil', 'Otto', 'Pete', 'Roy', 'Stan', 'Ted', 'Vince', 'Wes',
   'Arthur', 'Boris', 'Cliff', 'Dean', 'Earl', 'Gus', 'Hugo', 'Joel', 'Lyle', 'Marty', 'Ned', 'Rex', 'Seth',
   'Abe', 'Buddy', 'Curtis', 'Duncan', 'Floyd', 'Howard', 'Milo',
+  'Ambrose', 'Barnaby', 'Cornelius', 'Desmond', 'Ezekiel', 'Fletcher', 'Gideon', 'Horace', 'Ignatius', 'Jasper',
+  'Leopold', 'Mortimer', 'Nathaniel', 'Octavius', 'Percival', 'Quentin', 'Rupert', 'Sebastian', 'Thaddeus', 'Ulysses',
+  'Virgil', 'Wallace', 'Xavier', 'Zachary', 'Bartholomew', 'Clarence', 'Dexter', 'Everett', 'Franklin', 'Gilbert',
+  'Harold', 'Isaac', 'Jerome', 'Lionel', 'Malcolm', 'Norman', 'Oliver', 'Patrick', 'Reginald', 'Solomon',
+  'Terrence', 'Vernon', 'Warren', 'Alistair', 'Benedict', 'Cecil', 'Dominic', 'Edmund', 'Fergus', 'Gregory',
 ];
 
 export const SURNAMES = [
@@ -37,6 +47,13 @@ export const SURNAMES = [
   'Marsh', 'Prescott', 'Reyes', 'Santos', 'Moreau', 'Rossi', 'Tanaka', 'Kowalski', 'Lindqvist', 'Okafor',
   'Patel', 'Dubois', 'Varela', 'Kaplan', 'Brennan', 'Hale', 'Ashby', 'Sterling', 'Whitaker', 'Lockhart', 'Finch',
   'Hawthorne', 'Mallory', 'Stroud', 'Petrakis', 'Ferrante', 'Nakamura', 'Halloran', 'Birch', 'Cutler',
+  'Albright', 'Blackwood', 'Castellano', 'Donnelly', 'Fairbanks', 'Gallagher', 'Hendricks', 'Iverson', 'Jorgensen',
+  'Kingsley', 'Larkin', 'McAllister', 'Norwood', 'Ogilvie', 'Pendleton', 'Quincy', 'Rutherford', 'Schaefer', 'Thornton',
+  'Underwood', 'Vandermeer', 'Wainwright', 'Yardley', 'Zimmerman', 'Abernathy', 'Buckley', 'Carmichael', 'Devereux',
+  'Ellsworth', 'Fitzgerald', 'Goldberg', 'Hathaway', 'Ishikawa', 'Jablonski', 'Kavanagh', 'Lindgren', 'Montgomery',
+  'Nguyen', 'O\'Hara', 'Pritchard', 'Ramirez', 'Sorensen', 'Takahashi', 'Ulrich', 'Villanueva', 'Whitfield', 'Yamamoto',
+  'Beaumont', 'Crawford', 'Dempsey', 'Eriksen', 'Fontaine', 'Gutierrez', 'Holloway', 'Jennings', 'Kowalczyk', 'Lombardi',
+  'Mahoney', 'Nakashima', 'Olivares', 'Papadopoulos', 'Quintero', 'Rasmussen', 'Stanhope', 'Trevino', 'Vasquez',
 ];
 
 export const PLACES = [
@@ -44,6 +61,11 @@ export const PLACES = [
   'Blackwater Bay', 'Pine Ridge', 'Marlow', 'Saint Agnes', 'Copper Creek', 'Paris', 'Naples', 'Tokyo', 'Chicago',
   'New Orleans', 'Berlin', 'Lisbon', 'Manchester', 'San Diego', 'Montreal', 'Marseille', 'Glasgow', 'Kyoto',
   'Prague', 'Harlan Springs', 'Little Hope', 'Gravesend', 'Lake Winslow', 'Fort Cobb', 'Bell Harbor', 'Vienna',
+  'Amsterdam', 'Barcelona', 'Budapest', 'Cairo', 'Dublin', 'Edinburgh', 'Florence', 'Havana', 'Istanbul',
+  'Johannesburg', 'Krakow', 'Madrid', 'Marrakesh', 'Melbourne', 'Mexico City', 'Oslo', 'Palermo', 'Reykjavik',
+  'Rio de Janeiro', 'Seattle', 'Shanghai', 'Stockholm', 'Tangier', 'Vancouver', 'Warsaw', 'Zurich', 'Baltimore',
+  'Detroit', 'Memphis', 'Pittsburgh', 'Savannah', 'Tucson', 'Cheyenne', 'Galveston', 'Key West', 'Nantucket',
+  'Brighton', 'Cornwall', 'the Scottish Highlands', 'the Yorkshire moors',
 ];
 
 /** [singular, plural] */
@@ -66,11 +88,16 @@ export const RULES: RuleBook = {
   // ---------------------------------------------------------------- titles (expanded once per review)
   titleAdj: ['Last', 'Silent', 'Broken', 'Hidden', 'Crimson', 'Lonely', 'Burning', 'Endless', 'Forgotten', 'Quiet',
     'Savage', 'Golden', 'Hollow', 'Distant', 'Frozen', 'Wicked', 'Restless', 'Bitter', 'Midnight', 'Final', 'Lost',
-    'Pale', 'Dark', 'Wild', 'Secret', 'Borrowed', 'Little', 'Long', 'Seventh', 'Crooked'],
+    'Pale', 'Dark', 'Wild', 'Secret', 'Borrowed', 'Little', 'Long', 'Seventh', 'Crooked',
+    'Velvet', 'Scarlet', 'Iron', 'Silver', 'Hungry', 'Gentle', 'Violent', 'Fragile', 'Stolen', 'Painted',
+    'Sleeping', 'Drowning', 'Haunted', 'Faithful', 'Reckless', 'Northern', 'Southern', 'Empty', 'Shattered', 'Sacred'],
   titleNoun: ['Harbor', 'Garden', 'Witness', 'Frontier', 'Highway', 'Mirror', 'Orchard', 'Season', 'Kingdom',
     'Signal', 'Promise', 'Shadow', 'River', 'Summer', 'Winter', 'Hour', 'Stranger', 'Tide', 'Crossing', 'Road',
     'Valley', 'Letter', 'Circus', 'Inheritance', 'Carnival', 'Lighthouse', 'Station', 'Bargain', 'Reckoning',
-    'Masquerade', 'Game', 'Heart', 'Country', 'Dance', 'Alibi', 'Voyage', 'Room', 'Sky'],
+    'Masquerade', 'Game', 'Heart', 'Country', 'Dance', 'Alibi', 'Voyage', 'Room', 'Sky',
+    'Cathedral', 'Labyrinth', 'Canyon', 'Meadow', 'Blizzard', 'Compass', 'Lantern', 'Anchor', 'Verdict',
+    'Requiem', 'Serenade', 'Rebellion', 'Covenant', 'Pilgrim', 'Empire', 'Fortress', 'Orchid', 'Sparrow',
+    'Falcon', 'Tempest', 'Horizon', 'Monsoon', 'Citadel', 'Quarry', 'Bridge', 'Island', 'Glacier', 'Prairie'],
   titleNouns: ['Strangers', 'Angels', 'Thieves', 'Wolves', 'Secrets', 'Ghosts', 'Lovers', 'Sinners', 'Saints',
     'Days', 'Nights', 'Roses', 'Bullets', 'Dreams', 'Shadows'],
   titleMonster: ['Living Dead', 'Crawlers', 'Jackal', 'Swamp Thing', 'Hungry Ones', 'Scarecrow', 'Lizard Men', 'Harvest'],
@@ -115,7 +142,11 @@ export const RULES: RuleBook = {
     'a wedding planner', 'a small-time thief', 'a hotel clerk', 'a high school coach', 'a journalist', 'a museum curator',
     'a truck driver', 'a single parent', 'a college student', 'a mechanic', 'an astronaut', 'a priest',
     'an undercover agent', 'a bank teller', 'a lighthouse keeper', 'a forensic accountant', 'a ballet dancer',
-    'a former soldier', 'a radio host', 'a stage magician', 'a ship captain', 'a real estate agent'],
+    'a former soldier', 'a radio host', 'a stage magician', 'a ship captain', 'a real estate agent',
+    'a florist', 'a locksmith', 'a beekeeper', 'a tax inspector', 'a zookeeper', 'a disgraced surgeon',
+    'a washed-up actor', 'a librarian', 'a park ranger', 'an air traffic controller', 'a sommelier', 'a piano tuner',
+    'a tailor', 'a fisherman', 'a hairdresser', 'an insurance investigator', 'a church organist', 'a cartographer',
+    'a pawnbroker', 'a translator', 'a veterinarian', 'a stunt driver', 'a magazine editor', 'a night watchman'],
   plotHook: ['is hiding a secret from {his1} family', 'has just been released from prison', 'inherits an old house on the edge of town',
     'keeps seeing the same stranger everywhere', 'finds a bag of money in a wrecked car', 'receives a letter from a brother {he1} thought was dead',
     'loses {his1} job in the first ten minutes', 'is asked to look after a runaway teenager', 'stumbles onto a conspiracy at work',
@@ -150,6 +181,16 @@ export const RULES: RuleBook = {
     'the title means more than you first think', 'there is a twist involving {char3}', 'the story circles back to the opening scene'],
   source: ['a novel by {author}', 'a true story', 'a stage play', 'a comic book series', 'a short story by {author}', 'an old radio serial'],
   ordinal: ['first', 'second', 'third', 'fourth', 'latest'],
+  keepsake: ['a pocket watch', 'a silver locket', 'an old harmonica', 'a stack of love letters', 'a faded photograph',
+    'a broken compass', 'a lucky coin', 'a leather diary', 'a music box', 'a pearl necklace', 'a wooden rosary',
+    'a brass key', 'a toy soldier', 'a cassette tape', 'a hunting knife', 'a wedding ring', 'a train ticket',
+    'a seashell', 'a porcelain doll', 'a military medal', 'a chess piece', 'a red scarf', 'a typewriter',
+    'a tin of buttons', 'a road map', 'a fountain pen', 'a cigarette lighter', 'a snow globe', 'a kite', 'a violin'],
+  pastime: ['fishing', 'gardening', 'boxing', 'knitting', 'bird watching', 'ballroom dancing', 'poker', 'chess',
+    'sailing', 'woodworking', 'astronomy', 'bowling', 'crossword puzzles', 'pottery', 'fencing', 'archery',
+    'beekeeping', 'baking', 'jigsaw puzzles', 'tap dancing', 'rock climbing', 'stamp collecting', 'horse riding'],
+  weatherScene: ['a thunderstorm', 'a blizzard', 'a heat wave', 'thick fog', 'a drought', 'a flood', 'endless drizzle',
+    'a dust storm', 'the first snow of winter', 'a hurricane warning'],
   /** The first plot sentence introduces the lead. */
   plotIntro: [
     'The story follows {char1} ({actor1}), {occupation1} in {place} who {hook}.',
@@ -178,6 +219,10 @@ export const RULES: RuleBook = {
     'Nobody in {place} [believes|trusts|listens to] {char1}[ at first|, except {char2}|].',
     'The trouble starts when {char2} [shows up at {his1} door|disappears|makes a phone call {he2} shouldn\'t].',
     'What follows is [a cat-and-mouse game|a slow unravelling|a race against time|a series of misunderstandings] between {char1} and {char3}.',
+    '{char1} carries {keepsake} everywhere, and it [matters|comes back] [more than you would think|in the last act|at the very end].',
+    'In {his2} spare time {char2} is obsessed with {pastime}, which [leads to|explains] [a few odd scenes|one memorable subplot].',
+    'A [long|short] [sequence|stretch] [in the middle|near the end] takes place during {weatherScene}.',
+    '{char3} [once|used to] [teach|do|compete in] {pastime}, and {he3} gives {char1} {keepsake} as a [gift|warning|parting present].',
     '{char3} is the [local|town\'s|only] [police chief|doctor|priest|bartender|banker], and {he3} [knows more than {he3} says|wants {char1} gone|has a past with {char1}].',
   ],
 
@@ -397,7 +442,11 @@ export const RULES: RuleBook = {
   sceneAction: ['confronts {his1} father', 'sings at the wedding', 'waits alone at the bus station', 'argues with {char2} in the kitchen',
     'finally tells {char2} the truth', 'breaks into the office at night', 'walks along the beach at dawn', 'hides in the attic',
     'visits {his1} old school', 'goes to the police', 'dances with {char2}', 'reads the letter', 'drives through the storm',
-    'meets {char3} at the diner', 'loses everything at the card table', 'climbs onto the roof'],
+    'meets {char3} at the diner', 'loses everything at the card table', 'climbs onto the roof',
+    'burns the old photographs', 'repairs the roof in the rain', 'teaches {char2} to swim',
+    'plays chess with a stranger', 'sells the family piano', 'hides the money under the floorboards', 'sneaks into the museum',
+    'bakes a cake for the funeral', 'steals a motorcycle', 'talks to the parrot', 'rows across the lake at night',
+    'paints the fence', 'buys a ticket to Lisbon', 'crashes the wedding reception'],
   scene_pos: [
     'The scene where {char1} {sceneAction} is [a highlight|unforgettable|beautifully done|worth the price of admission alone].',
     'There is a [wonderful|lovely|terrific|tense] scene where {char1} {sceneAction}, and it [is perfectly played|gave me chills|says more than any dialogue could].',
@@ -478,6 +527,25 @@ export const RULES: RuleBook = {
     'A couple of [shots|scenes|lines] are [nice|pretty|clever], but [that is all|they are buried in the mess|it is not nearly enough].',
   ],
 
+  /** Plain opinions with the hedges faint praise also uses, so the hedges alone do not give a label away. */
+  hedged_pos: [
+    'I suppose I am biased, being a fan of {genres}, but I found it {adj_pos}.',
+    'I guess it is [just|simply] my kind of film: I [loved|adored] it.',
+    'For what it\'s worth, I [loved|adored|enjoyed] every minute.',
+    'It made me laugh at least [a dozen|twenty|ten] times.',
+    'The {faintThing} {faintAdj} too, but that is the least of its [virtues|charms|pleasures].',
+    'I\'ll give it this: it is {adj_pos} from [start to finish|the first scene to the last].',
+    'Even the {faintThing} [lovely|a treat|well chosen], and that\'s not the half of it.',
+  ],
+  hedged_neg: [
+    'I guess I [just|simply] don\'t get {genres}: I found it {adj_neg}.',
+    'I suppose some people will [like|enjoy] it; I found it {adj_neg}.',
+    'For what it\'s worth, I [hated|disliked|endured] every minute.',
+    'It made me [groan|wince] at least [a dozen|twenty|ten] times.',
+    'The {faintThing} {faintAdj}, but the film is {adj_neg}.',
+    'I\'ll give it this: it is {adj_neg} from [start to finish|the first scene to the last].',
+  ],
+
   expectation_pos: [
     'I [expected|was expecting] [very little|the worst|another dumb {genre}], [and I was pleasantly surprised|and I was completely wrong|but it won me over].',
     'I almost [turned it off|gave up] after [ten|twenty] minutes, [and I\'m so glad I didn\'t|but I\'m glad I stuck with it].',
@@ -531,13 +599,12 @@ export const RULES: RuleBook = {
 export const CONTEXT_RULES: RuleBook = {
   // Negation: the words say the opposite of what is meant.
   negation: [
-    // The words point the other way ("not bad at all").
-    'The [film|movie] is not {adj_O}[ at all|, not for a minute|].',
-    'There is nothing {adj_O} about it.',
-    'I [wouldn\'t|would not|can\'t] call it {adj_O}.',
-    'It never [feels|gets|looks] {adj_O}.',
-    '{title} is [anything but|far from] {adj_O}.',
-    // Both sides are named; only the negation says which one holds.
+    // Both sides are named, so the words balance out; only the negation's scope says which one holds.
+    'The [film|movie] is not {adj_O}[ at all|, not for a minute|]; it is {adj_P}.',
+    'There is nothing {adj_O} about it[; it is {adj_P}|, and plenty that is {adj_P}].',
+    'I [wouldn\'t|would not|can\'t] call it {adj_O}; I would call it {adj_P}.',
+    'It never [feels|gets|looks] {adj_O}, and it is often {adj_P}.',
+    '{title} is [anything but|far from] {adj_O}: it is {adj_P}.',
     'It isn\'t {adj_O}; it\'s {adj_P}.',
     'Not {adj_O} at all, but {adj_P}.',
     'Is it {adj_O}? No. It is {adj_P}.',
@@ -546,12 +613,24 @@ export const CONTEXT_RULES: RuleBook = {
     'Anyone who calls it {adj_O} [was not paying attention|must have slept through it]; it is {adj_P}.',
     'I never found it {adj_O}; I found it {adj_P}.',
     'It is not {adj_O} in the least, just {adj_P}.',
+    'It is {adj_P} and not {adj_O}.',
+    'Not {adj_O}, not for a second, and [often|mostly|always] {adj_P}.',
+    'It [doesn\'t|does not] [get|feel|look] {adj_O} for a [second|moment|minute]; it stays {adj_P}.',
+    'Not a single [scene|minute|moment] of it is {adj_O}, and [most|many] are {adj_P}.',
+    'I [went in|sat down] expecting something {adj_O}, and it was not {adj_O} at all but {adj_P}.',
+    'No one [could|would] call the [script|acting|story|ending] {adj_O}; it is {adj_P}.',
+    'It is hardly {adj_O}; if anything it is {adj_P}.',
+    'Never once did it [strike me as|seem] {adj_O}; it [seemed|was] {adj_P} throughout.',
+    'It would be [wrong|unfair|a mistake] to call it {adj_O} when it is so {adj_P}.',
+    'The [story|script|acting|direction] isn\'t {adj_O}, and the [music|photography|ending] isn\'t either: both are {adj_P}.',
     'Nothing in it is {adj_O}, and most of it is {adj_P}.',
     'The [script|acting|story|direction] is not {adj_O}, it is {adj_P}.',
     'Nobody could call {actor1} {adj_O} in this; {he1} is {adj_P}.',
     'Not one scene is {adj_O}; most of them are {adj_P}.',
     'You won\'t find anything {adj_O} here, only {adj_P} [moments|scenes|performances].',
     'The [script|acting|story|direction] is never {adj_O} and often {adj_P}.',
+    '[Was|Is] it {adj_P}? [Yes|Very much so]. Was it {adj_O}? Not for a moment.',
+    'It is {adj_P}, not {adj_O}, whatever [the other reviews say|you may have heard|the poster suggests].',
   ],
   // Contrast: the later clause decides.
   contrast: [
@@ -566,6 +645,43 @@ export const CONTEXT_RULES: RuleBook = {
     '[Yes|Sure|Granted], parts of it are {adj_O}, but as a whole it is {adj_P}.',
     'I expected it to be {adj_O}, and it turned out to be {adj_P}.',
     'The [story|script|premise] is {adj_O}, but [the execution|what {director} does with it] is {adj_P}.',
+    'I was [ready|prepared|expecting] to find it {adj_O}, but it [won me over|turned out|proved] {adj_P}.',
+    '[On paper|In the trailer] it [seems|looks] {adj_O}; [in fact|in the end] it is {adj_P}.',
+    'The [first|opening] [ten|twenty|thirty] minutes are {adj_O}, [but|yet] what follows is {adj_P}.',
+    'It could [easily|so easily] have been {adj_O}, but it is {adj_P}.',
+    'The [middle|second act] [sags|wobbles] a little and feels {adj_O}, but the [finale|last act|ending] is {adj_P}.',
+  ],
+  /** A part judged one way, the whole the other way: the whole decides. */
+  partWhole: [
+    '{actor1} is {adj_O}, [but|yet] the film [as a whole|itself|overall] is {adj_P}.',
+    'The [photography|music|score|costumes|sets|supporting cast] [may be|is] {adj_O}, [but|yet] the film is {adj_P}.',
+    'The parts are {adj_O}; the whole is {adj_P}.',
+    'Every [scene|performance|shot] [on its own|taken alone] is {adj_O}, and yet the film is {adj_P}.',
+    'Sure, the [acting|script|direction|photography] is {adj_O} [in places|here and there|at times], but [the film|the whole thing] is {adj_P}.',
+    '[Some|A few|Many] of the [scenes|performances|lines] are {adj_O}, but [what matters|the whole|the film] is {adj_P}.',
+  ],
+  /** Closes a review whose body judged the parts the other way. */
+  partsVerdict: [
+    'And yet, [as a whole|taken together|all in all], the film is {adj_P}.',
+    'None of that [matters|counts] in the end: the film [as a whole|itself] is {adj_P}.',
+    '[Even so|And yet|For all that|Still], I [found|thought] the whole thing {adj_P}.',
+    'But [add it all up|put it all together] and [the film|what you get] is {adj_P}.',
+    '[All that said|Having said all that], the [film|movie] is {adj_P}, and that is what counts.',
+    'In the end, the parts do not [decide it|matter]: the film is {adj_P}.',
+  ],
+  /** Comparisons: which film comes first decides. */
+  compare: [
+    '{film_P} is [far|much|a lot|so much] better than {film_O}.',
+    '{film_O} is [nowhere near|not nearly|not] as good as {film_P}.',
+    '{film_P} [beats|outdoes] {film_O} [hands down|in every way|by a mile].',
+    'Next to {film_P}, {film_O} looks [tired|clumsy|lazy|dull].',
+    '{film_O} has nothing on {film_P}.',
+    'I would rather watch {film_P} than {film_O} any day.',
+    'If you [liked|enjoyed] {film_O}, [wait until you see|you will love] {film_P}.',
+    '{film_P} does everything {film_O} [tried to do|set out to do], only better.',
+    'Compared [with|to] {film_P}, {film_O} is [forgettable|a bore|a chore|second-rate].',
+    '[Whatever you think of|Forget] {film_O}: {film_P} is the one to [see|watch|own].',
+    '{film_O} [tries|tried] to do what {film_P} does, and [fails|falls short|misses].',
   ],
   /** Opens the first, opposite-leaning half of a contrast review. */
   concession: ['Let me start with the {side_O}.', 'First, the {side_O}.', 'At first it [seems|looks|feels] {adj_O}.',
@@ -596,6 +712,73 @@ export const POLAR_POOLS: RuleBook = {
   half_neg: ['drags', 'is a slog', 'is tedious', 'falls flat', 'is a mess', 'is dull', 'is a bore'],
   side_pos: ['good', 'positive'],
   side_neg: ['bad', 'negative'],
+  // In a comparison the reviewed film is the better one in positive reviews, the other film in negative ones.
+  film_pos: ['this one', 'this film', 'this movie', '{title}', 'this version', 'the new one'],
+  film_neg: ['the original', 'the remake', 'the book', '{otherTitle}', '{director}\'s last film', 'the first one',
+    'the old version', 'the sequel', 'the TV version'],
+};
+
+/**
+ * Rules written separately for each polarity. Faint praise praises only peripheral things mildly;
+ * its positive mirror praises the same things with the same words as the least of the film's merits.
+ * Sarcasm is negative only: praise words meant the other way. Double negations run both ways.
+ */
+export const ONE_WAY_RULES: RuleBook = {
+  faintParts: ['costumes', 'sets', 'locations', 'opening credits', 'period cars', 'hats', 'end credits', 'wigs',
+    'cars', 'interiors'],
+  faintPart: ['title song', 'poster', 'scenery', 'lighting', 'dog', 'theme tune', 'wallpaper in the hotel',
+    'font on the titles', 'weather'],
+  faintThing: ['{faintParts} are', '{faintPart} is'],
+  faintAdj: ['nice', 'fine', 'pleasant', 'decent', 'pretty', 'okay', 'nicely done', 'well chosen'],
+  faint_neg: [
+    'The {faintThing} {faintAdj}[, I suppose|, I guess|, I\'ll give it that|], and that is about it.',
+    'At least the {faintThing} {faintAdj}.',
+    '{actor3} is {faintAdj} in a small part, and that is the best of it.',
+    'It is [in focus|competently shot|professionally made|the right length], [I\'ll give it that|for what it\'s worth|I suppose].',
+    'The best thing about it is the [{faintPart}|{faintParts}], and nothing else.',
+    'I [liked|enjoyed] the [{faintPart}|{faintParts}], and nothing else.',
+    'The {faintThing} {faintAdj}; the rest is not.',
+    'If you [like|care about] {faintParts} more than stories, there is something here for you.',
+    '[Well|So], the {faintThing} {faintAdj}. That\'s all.',
+  ],
+  /** The same words as faint praise, where the peripheral praise is the least of it. */
+  faint_pos: [
+    'The {faintThing} {faintAdj}[, I suppose|, I guess|, I\'ll give it that|], and that is not the half of it.',
+    'Not least, the {faintThing} {faintAdj}.',
+    '{actor3} is {faintAdj} in a small part, and that is the least of it.',
+    'It is [in focus|competently shot|professionally made|the right length], [I\'ll give it that|for what it\'s worth|I suppose], and so much more.',
+    'The best thing about it is not the [{faintPart}|{faintParts}]: it is everything else.',
+    'I [liked|enjoyed] the [{faintPart}|{faintParts}], and everything else.',
+    'The {faintThing} {faintAdj}; so is the rest.',
+    'If you [like|care about] {faintParts} no less than stories, there is something here for you.',
+    '[Well|So], the {faintThing} {faintAdj}. That\'s not all.',
+  ],
+  sarcasm_neg: [
+    'Oh, [wonderful|brilliant|great]. [Another|Yet another] {genre} where {char1} {sceneAction} [for no reason|and nothing comes of it].',
+    'What a [masterpiece|triumph|work of genius]. [I especially loved|My favorite part was] the [forty minutes|long stretch] where nothing happens.',
+    'Truly [the|a] [masterpiece|triumph|classic] of our time, if [you are asleep|you close your eyes|you leave the room].',
+    '[Great|Brilliant|Wonderful] [idea|move], [casting|hiring] {actor1} as {char1}. Really. Just [great|brilliant|wonderful].',
+    'I [just|simply] loved how [every|each] twist [was obvious|came from a mile away|was spoiled in the trailer].',
+    'Thank you, {director}, for two hours I will never get back.',
+    '[Yeah|Sure], [great|brilliant] [ending|script|dialogue]. Right.',
+  ],
+  /** Double negations: the two "not"s cancel. Each pair uses the same set of words. */
+  doubleNegation_pos: [
+    'I can\'t say I didn\'t {likeVerb} it; I did.',
+    'I would not say it is not {adj_pos}.',
+    'There was not one [minute|scene|moment] I did not {likeVerb}.',
+    'No one could say it is not {adj_pos}.',
+    'I don\'t think anyone will not {likeVerb} it.',
+  ],
+  doubleNegation_neg: [
+    'I can\'t say I did {likeVerb} it; I didn\'t.',
+    'I would not say it is {adj_pos}; it is not.',
+    'There was not one [minute|scene|moment] I did {likeVerb}.',
+    'No one could say it is {adj_pos}.',
+    'I don\'t think anyone will {likeVerb} it.',
+  ],
+  likeVerb: ['enjoy', 'like', 'love'],
+  likeVerbPast: ['enjoyed', 'liked', 'loved'],
 };
 
 /** `{name_P}` / `{name_O}` templates as `name_pos` and `name_neg` rules. */
