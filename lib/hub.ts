@@ -17,7 +17,14 @@ import {
   writeRef,
   type RepoType,
 } from './hub/cache';
-import { HubUnreachableError, contentLength, downloadFile, hubRequest, sameOriginRedirects, type HubClient } from './hub/http';
+import {
+  HubUnreachableError,
+  contentLength,
+  downloadFile,
+  hubRequest,
+  sameOriginRedirects,
+  type HubClient,
+} from './hub/http';
 import { checkRelativeName, hubIdOf, pathInside } from './hub/names';
 
 export { checkRelativeName, hubIdOf, isHubId, looksLikeLocalPath } from './hub/names';
@@ -124,12 +131,18 @@ async function fileMetadata(url: string, ctx: RepoContext, what: string): Promis
   const commit = headers.get('x-repo-commit');
   const rawEtag = headers.get('x-linked-etag') ?? headers.get('etag');
   if (commit === null || rawEtag === null) {
-    throw new Error(`${what}: ${answered} answered without ${commit === null ? 'X-Repo-Commit' : 'ETag'} (is HF_ENDPOINT a Hugging Face Hub?)`);
+    const missing = commit === null ? 'X-Repo-Commit' : 'ETag';
+    throw new Error(`${what}: ${answered} answered without ${missing} (is HF_ENDPOINT a Hugging Face Hub?)`);
   }
-  if (!COMMIT_HASH.test(commit)) throw new Error(`${what}: X-Repo-Commit ${JSON.stringify(commit)} from ${answered} is not a commit hash (40 hex digits)`);
+  if (!COMMIT_HASH.test(commit)) {
+    const found = `X-Repo-Commit ${JSON.stringify(commit)} from ${answered}`;
+    throw new Error(`${what}: ${found} is not a commit hash (40 hex digits)`);
+  }
   const etag = rawEtag.replace(/^W\//, '').replace(/^"(.*)"$/, '$1');
   const linkedSize = headers.get('x-linked-size');
-  const size = linkedSize !== null && /^\d+$/.test(linkedSize) ? Number(linkedSize) : response.ok ? contentLength(response) : null;
+  // A redirect's own Content-Length counts the redirect body, not the file.
+  const ownSize = response.ok ? contentLength(response) : null;
+  const size = linkedSize !== null && /^\d+$/.test(linkedSize) ? Number(linkedSize) : ownSize;
   const location = response.ok ? answered.toString() : new URL(headers.get('location') ?? '', answered).toString();
   return { commit, etag, size, location };
 }
@@ -150,7 +163,9 @@ export async function hubDownload(repoId: string, filename: string, options: Hub
   if (pinned !== null) return pinned;
   if (isOffline(options)) {
     const hit = cached();
-    if (hit === null) throw new Error(`${what}: not in the cache ${hubCacheDir(options)} and offline mode (HF_HUB_OFFLINE) is on`);
+    if (hit === null) {
+      throw new Error(`${what}: not in the cache ${hubCacheDir(options)} and offline mode (HF_HUB_OFFLINE) is on`);
+    }
     return hit;
   }
   let meta: FileMetadata;
@@ -196,10 +211,13 @@ export async function hubListFiles(repoId: string, options: HubOptions = {}): Pr
   const fromCache = (): string[] => listCachedFiles(ctx.folder, ctx.revision, ctx.what);
   if (isOffline(options)) {
     const cached = fromCache();
-    if (cached.length === 0) throw new Error(`${what}: offline mode is on and nothing is cached in ${hubCacheDir(options)}`);
+    if (cached.length === 0) {
+      throw new Error(`${what}: offline mode is on and nothing is cached in ${hubCacheDir(options)}`);
+    }
     return cached;
   }
-  let url: URL | null = new URL(`${ctx.client.endpoint}/api/${ctx.type}s/${repoId}/tree/${encodeURIComponent(ctx.revision)}?recursive=true`);
+  const tree = `/api/${ctx.type}s/${repoId}/tree/${encodeURIComponent(ctx.revision)}?recursive=true`;
+  let url: URL | null = new URL(`${ctx.client.endpoint}${tree}`);
   const files: string[] = [];
   while (url !== null) {
     let answer;

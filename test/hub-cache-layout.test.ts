@@ -50,9 +50,10 @@ async function tokenizerFiles(): Promise<{ files: Record<string, Buffer>; ids: n
 
 for (const symlinks of [true, false]) {
   const style = symlinks ? 'relative symlinks into blobs' : 'copies, Windows style';
-  test(`a cache laid out by hand like Python's (${style}) loads a model and a tokenizer offline, no request`, async () => {
+  test(`a cache laid out by hand like Python's (${style}) loads model and tokenizer offline, no request`, async () => {
     const cacheDir = tempDir('hub-layout-');
-    const modelFolder = layPythonCache(cacheDir, { type: 'models', id: 'org/tiny-roberta', commit: COMMIT_A }, MODEL_FILES, symlinks);
+    const modelRepo = { type: 'models' as const, id: 'org/tiny-roberta', commit: COMMIT_A };
+    const modelFolder = layPythonCache(cacheDir, modelRepo, MODEL_FILES, symlinks);
     const { files, ids } = await tokenizerFiles();
     layPythonCache(cacheDir, { type: 'models', id: 'org/tokenizer', commit: COMMIT_A }, files, symlinks);
     const snapshotEntry = path.join(modelFolder, 'snapshots', COMMIT_A, 'model.safetensors');
@@ -87,7 +88,7 @@ for (const symlinks of [true, false]) {
   });
 }
 
-test('a download lands in the Python layout: blobs/<etag>, refs/main, snapshots/<commit>/<file> -> ../../blobs', async () => {
+test('a download lands in the Python layout: blobs/<etag>, refs/main, snapshots/<commit>/<file> -> blobs', async () => {
   const files = { 'config.json': '{"v":1}', 'nested/deeper/vocab.txt': 'a\nb\n' };
   const hub = await startFakeHub({ models: { 'org/tiny': files } });
   const cacheDir = tempDir('hub-layout-');
@@ -161,7 +162,8 @@ test('a branch other than main and a commit hash work online and offline', async
     assert.equal(fs.readFileSync(path.join(folder, 'refs', 'v1'), 'utf8'), hub.commitOf('models', 'org/tiny', 'v1'));
     assert.ok(!fs.existsSync(path.join(folder, 'refs', 'main')), 'main was not touched');
     assert.equal(await hubDownload('org/tiny', 'config.json', { cacheDir, offline: true, revision: 'v1' }), v1);
-    await assert.rejects(hubDownload('org/tiny', 'config.json', { cacheDir, offline: true }), /org\/tiny@main: config\.json: not in the cache/);
+    await assert.rejects(hubDownload('org/tiny', 'config.json', { cacheDir, offline: true }),
+      /org\/tiny@main: config\.json: not in the cache/);
 
     const mainCommit = hub.commitOf('models', 'org/tiny');
     const pinned = await hubDownload('org/tiny', 'config.json', { ...options, revision: mainCommit });

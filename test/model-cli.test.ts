@@ -60,7 +60,7 @@ test('errors go to stderr with exit code 1 and say what is wrong', () => {
   const cases: [string[], RegExp][] = [
     [['logits', '--input', inputFile], /missing --model/],
     [['logits', '--model', FIXTURE], /missing --input/],
-    [['logits', '--model', path.join(work, 'nope'), '--input', inputFile], /nope: no such folder/],
+    [['logits', '--model', path.join(work, 'nope'), '--input', inputFile], /file not found: .*nope/],
     [['resave', '--model', FIXTURE], /missing --out/],
     [['logits', '--model', FIXTURE, '--input', path.join(work, 'missing.json')], /missing\.json: cannot read/],
   ];

@@ -1,6 +1,7 @@
 // Requests to the Hub: the token goes only to the configured endpoint's origin (scheme, host and
 // port), never to another host met through a redirect or a pagination link; downloads land in an
 // `.incomplete` file that is removed unless the body arrived whole, with the announced size.
+import { randomBytes } from 'crypto';
 import * as fs from 'fs';
 import { Readable } from 'stream';
 import type { ReadableStream as WebReadableStream } from 'stream/web';
@@ -92,9 +93,9 @@ export function contentLength(response: Response): number | null {
 }
 
 /**
- * Downloads `url` into `target` (through `target.<pid>.incomplete`, renamed at the end). The body must
- * have exactly `expectedSize` bytes when known and exactly the response's Content-Length when given:
- * a longer body is cut off as soon as it passes the size, a shorter one fails at the end.
+ * Downloads `url` into `target` (through `target.<pid>-<random>.incomplete`, renamed at the end). The
+ * body must have exactly `expectedSize` bytes when known and exactly the response's Content-Length when
+ * given: a longer body is cut off as soon as it passes the size, a shorter one fails at the end.
  */
 export async function downloadFile(
   url: string,
@@ -108,7 +109,8 @@ export async function downloadFile(
   const declared = contentLength(response);
   const sizes = [expectedSize, declared].filter((size): size is number => size !== null);
   const limit = sizes.length > 0 ? Math.min(...sizes) : null;
-  const temp = `${target}.${process.pid}.incomplete`;
+  // Unique per download: two loads of the same file at once must not write into one temp file.
+  const temp = `${target}.${process.pid}-${randomBytes(4).toString('hex')}.incomplete`;
   let received = 0;
   try {
     if (response.body === null) throw new Error('empty response body');

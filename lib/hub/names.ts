@@ -56,7 +56,8 @@ function unsafeNameReason(name: string): string | null {
 export function checkRelativeName(name: unknown, where: string): string {
   const reason = typeof name === 'string' ? unsafeNameReason(name) : `a ${typeof name}, not a string`;
   if (reason !== null) {
-    throw new Error(`${where}: refusing the file name ${JSON.stringify(name)} (${reason}); expected a relative path like "dir/file.ext"`);
+    const expected = 'expected a relative path like "dir/file.ext"';
+    throw new Error(`${where}: refusing the file name ${JSON.stringify(name)} (${reason}); ${expected}`);
   }
   return name as string;
 }

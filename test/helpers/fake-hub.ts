@@ -67,7 +67,12 @@ function commitHash(kind: RepoKind, repo: string, revision: string, files: RepoF
 }
 
 /** The files and commit of a repository at a branch, tag or commit hash. */
-function lookup(content: FakeHubContent, kind: RepoKind, repo: string, revision: string): { files: RepoFiles; commit: string } | null {
+function lookup(
+  content: FakeHubContent,
+  kind: RepoKind,
+  repo: string,
+  revision: string,
+): { files: RepoFiles; commit: string } | null {
   for (const [name, files] of Object.entries(revisionsOf(content, kind, repo))) {
     const commit = commitHash(kind, repo, name, files);
     if (name === revision || commit === revision) return { files, commit };
@@ -91,15 +96,16 @@ export async function startFakeHub(content: FakeHubContent, host = '127.0.0.1'):
     const route = content.routes?.[url.pathname];
     if (route !== undefined) {
       const body = Buffer.from(route);
-      const headers = { 'x-repo-commit': sha1(url.pathname), etag: `"${gitOid(body)}"`, 'content-length': String(body.length) };
-      response.writeHead(200, headers).end(body);
+      const headers = { 'x-repo-commit': sha1(url.pathname), etag: `"${gitOid(body)}"` };
+      response.writeHead(200, { ...headers, 'content-length': String(body.length) }).end(body);
       return;
     }
     const segments = url.pathname.split('/').filter((s) => s.length > 0).map(decodeURIComponent);
     // /api/{models|datasets}/{owner}/{name}/tree/{rev}
     if (segments[0] === 'api') {
       const treeAt = segments.indexOf('tree');
-      const found = treeAt < 0 ? null : lookup(content, segments[1] as RepoKind, segments.slice(2, treeAt).join('/'), segments[treeAt + 1]);
+      const repo = segments.slice(2, treeAt).join('/');
+      const found = treeAt < 0 ? null : lookup(content, segments[1] as RepoKind, repo, segments[treeAt + 1]);
       if (found === null) {
         response.writeHead(404).end('not found');
         return;
@@ -107,7 +113,8 @@ export async function startFakeHub(content: FakeHubContent, host = '127.0.0.1'):
       const all = Object.keys(found.files).sort();
       const pageSize = content.pageSize ?? all.length;
       const start = Number(url.searchParams.get('cursor') ?? '0');
-      const page = all.slice(start, start + pageSize).map((p) => ({ type: 'file', path: p, size: Buffer.byteLength(found.files[p]) }));
+      const entry = (p: string): object => ({ type: 'file', path: p, size: Buffer.byteLength(found.files[p]) });
+      const page = all.slice(start, start + pageSize).map(entry);
       const headers: Record<string, string> = { 'content-type': 'application/json' };
       if (start + pageSize < all.length) {
         const next = new URL(url.pathname + url.search, content.nextPageOrigin ?? `http://${request.headers.host}`);
@@ -131,8 +138,8 @@ export async function startFakeHub(content: FakeHubContent, host = '127.0.0.1'):
     const hubHeaders = { 'x-repo-commit': found.commit, etag: `"${gitOid(body)}"` };
     const fault = content.faults?.[file];
     if (fault !== undefined && 'redirectTo' in fault) {
-      const linked = { 'x-linked-etag': hubHeaders.etag, 'x-linked-size': String(body.length), 'x-repo-commit': found.commit };
-      response.writeHead(302, { ...linked, location: fault.redirectTo }).end();
+      const linked = { 'x-linked-etag': hubHeaders.etag, 'x-linked-size': String(body.length) };
+      response.writeHead(302, { ...hubHeaders, ...linked, location: fault.redirectTo }).end();
       return;
     }
     if (method === 'HEAD') {

@@ -55,7 +55,15 @@ export function filesUnder(root: string): string[] {
   return found.sort();
 }
 
-const HF_VARIABLES = ['HF_HOME', 'HF_HUB_CACHE', 'HUGGINGFACE_HUB_CACHE', 'HF_ENDPOINT', 'HF_TOKEN', 'HF_TOKEN_PATH', 'HF_HUB_OFFLINE'];
+const HF_VARIABLES = [
+  'HF_HOME',
+  'HF_HUB_CACHE',
+  'HUGGINGFACE_HUB_CACHE',
+  'HF_ENDPOINT',
+  'HF_TOKEN',
+  'HF_TOKEN_PATH',
+  'HF_HUB_OFFLINE',
+];
 
 /** Runs `body` with the HF_* variables set as given (others of them unset), restoring them afterwards. */
 export async function withHfEnv<T>(env: Record<string, string>, body: () => Promise<T>): Promise<T> {
