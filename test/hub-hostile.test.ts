@@ -128,6 +128,38 @@ test('HF_TOKEN goes only to the endpoint: not along a pagination link or a redir
   }
 });
 
+test('a commit or ETag header that is not a plain name is refused before anything is written', async () => {
+  const hub = await startFakeHub({
+    models: { 'org/tiny': { 'a.json': '{}', 'b.json': '{}', 'c.json': '{}', 'd.json': '{}' } },
+    faults: {
+      'a.json': { headers: { 'x-repo-commit': '../../../escaped' } },
+      'b.json': { headers: { etag: '"../../../escaped"' } },
+      'c.json': { headers: { 'x-repo-commit': '' } },
+      'd.json': { headers: { etag: 'W/"0123abcd"' } },
+    },
+  });
+  const root = tempDir('hub-hostile-');
+  try {
+    const options = { endpoint: hub.endpoint, cacheDir: path.join(root, 'cache'), offline: false };
+    const outcomes: string[] = [];
+    for (const name of ['a.json', 'b.json', 'c.json']) {
+      outcomes.push(await hubDownload('org/tiny', name, options).then(String, (err: Error) => err.message));
+    }
+    assert.deepEqual(filesUnder(root), [], 'nothing written');
+    assert.match(
+      outcomes[0],
+      /org\/tiny@main: a\.json: X-Repo-Commit "\.\.\/\.\.\/\.\.\/escaped" from .* is not a commit hash/,
+    );
+    assert.match(outcomes[1], /b\.json: the server's ETag "\.\.\/\.\.\/\.\.\/escaped" is not a plain name/);
+    assert.match(outcomes[2], /c\.json: .* answered without X-Repo-Commit \(is HF_ENDPOINT a Hugging Face Hub\?\)/);
+    // A weak ETag is a name once W/ and the quotes are gone.
+    await hubDownload('org/tiny', 'd.json', options);
+    assert.ok(fs.existsSync(path.join(root, 'cache', 'models--org--tiny', 'blobs', '0123abcd')));
+  } finally {
+    await hub.close();
+  }
+});
+
 test('a body shorter or longer than announced, or cut off, fails and leaves nothing in the cache', async () => {
   const body = 'x'.repeat(1000);
   const hub = await startFakeHub({

@@ -15,7 +15,9 @@ export type FakeFault =
   /** GET sends this many bytes (the file cut or padded) without Content-Length; HEAD still tells the true size. */
   | { sendBytes: number }
   /** HEAD and GET answer 302 to this Location (relative or absolute), with the Hub's X- headers on the 302. */
-  | { redirectTo: string };
+  | { redirectTo: string }
+  /** HEAD and GET answer as usual but with these headers replaced (an empty value removes the header). */
+  | { headers: Record<string, string> };
 
 export interface FakeHubContent {
   /** Files of each repository at revision `main`. Tests may change them while the server runs. */
@@ -135,8 +137,12 @@ export async function startFakeHub(content: FakeHubContent, host = '127.0.0.1'):
       return;
     }
     const body = Buffer.from(found.files[file]);
-    const hubHeaders = { 'x-repo-commit': found.commit, etag: `"${gitOid(body)}"` };
     const fault = content.faults?.[file];
+    const hubHeaders: Record<string, string> = { 'x-repo-commit': found.commit, etag: `"${gitOid(body)}"` };
+    if (fault !== undefined && 'headers' in fault) {
+      Object.assign(hubHeaders, fault.headers);
+      for (const [name, value] of Object.entries(fault.headers)) if (value === '') delete hubHeaders[name];
+    }
     if (fault !== undefined && 'redirectTo' in fault) {
       const linked = { 'x-linked-etag': hubHeaders.etag, 'x-linked-size': String(body.length) };
       response.writeHead(302, { ...hubHeaders, ...linked, location: fault.redirectTo }).end();
