@@ -1,17 +1,38 @@
-// Downloads files from the Hugging Face Hub (or any server with the same URL layout) into a local
-// cache, the way `huggingface_hub` does: HF_HOME / HF_HUB_CACHE choose the cache, HF_ENDPOINT the
-// server, HF_TOKEN authenticates, HF_HUB_OFFLINE=1 forbids the network and uses the cache only.
+// Downloads files from the Hugging Face Hub (or any server with the same URL layout) into the cache
+// Python's `huggingface_hub` uses, in its layout (lib/hub/cache.ts), so either can fill it for the
+// other. HF_HOME / HF_HUB_CACHE choose the cache, HF_ENDPOINT the server, HF_TOKEN authenticates,
+// HF_HUB_OFFLINE=1 forbids the network and uses the cache only.
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { Readable } from 'stream';
-import { pipeline } from 'stream/promises';
 import { ensureDir } from './fsutil';
+import {
+  COMMIT_HASH,
+  blobPath,
+  cachedFile,
+  listCachedFiles,
+  linkSnapshotFile,
+  repoCacheFolder,
+  snapshotFolder,
+  writeRef,
+  type RepoType,
+} from './hub/cache';
+import {
+  HubUnreachableError,
+  contentLength,
+  downloadFile,
+  hubRequest,
+  sameOriginRedirects,
+  type HubClient,
+} from './hub/http';
+import { checkRelativeName, hubIdOf, pathInside } from './hub/names';
 
-export type RepoType = 'model' | 'dataset';
+export { checkRelativeName, hubIdOf, isHubId, looksLikeLocalPath } from './hub/names';
+export type { RepoType } from './hub/cache';
 
 export interface HubOptions {
   repoType?: RepoType;
+  /** A branch, tag or commit hash (default `main`). */
   revision?: string;
   endpoint?: string;
   cacheDir?: string;
@@ -23,21 +44,26 @@ export interface HubOptions {
 
 const DEFAULT_ENDPOINT = 'https://huggingface.co';
 
-/** A Hub repository id: `name` or `owner/name`, and not a path on this machine. */
-export function isHubId(source: string): boolean {
-  if (fs.existsSync(source)) return false;
-  return /^[A-Za-z0-9][A-Za-z0-9_.-]*(\/[A-Za-z0-9][A-Za-z0-9_.-]*)?$/.test(source);
+/** `~/x` as Python's expanduser reads it. */
+function expandHome(dir: string): string {
+  return dir === '~' || dir.startsWith('~/') ? path.join(os.homedir(), dir.slice(1)) : dir;
 }
 
 export function hubEndpoint(options: HubOptions = {}): string {
   return (options.endpoint ?? process.env.HF_ENDPOINT ?? DEFAULT_ENDPOINT).replace(/\/+$/, '');
 }
 
+/** HF_HOME, else `$XDG_CACHE_HOME/huggingface`, else `~/.cache/huggingface`. */
+function hfHome(): string {
+  if (process.env.HF_HOME) return expandHome(process.env.HF_HOME);
+  return path.join(expandHome(process.env.XDG_CACHE_HOME || '~/.cache'), 'huggingface');
+}
+
+/** HF_HUB_CACHE, else the older HUGGINGFACE_HUB_CACHE, else `<HF_HOME>/hub`. */
 export function hubCacheDir(options: HubOptions = {}): string {
   if (options.cacheDir) return options.cacheDir;
-  if (process.env.HF_HUB_CACHE) return process.env.HF_HUB_CACHE;
-  const home = process.env.HF_HOME ?? path.join(os.homedir(), '.cache', 'huggingface');
-  return path.join(home, 'hub');
+  const fromEnv = process.env.HF_HUB_CACHE || process.env.HUGGINGFACE_HUB_CACHE;
+  return fromEnv ? expandHome(fromEnv) : path.join(hfHome(), 'hub');
 }
 
 function isOffline(options: HubOptions): boolean {
@@ -46,18 +72,33 @@ function isOffline(options: HubOptions): boolean {
   return ['1', 'true', 'yes', 'on'].includes(flag.toLowerCase());
 }
 
-function token(options: HubOptions): string | undefined {
-  return options.token ?? (process.env.HF_TOKEN || undefined);
+/** HF_TOKEN, else the file `huggingface-cli login` writes (HF_TOKEN_PATH, default `<HF_HOME>/token`). */
+function hubToken(options: HubOptions): string | undefined {
+  if (options.token) return options.token;
+  if (process.env.HF_TOKEN) return process.env.HF_TOKEN;
+  const tokenFile = expandHome(process.env.HF_TOKEN_PATH || path.join(hfHome(), 'token'));
+  const saved = fs.existsSync(tokenFile) ? fs.readFileSync(tokenFile, 'utf8').trim() : '';
+  return saved || undefined;
 }
 
-function repoFolder(repoId: string, options: HubOptions): string {
+/** What every call needs: the checked repository id and revision, its cache folder and a label for errors. */
+interface RepoContext {
+  repoId: string;
+  type: RepoType;
+  revision: string;
+  folder: string;
+  what: string;
+  client: HubClient;
+}
+
+function repoContext(repoId: string, options: HubOptions): RepoContext {
   const type = options.repoType ?? 'model';
   const revision = options.revision ?? 'main';
-  return path.join(hubCacheDir(options), `${type}s--${repoId.replace(/\//g, '--')}`, 'snapshots', revision);
-}
-
-function describeRepo(repoId: string, options: HubOptions): string {
-  return `${options.repoType === 'dataset' ? 'dataset ' : ''}${repoId}@${options.revision ?? 'main'}`;
+  hubIdOf(repoId, `expected a Hub ${type} id (name or owner/name)`);
+  const what = `${type === 'dataset' ? 'dataset ' : ''}${repoId}@${revision}`;
+  checkRelativeName(revision, `${what}: revision`);
+  const folder = repoCacheFolder(hubCacheDir(options), type, repoId);
+  return { repoId, type, revision, folder, what, client: { endpoint: hubEndpoint(options), token: hubToken(options) } };
 }
 
 function encodePath(file: string): string {
@@ -71,117 +112,128 @@ export function hubFileUrl(repoId: string, filename: string, options: HubOptions
   return `${hubEndpoint(options)}${prefix}/${repoId}/resolve/${revision}/${encodePath(filename)}`;
 }
 
-async function hubFetch(url: string, options: HubOptions, what: string): Promise<Response> {
-  const headers: Record<string, string> = { 'user-agent': 'finetune-roberta-ts' };
-  const auth = token(options);
-  if (auth) headers.authorization = `Bearer ${auth}`;
-  let response: Response;
-  try {
-    response = await fetch(url, { headers, redirect: 'follow' });
-  } catch (err) {
-    const cause = (err as Error & { cause?: Error }).cause;
-    throw new Error(
-      `${what}: cannot reach ${url} (${cause?.message ?? (err as Error).message}). ` +
-        'Without internet, use the offline defaults or a local folder, or set HF_HUB_OFFLINE=1 to use the cache.',
-    );
-  }
-  if (!response.ok) {
-    const hint =
-      response.status === 401 || response.status === 403
-        ? ' (private or gated: set HF_TOKEN)'
-        : response.status === 404
-          ? ' (no such repository, revision or file)'
-          : '';
-    throw new Error(`${what}: HTTP ${response.status} from ${url}${hint}`);
-  }
-  return response;
+interface FileMetadata {
+  commit: string;
+  etag: string;
+  size: number | null;
+  /** Where to GET the bytes: the resolve URL, or the other host a redirect pointed to. */
+  location: string;
 }
 
 /**
- * Returns the local path of `filename` from a Hub repository, downloading it into the cache first
- * unless it is there already. The download lands in a temp file renamed at the end, so an
- * interrupted download never looks complete.
+ * Asks the server which commit `revision` is at and which blob the file is, the way Python does: a HEAD
+ * on the resolve URL, following same-origin redirects only. A cross-host redirect (large files on a CDN)
+ * carries the Hub's headers itself and tells where to download from.
+ */
+async function fileMetadata(url: string, ctx: RepoContext, what: string): Promise<FileMetadata> {
+  const { response, url: answered } = await hubRequest(url, 'HEAD', ctx.client, what, sameOriginRedirects);
+  const headers = response.headers;
+  const commit = headers.get('x-repo-commit');
+  const rawEtag = headers.get('x-linked-etag') ?? headers.get('etag');
+  if (commit === null || rawEtag === null) {
+    const missing = commit === null ? 'X-Repo-Commit' : 'ETag';
+    throw new Error(`${what}: ${answered} answered without ${missing} (is HF_ENDPOINT a Hugging Face Hub?)`);
+  }
+  if (!COMMIT_HASH.test(commit)) {
+    const found = `X-Repo-Commit ${JSON.stringify(commit)} from ${answered}`;
+    throw new Error(`${what}: ${found} is not a commit hash (40 hex digits)`);
+  }
+  const etag = rawEtag.replace(/^W\//, '').replace(/^"(.*)"$/, '$1');
+  const linkedSize = headers.get('x-linked-size');
+  // A redirect's own Content-Length counts the redirect body, not the file.
+  const ownSize = response.ok ? contentLength(response) : null;
+  const size = linkedSize !== null && /^\d+$/.test(linkedSize) ? Number(linkedSize) : ownSize;
+  const location = response.ok ? answered.toString() : new URL(headers.get('location') ?? '', answered).toString();
+  return { commit, etag, size, location };
+}
+
+/**
+ * Returns the local path of `filename` from a Hub repository (its snapshot entry in the cache),
+ * downloading it first when the cache lacks it. Online, the revision is checked against the server on
+ * every call (a new commit is picked up; an unchanged file is not downloaded again); when the server
+ * cannot be reached, a cached copy is used. Offline, only the cache is read.
  */
 export async function hubDownload(repoId: string, filename: string, options: HubOptions = {}): Promise<string> {
-  const target = path.join(repoFolder(repoId, options), filename);
-  if (fs.existsSync(target)) return target;
-  const what = `${describeRepo(repoId, options)}: ${filename}`;
+  const ctx = repoContext(repoId, options);
+  const what = `${ctx.what}: ${filename}`;
+  checkRelativeName(filename, ctx.what);
+  const cached = (): string | null => cachedFile(ctx.folder, ctx.revision, filename, ctx.what);
+  // A commit never changes: once cached, no need to ask.
+  const pinned = COMMIT_HASH.test(ctx.revision) ? cached() : null;
+  if (pinned !== null) return pinned;
   if (isOffline(options)) {
-    throw new Error(`${what}: not in the cache ${hubCacheDir(options)} and offline mode (HF_HUB_OFFLINE) is on`);
-  }
-  const response = await hubFetch(hubFileUrl(repoId, filename, options), options, what);
-  ensureDir(path.dirname(target));
-  const temp = `${target}.incomplete-${process.pid}`;
-  const totalHeader = response.headers.get('content-length');
-  const total = totalHeader === null ? null : Number(totalHeader);
-  let received = 0;
-  try {
-    if (response.body === null) throw new Error('empty response body');
-    const body = Readable.fromWeb(response.body as import('stream/web').ReadableStream<Uint8Array>);
-    body.on('data', (chunk: Buffer) => {
-      received += chunk.length;
-      options.onProgress?.(received, total);
-    });
-    await pipeline(body, fs.createWriteStream(temp));
-    if (total !== null && received !== total) {
-      throw new Error(`received ${received} bytes, expected ${total}`);
+    const hit = cached();
+    if (hit === null) {
+      throw new Error(`${what}: not in the cache ${hubCacheDir(options)} and offline mode (HF_HUB_OFFLINE) is on`);
     }
-    fs.renameSync(temp, target);
-  } catch (err) {
-    fs.rmSync(temp, { force: true });
-    throw new Error(`${what}: download failed (${(err as Error).message})`);
+    return hit;
   }
-  return target;
+  let meta: FileMetadata;
+  try {
+    meta = await fileMetadata(hubFileUrl(repoId, filename, options), ctx, what);
+  } catch (err) {
+    const hit = err instanceof HubUnreachableError ? cached() : null;
+    if (hit === null) throw err;
+    return hit;
+  }
+  const pointer = pathInside(snapshotFolder(ctx.folder, meta.commit, ctx.what), filename, ctx.what);
+  if (!fs.existsSync(pointer)) {
+    const blob = blobPath(ctx.folder, meta.etag, what);
+    if (!fs.existsSync(blob)) {
+      ensureDir(path.dirname(blob));
+      await downloadFile(meta.location, blob, ctx.client, meta.size, what, options.onProgress);
+    }
+    linkSnapshotFile(pointer, blob);
+  }
+  if (ctx.revision !== meta.commit) writeRef(ctx.folder, ctx.revision, meta.commit);
+  return pointer;
 }
 
 interface TreeEntry {
-  type: string;
-  path: string;
+  type?: unknown;
+  path?: unknown;
 }
 
-function nextPageUrl(link: string | null): string | null {
+function nextPageUrl(link: string | null, current: URL): URL | null {
   if (!link) return null;
   const match = /<([^>]+)>;\s*rel="next"/.exec(link);
-  return match ? match[1] : null;
-}
-
-function listCachedFiles(folder: string): string[] {
-  if (!fs.existsSync(folder)) return [];
-  const found: string[] = [];
-  const walk = (dir: string, prefix: string): void => {
-    for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
-      const relative = prefix ? `${prefix}/${entry.name}` : entry.name;
-      if (entry.isDirectory()) walk(path.join(dir, entry.name), relative);
-      else if (!entry.name.includes('.incomplete-')) found.push(relative);
-    }
-  };
-  walk(folder, '');
-  return found.sort();
+  return match ? new URL(match[1], current) : null;
 }
 
 /**
  * Lists every file of a repository through the Hub API (`/api/{models|datasets}/{repo}/tree/{rev}`,
- * following pagination). Offline, it lists what the cache holds.
+ * following pagination). Every name is checked before anyone uses it as a path. Offline, or when the
+ * server cannot be reached, it lists the cached snapshot.
  */
 export async function hubListFiles(repoId: string, options: HubOptions = {}): Promise<string[]> {
-  const what = `${describeRepo(repoId, options)}: file list`;
+  const ctx = repoContext(repoId, options);
+  const what = `${ctx.what}: file list`;
+  const fromCache = (): string[] => listCachedFiles(ctx.folder, ctx.revision, ctx.what);
   if (isOffline(options)) {
-    const cached = listCachedFiles(repoFolder(repoId, options));
-    if (cached.length === 0) throw new Error(`${what}: offline mode is on and nothing is cached`);
+    const cached = fromCache();
+    if (cached.length === 0) {
+      throw new Error(`${what}: offline mode is on and nothing is cached in ${hubCacheDir(options)}`);
+    }
     return cached;
   }
-  const type = options.repoType ?? 'model';
-  const revision = encodeURIComponent(options.revision ?? 'main');
-  let url: string | null = `${hubEndpoint(options)}/api/${type}s/${repoId}/tree/${revision}?recursive=true`;
+  const tree = `/api/${ctx.type}s/${repoId}/tree/${encodeURIComponent(ctx.revision)}?recursive=true`;
+  let url: URL | null = new URL(`${ctx.client.endpoint}${tree}`);
   const files: string[] = [];
   while (url !== null) {
-    const response = await hubFetch(url, options, what);
-    const page = (await response.json()) as unknown;
-    if (!Array.isArray(page)) throw new Error(`${what}: expected a JSON array from ${url}`);
-    for (const entry of page as TreeEntry[]) {
-      if (entry.type === 'file') files.push(entry.path);
+    let answer;
+    try {
+      answer = await hubRequest(url.toString(), 'GET', ctx.client, what);
+    } catch (err) {
+      const cached = err instanceof HubUnreachableError && files.length === 0 ? fromCache() : [];
+      if (cached.length === 0) throw err;
+      return cached;
     }
-    url = nextPageUrl(response.headers.get('link'));
+    const page = (await answer.response.json()) as unknown;
+    if (!Array.isArray(page)) throw new Error(`${what}: expected a JSON array from ${answer.url}`);
+    for (const entry of page as TreeEntry[]) {
+      if (entry.type === 'file') files.push(checkRelativeName(entry.path, `${what} from ${answer.url}`));
+    }
+    url = nextPageUrl(answer.response.headers.get('link'), answer.url);
   }
   return files.sort();
 }

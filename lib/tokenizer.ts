@@ -7,7 +7,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import type { PreTrainedTokenizer } from '@xenova/transformers';
-import { hubDownload, hubListFiles, isHubId, type HubOptions } from './hub';
+import { hubDownload, hubIdOf, hubListFiles, type HubOptions } from './hub';
 import { readJsonFile } from './fsutil';
 import {
   readTokenizerConfig,
@@ -345,8 +345,6 @@ export async function loadTokenizer(source: string, options: LoadTokenizerOption
   if (fs.existsSync(source)) {
     return RobertaTokenizer.fromFiles(await readTokenizerFiles(folderSource(source)), source);
   }
-  if (isHubId(source)) {
-    return RobertaTokenizer.fromFiles(await readTokenizerFiles(await hubSource(source, options)), source);
-  }
-  throw new Error(`tokenizer source ${JSON.stringify(source)}: not 'offline', not an existing folder, not a Hub id`);
+  hubIdOf(source, "tokenizer source: expected 'offline', an existing folder or a Hub id (owner/name)");
+  return RobertaTokenizer.fromFiles(await readTokenizerFiles(await hubSource(source, options)), source);
 }

@@ -73,7 +73,7 @@ test('usage errors exit 2: a missing option is named, with the usage', () => {
 
 test('errors go to stderr with exit code 1 and say what is wrong', () => {
   const cases: [string[], RegExp][] = [
-    [['logits', '--model', path.join(work, 'nope'), '--input', inputFile], /nope: no such folder/],
+    [['logits', '--model', path.join(work, 'nope'), '--input', inputFile], /file not found: .*nope/],
     [['logits', '--model', FIXTURE, '--input', path.join(work, 'missing.json')], /missing\.json: cannot read/],
   ];
   const ragged = path.join(work, 'ragged.json');

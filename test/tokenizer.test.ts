@@ -297,7 +297,8 @@ test('the offline tokenizer is built into its cache folder once and rebuilt when
 });
 
 test('unknown sources are named in the error', async () => {
-  await assert.rejects(loadTokenizer('./no/such/folder'), /tokenizer source "\.\/no\/such\/folder": not 'offline', not an existing folder, not a Hub id/);
+  await assert.rejects(loadTokenizer('./no/such/folder'), /^Error: file not found: \.\/no\/such\/folder$/);
+  await assert.rejects(loadTokenizer('no such id'), /tokenizer source: expected 'offline', an existing folder or a Hub id.*found "no such id"/);
 });
 
 test('encoding speed: IMDb-length texts at well over 100k tokens/s', async () => {

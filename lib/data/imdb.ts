@@ -10,7 +10,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import type * as dfd from 'danfojs';
-import { hubDownload, hubListFiles, isHubId, type HubOptions } from '../hub';
+import { hubDownload, hubIdOf, hubListFiles, type HubOptions } from '../hub';
 import {
   DEFAULT_SIZES, DEFAULT_UNSUPERVISED_SIZE, SPLITS, generateSplit, type CorpusSizes, type Review, type Split,
 } from './corpus';
@@ -237,9 +237,7 @@ export async function loadImdb(source: string = 'offline', options: LoadImdbOpti
     return finish(splits, options, shuffle, bad, origin);
   }
 
-  if (!isHubId(source)) {
-    throw new Error(`loadImdb: ${JSON.stringify(source)} is not 'offline', an existing file or folder, or a Hub dataset id (owner/name)`);
-  }
+  hubIdOf(source, "loadImdb: expected 'offline', an existing file or folder, or a Hub dataset id (owner/name)");
   const hub: HubOptions = { ...options.hub, repoType: 'dataset' };
   const files = await hubListFiles(source, hub);
   const { splits, origin } = await readSplitFiles(discoverSplitFiles(files), (f) => hubDownload(source, f, hub), bad, seed, options, `dataset ${source}`);

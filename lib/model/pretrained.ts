@@ -3,7 +3,7 @@
 // model's, and writing a folder Python `transformers` loads.
 import * as fs from 'fs';
 import * as path from 'path';
-import { hubDownload, hubListFiles, isHubId, type HubOptions } from '../hub';
+import { checkRelativeName, hubDownload, hubIdOf, hubListFiles, type HubOptions } from '../hub';
 import { readJsonFile, writeJsonAtomic, ensureDir } from '../fsutil';
 import { configToJson, loadConfig, robertaConfig, type RobertaConfig } from './config';
 import type { ParameterSpec } from './parameters';
@@ -56,7 +56,7 @@ function shardNames(indexFile: string): string[] {
   const index = readJsonFile(indexFile) as { weight_map?: Record<string, string> } | null;
   const map = index?.weight_map;
   if (map === undefined || map === null || typeof map !== 'object') throw new Error(`${indexFile}: no "weight_map" object`);
-  return [...new Set(Object.values(map))];
+  return [...new Set(Object.values(map))].map((shard) => checkRelativeName(shard, `${indexFile}: weight_map`));
 }
 
 function resolveLocal(dir: string): PretrainedFiles {
@@ -103,8 +103,7 @@ export async function resolvePretrained(dirOrHubId: string, options: PretrainedO
     if (!fs.statSync(dirOrHubId).isDirectory()) throw new Error(`${dirOrHubId}: expected a model folder, found a file`);
     return resolveLocal(dirOrHubId);
   }
-  if (!isHubId(dirOrHubId)) throw new Error(`${dirOrHubId}: no such folder, and not a Hub id (owner/name)`);
-  return resolveHub(dirOrHubId, options);
+  return resolveHub(hubIdOf(dirOrHubId, 'expected a model folder or a Hub id (owner/name)'), options);
 }
 
 /** The checkpoint's config with the caller's label and field overrides applied. */
