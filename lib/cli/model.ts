@@ -7,6 +7,7 @@ import type { CliCommand } from './types';
 import { initBackend, type BackendChoice } from '../backend';
 import { readJsonFile } from '../fsutil';
 import { RobertaForSequenceClassification } from '../model/roberta';
+import { checkModelInputs } from '../model/inputs';
 
 function requireOption(value: string | undefined, flag: string, usage: string): string {
   if (value === undefined || value === '') throw new Error(`missing ${flag}\nusage: ${usage}`);
@@ -55,6 +56,7 @@ const logits: CliCommand = {
     await initBackend((values.backend ?? 'auto') as BackendChoice);
     const model = await RobertaForSequenceClassification.fromPretrained(modelSource, { log: (message) => process.stderr.write(`${message}\n`) });
     try {
+      checkModelInputs(input, { source: inputFile, vocabSize: model.config.vocab_size });
       const rows = tf.tidy(() => {
         const inputIds = tf.tensor2d(input.inputIds, undefined, 'int32');
         const attentionMask = input.attentionMask === null ? undefined : tf.tensor2d(input.attentionMask, undefined, 'int32');

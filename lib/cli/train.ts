@@ -1,11 +1,11 @@
 // ft-roberta train | predict | evaluate
 //
-//   ft-roberta train [--params FILE.json] [--output-dir DIR]
+//   ft-roberta train [--params FILE.json] [--output-dir DIR] [--skip-bad-rows]
 //       trains with the defaults of params.ts (the offline default) overridden by the JSON file;
 //       progress goes to stderr, the last stdout line is one JSON object with the metrics.
 //   ft-roberta predict --model DIR "text" ...
 //       one list of {label, score} (all labels, best first) per text.
-//   ft-roberta evaluate --model DIR [--data SOURCE] [--split test] [--limit N] [--max-length N]
+//   ft-roberta evaluate --model DIR [--data SOURCE] [--split test] [--limit N] [--max-length N] [--skip-bad-rows]
 //       accuracy, f1, precision, recall, confusion_matrix, samples_per_s over a split.
 import { parseArgs } from 'node:util';
 import type { CliCommand } from './types';
@@ -41,14 +41,18 @@ export function readParams(file: string | undefined, defaults: WorkshopParams = 
 }
 
 const train: CliCommand = {
-  summary: 'train on the offline default (or --params FILE.json overrides); prints one JSON line of metrics',
+  summary: 'train on the offline default (or --params FILE.json overrides) [--skip-bad-rows]; prints one JSON line of metrics',
   async run(argv) {
-    const { values } = parseArgs({ args: argv, options: { params: { type: 'string' }, 'output-dir': { type: 'string' } }, strict: true });
+    const { values } = parseArgs({
+      args: argv,
+      options: { params: { type: 'string' }, 'output-dir': { type: 'string' }, 'skip-bad-rows': { type: 'boolean', default: false } },
+      strict: true,
+    });
     const params = readParams(values.params);
     if (values['output-dir'] !== undefined) params.outputDir = values['output-dir'];
     const platform = await initBackend(params.backend);
     logToStderr(`backend ${platform.backend}; training ${params.model} on ${params.data} (${params.trainSize} train / ${params.validationSize} validation reviews)`);
-    const { result, baselineAccuracy } = await runDefaultTraining(params, { log: logToStderr });
+    const { result, baselineAccuracy } = await runDefaultTraining(params, { log: logToStderr, skipBadRows: values['skip-bad-rows'] });
     printJson({ ...result.metrics, unigram_baseline_eval_accuracy: baselineAccuracy });
   },
 };
@@ -73,7 +77,7 @@ const predict: CliCommand = {
 };
 
 const evaluate: CliCommand = {
-  summary: 'evaluate --model DIR [--data SOURCE] [--split test] [--limit N]: accuracy, F1, confusion matrix',
+  summary: 'evaluate --model DIR [--data SOURCE] [--split test] [--limit N] [--skip-bad-rows]: accuracy, F1, confusion matrix',
   async run(argv) {
     const { values } = parseArgs({
       args: argv,
@@ -84,6 +88,7 @@ const evaluate: CliCommand = {
         limit: { type: 'string' },
         'max-length': { type: 'string' },
         'batch-size': { type: 'string', default: '32' },
+        'skip-bad-rows': { type: 'boolean', default: false },
       },
       strict: true,
     });
@@ -95,7 +100,7 @@ const evaluate: CliCommand = {
     await initBackend(workshopParams.backend);
     const model = await RobertaForSequenceClassification.fromPretrained(values.model);
     const tokenizer = await loadTokenizer(values.model);
-    const data = await loadSplit(values.data, split, { limit, seed: workshopParams.seed });
+    const data = await loadSplit(values.data, split, { limit, seed: workshopParams.seed, skipBadRows: values['skip-bad-rows'], log: logToStderr });
     const report = await evaluateModel({
       model,
       tokenizer,
