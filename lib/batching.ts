@@ -134,7 +134,8 @@ function fillBatch(
  */
 export function dynamicPaddingCollate(examples: readonly TokenizedExample[], padTokenId = 1): Batch {
   if (examples.length === 0) throw new Error('dynamicPaddingCollate: no examples');
-  checkModelInputs({ inputIds: examples.map((example) => example.inputIds) }, { source: 'dynamicPaddingCollate', rowName: 'example' });
+  const inputIds = examples.map((example) => example.inputIds);
+  checkModelInputs({ inputIds }, { source: 'dynamicPaddingCollate', rowName: 'example' });
   const longest = Math.max(...examples.map((example) => example.inputIds.length));
   const indices = examples.map((_, i) => i);
   return fillBatch(examples, indices, longest, longest, padTokenId);
@@ -175,12 +176,13 @@ export class DataLoader {
         throw new Error(`DataLoader: example ${i} has no inputIds (expected a non-empty array of token ids)`);
       }
       if (!(Number.isInteger(example.label) && example.label >= 0 && example.label < 2 ** 31)) {
-        throw new Error(`DataLoader: example ${i} has label ${example.label}, expected a class index (an integer >= 0)`);
+        throw new Error(`DataLoader: example ${i} has label ${example.label}, expected a class index (integer >= 0)`);
       }
       this.lengths[i] = Math.min(example.inputIds.length, maxLength);
     });
     // Once here rather than per batch: the batches copy these ids into Int32Arrays.
-    checkModelInputs({ inputIds: examples.map((example) => example.inputIds) }, { source: 'DataLoader', rowName: 'example' });
+    const inputIds = examples.map((example) => example.inputIds);
+    checkModelInputs({ inputIds }, { source: 'DataLoader', rowName: 'example' });
 
     this.numBatches = this.dropLast ? Math.floor(examples.length / batchSize) : Math.ceil(examples.length / batchSize);
     const batchesPerMegaBatch = Math.max(1, Math.min(options.megaBatchBatches ?? 50, Math.floor(examples.length / (batchSize * 4))));
@@ -241,7 +243,10 @@ export class DataLoader {
  * checked against `vocabSize` when given (else against the int32 range) and the mask holds only
  * 0/1, before anything becomes a tensor. The caller disposes.
  */
-export function toTensors(batch: Batch, vocabSize?: number): { inputIds: tf.Tensor2D; attentionMask: tf.Tensor2D; labels: tf.Tensor1D } {
+export function toTensors(
+  batch: Batch,
+  vocabSize?: number,
+): { inputIds: tf.Tensor2D; attentionMask: tf.Tensor2D; labels: tf.Tensor1D } {
   const shape: [number, number] = [batch.batchSize, batch.seqLength];
   const seqLength = batch.seqLength;
   checkModelInputs(

@@ -287,7 +287,11 @@ export interface ReadOptions {
 }
 
 /** `limit` examples (default: all) of one split of the offline corpus or an IMDb source (lib/data/imdb.ts). */
-export async function loadSplit(source: string, split: SplitName, options: { limit?: number; seed: number } & ReadOptions): Promise<LabeledTexts> {
+export async function loadSplit(
+  source: string,
+  split: SplitName,
+  options: { limit?: number; seed: number } & ReadOptions,
+): Promise<LabeledTexts> {
   const limit = { train: 0, validation: 0, test: 0, [split]: options.limit };
   const splits = await loadImdb(source, { seed: options.seed, limit, skipBadRows: options.skipBadRows });
   for (const line of skippedRowsSummary(splits.skipped, splits.problems)) options.log?.(line);
@@ -295,7 +299,10 @@ export async function loadSplit(source: string, split: SplitName, options: { lim
 }
 
 /** The training and validation reviews of a run, read once. */
-export async function loadTrainingData(params: TrainingDefaults, options: ReadOptions = {}): Promise<{ trainData: LabeledTexts; evalData: LabeledTexts }> {
+export async function loadTrainingData(
+  params: TrainingDefaults,
+  options: ReadOptions = {},
+): Promise<{ trainData: LabeledTexts; evalData: LabeledTexts }> {
   const limit = { train: params.trainSize, validation: params.validationSize, test: 0 };
   const splits = await loadImdb(params.data, { seed: params.seed, limit, skipBadRows: options.skipBadRows });
   for (const line of skippedRowsSummary(splits.skipped, splits.problems)) options.log?.(line);
@@ -321,11 +328,11 @@ export interface DefaultRun {
 
 export async function runDefaultTraining(
   params: TrainingDefaults,
-  options: { log?: (line: string) => void; progress?: ProgressMode | false; signal?: AbortSignal; skipBadRows?: boolean } = {},
+  options: { log?: (line: string) => void; progress?: ProgressMode | false; signal?: AbortSignal } & ReadOptions = {},
 ): Promise<DefaultRun> {
   const tokenizer = await loadTokenizer(params.tokenizer);
   const model = await loadModelForTraining(params, tokenizer);
-  const { trainData, evalData } = await loadTrainingData(params, { skipBadRows: options.skipBadRows, log: options.log });
+  const { trainData, evalData } = await loadTrainingData(params, options);
   const args = trainingArguments(
     {
       outputDir: params.outputDir,

@@ -23,18 +23,31 @@ before(async () => {
 });
 
 const tinyConfig = (vocabSize: number) =>
-  offlineModelConfig(vocabSize, { hidden_size: 16, num_hidden_layers: 1, num_attention_heads: 2, intermediate_size: 32, max_position_embeddings: 40 });
+  offlineModelConfig(vocabSize, {
+    hidden_size: 16,
+    num_hidden_layers: 1,
+    num_attention_heads: 2,
+    intermediate_size: 32,
+    max_position_embeddings: 40,
+  });
 
 test('forward refuses attention-mask values other than 0/1; loss refuses labels outside [0, num_labels)', () => {
   const model = RobertaForSequenceClassification.fromConfig(tinyConfig(50), { seed: 3 });
   try {
     const ids = [[0, 7, 9, 2]];
     const forward = (mask: number[][], dtype: 'int32' | 'float32') =>
-      tf.tidy(() => model.forward({ inputIds: tf.tensor2d(ids, undefined, 'int32'), attentionMask: tf.tensor2d(mask, undefined, dtype) }, { training: false }).shape);
+      tf.tidy(() => {
+        const attentionMask = tf.tensor2d(mask, undefined, dtype);
+        const inputIds = tf.tensor2d(ids, undefined, 'int32');
+        return model.forward({ inputIds, attentionMask }, { training: false }).shape;
+      });
+    const maskError = (col: number, value: string) =>
+      `forward: attention_mask row 0, position ${col}: found ${value}, expected 0 (padding) or 1 (token)`;
     assert.deepEqual(forward([[1, 1, 1, 0]], 'int32'), [1, 2]);
-    assert.throws(() => forward([[1, 2, 1, 1]], 'int32'), { message: 'forward: attention_mask row 0, position 1: found 2, expected 0 (padding) or 1 (token)' });
-    assert.throws(() => forward([[1, 1, 0.5, 1]], 'float32'), /attention_mask row 0, position 2: found 0\.5, expected 0 \(padding\) or 1 \(token\)/);
-    const loss = (labels: number[]) => tf.tidy(() => model.loss(tf.zeros([2, 2]), tf.tensor1d(labels, 'int32')).dataSync()[0]);
+    assert.throws(() => forward([[1, 2, 1, 1]], 'int32'), { message: maskError(1, '2') });
+    assert.throws(() => forward([[1, 1, 0.5, 1]], 'float32'), { message: maskError(2, '0.5') });
+    const loss = (labels: number[]) =>
+      tf.tidy(() => model.loss(tf.zeros([2, 2]), tf.tensor1d(labels, 'int32')).dataSync()[0]);
     assert.ok(Number.isFinite(loss([0, 1])));
     assert.throws(() => loss([0, 2]), { message: 'loss: label 1: found 2, expected an integer class index in [0, 2)' });
     assert.throws(() => loss([-1, 0]), /loss: label 0: found -1/);
@@ -50,7 +63,11 @@ test('pipeline: a tokenizer whose ids exceed the model vocabulary is named befor
     const classify = await pipeline({ model, tokenizer });
     const id = tokenizer.encodePlain(['Wonderful']).inputIds[0][1];
     assert.ok(id >= 100, `the offline tokenizer gives "Wonderful" id ${id}`);
-    await assert.rejects(classify('Wonderful'), { message: `toTensors: input_ids row 0, position 1: found ${id}, expected an integer token id in [0, 100) (vocab_size 100)` });
+    await assert.rejects(classify('Wonderful'), {
+      message:
+        `toTensors: input_ids row 0, position 1: found ${id}, expected an integer token id in [0, 100) ` +
+        '(vocab_size 100)',
+    });
   } finally {
     model.dispose();
   }
@@ -59,7 +76,9 @@ test('pipeline: a tokenizer whose ids exceed the model vocabulary is named befor
 function logitsRun(input: unknown): { status: number | null; stdout: string; stderr: string } {
   const file = path.join(work, 'input.json');
   fs.writeFileSync(file, JSON.stringify(input));
-  const result = spawnSync(process.execPath, [CLI, 'logits', '--model', FIXTURE, '--input', file], { encoding: 'utf8', env: { ...process.env, FT_ROBERTA_BACKEND: 'wasm' } });
+  const env = { ...process.env, FT_ROBERTA_BACKEND: 'wasm' };
+  const args = [CLI, 'logits', '--model', FIXTURE, '--input', file];
+  const result = spawnSync(process.execPath, args, { encoding: 'utf8', env });
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
@@ -68,7 +87,8 @@ test('logits: an id of 2^32 + 5 is an error naming the file, row, position and r
   assert.equal(wrapped.status, 1, wrapped.stdout);
   assert.equal(wrapped.stdout, '');
   const file = path.join(work, 'input.json');
-  assert.match(wrapped.stderr, new RegExp(`${file.replace(/[.\\]/g, '\\$&')}: input_ids row 1, position 1: found 4294967301, expected an integer token id in \\[0, 1000\\)`));
+  const expected = `${file}: input_ids row 1, position 1: found 4294967301, expected an integer token id in [0, 1000)`;
+  assert.ok(wrapped.stderr.includes(expected), wrapped.stderr);
   const badMask = logitsRun({ input_ids: [[0, 5, 2]], attention_mask: [[1, 3, 1]] });
   assert.equal(badMask.status, 1, badMask.stdout);
   assert.match(badMask.stderr, /attention_mask row 0, position 1: found 3, expected 0 \(padding\) or 1 \(token\)/);

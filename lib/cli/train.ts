@@ -41,18 +41,23 @@ export function readParams(file: string | undefined, defaults: WorkshopParams = 
 }
 
 const train: CliCommand = {
-  summary: 'train on the offline default (or --params FILE.json overrides) [--skip-bad-rows]; prints one JSON line of metrics',
+  summary: 'train on the offline default (or --params FILE.json overrides) [--skip-bad-rows]; prints JSON metrics',
   async run(argv) {
     const { values } = parseArgs({
       args: argv,
-      options: { params: { type: 'string' }, 'output-dir': { type: 'string' }, 'skip-bad-rows': { type: 'boolean', default: false } },
+      options: {
+        params: { type: 'string' },
+        'output-dir': { type: 'string' },
+        'skip-bad-rows': { type: 'boolean', default: false },
+      },
       strict: true,
     });
     const params = readParams(values.params);
     if (values['output-dir'] !== undefined) params.outputDir = values['output-dir'];
     const platform = await initBackend(params.backend);
     logToStderr(`backend ${platform.backend}; training ${params.model} on ${params.data} (${params.trainSize} train / ${params.validationSize} validation reviews)`);
-    const { result, baselineAccuracy } = await runDefaultTraining(params, { log: logToStderr, skipBadRows: values['skip-bad-rows'] });
+    const skipBadRows = values['skip-bad-rows'];
+    const { result, baselineAccuracy } = await runDefaultTraining(params, { log: logToStderr, skipBadRows });
     printJson({ ...result.metrics, unigram_baseline_eval_accuracy: baselineAccuracy });
   },
 };
@@ -77,7 +82,7 @@ const predict: CliCommand = {
 };
 
 const evaluate: CliCommand = {
-  summary: 'evaluate --model DIR [--data SOURCE] [--split test] [--limit N] [--skip-bad-rows]: accuracy, F1, confusion matrix',
+  summary: 'evaluate --model DIR [--data SOURCE] [--split test] [--limit N] [--skip-bad-rows]: accuracy, F1, confusion',
   async run(argv) {
     const { values } = parseArgs({
       args: argv,
@@ -100,7 +105,9 @@ const evaluate: CliCommand = {
     await initBackend(workshopParams.backend);
     const model = await RobertaForSequenceClassification.fromPretrained(values.model);
     const tokenizer = await loadTokenizer(values.model);
-    const data = await loadSplit(values.data, split, { limit, seed: workshopParams.seed, skipBadRows: values['skip-bad-rows'], log: logToStderr });
+    const skipBadRows = values['skip-bad-rows'];
+    const seed = workshopParams.seed;
+    const data = await loadSplit(values.data, split, { limit, seed, skipBadRows, log: logToStderr });
     const report = await evaluateModel({
       model,
       tokenizer,

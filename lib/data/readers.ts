@@ -22,8 +22,8 @@ export interface RowProblem {
 }
 
 export function describeProblem(p: RowProblem): string {
-  const where = [p.row > 0 ? `row ${p.row}${p.line === undefined ? '' : ` (line ${p.line})`}` : '', p.field === '*' ? '' : `field '${p.field}'`];
-  const place = where.filter((part) => part !== '').join(', ');
+  const row = p.row > 0 ? `row ${p.row}${p.line === undefined ? '' : ` (line ${p.line})`}` : '';
+  const place = [row, p.field === '*' ? '' : `field '${p.field}'`].filter((part) => part !== '').join(', ');
   return place === '' ? `${p.file}: ${p.message}` : `${p.file}: ${place}: ${p.message}`;
 }
 
@@ -45,8 +45,9 @@ export class BadRows {
 /** Lines for a report (stderr): how many rows were skipped and the first few reasons; none if none were. */
 export function skippedRowsSummary(skipped: number, problems: readonly RowProblem[], shown = 3): string[] {
   if (skipped === 0) return [];
-  const lines = [`skipped ${skipped} bad row${skipped === 1 ? '' : 's'}${skipped > shown ? `; the first ${shown}:` : ':'}`];
-  return [...lines, ...problems.slice(0, shown).map((p) => `  ${describeProblem(p)}`)];
+  const rows = `${skipped} bad row${skipped === 1 ? '' : 's'}`;
+  const first = `skipped ${rows}${skipped > shown ? `; the first ${shown}:` : ':'}`;
+  return [first, ...problems.slice(0, shown).map((p) => `  ${describeProblem(p)}`)];
 }
 
 const LABEL_WORDS: Record<string, number> = { '0': 0, '1': 1, neg: 0, pos: 1, negative: 0, positive: 1 };
@@ -89,7 +90,8 @@ export function checkRow(
   }
   const parsed = parseLabel(label);
   if (parsed === null) {
-    bad.report({ file, row, line, field: columns.label, message: `expected a label 0/1, neg/pos or negative/positive, found ${showValue(label)}` });
+    const message = `expected a label 0/1, neg/pos or negative/positive, found ${showValue(label)}`;
+    bad.report({ file, row, line, field: columns.label, message });
     return null;
   }
   return { text, label: parsed };
@@ -214,7 +216,11 @@ function closesQuote(line: string, delimiter: string): boolean {
  * a row of its own: an unterminated quote that would swallow the next row(s). Quoted line breaks in
  * good records (a review of two paragraphs) are left alone.
  */
-function findUnclosedQuotes(content: string, delimiter: string, readsAsRow: (line: string) => boolean): UnclosedQuote[] {
+function findUnclosedQuotes(
+  content: string,
+  delimiter: string,
+  readsAsRow: (line: string) => boolean,
+): UnclosedQuote[] {
   const found: UnclosedQuote[] = [];
   const lineAt = (start: number): string => {
     const end = content.indexOf('\n', start);
@@ -284,14 +290,18 @@ export function readCsvReviews(file: string, bad: BadRows): Review[] {
 
   const readsAsRow = (line: string): boolean => {
     const fields = Papa.parse<string[]>(line.replace(/\r$/, ''), { delimiter, header: false }).data[0] ?? [];
-    return fields.length === header.length && fields[textIndex].trim() !== '' && parseLabel(fields[labelIndex]) !== null;
+    if (fields.length !== header.length) return false;
+    return fields[textIndex].trim() !== '' && parseLabel(fields[labelIndex]) !== null;
   };
   const unclosed = findUnclosedQuotes(decoded.text, delimiter, readsAsRow);
   // Damaged records become blank lines, so papaparse resumes at the next row and line numbers hold.
-  let content = decoded.text;
-  for (const u of [...unclosed].reverse()) {
-    content = content.slice(0, u.start) + content.slice(u.start, u.end).replace(/[^\r\n]/g, '') + content.slice(u.end);
+  const pieces: string[] = [];
+  let kept = 0;
+  for (const u of unclosed) {
+    pieces.push(decoded.text.slice(kept, u.start), decoded.text.slice(u.start, u.end).replace(/[^\r\n]/g, ''));
+    kept = u.end;
   }
+  const content = pieces.join('') + decoded.text.slice(kept);
 
   const contentLines = new LineIndex(content);
   const reviews: Review[] = [];
@@ -308,7 +318,9 @@ export function readCsvReviews(file: string, bad: BadRows): Review[] {
         row: ++row,
         line: lines.lineOf(u.start),
         field: header[u.field] ?? '*',
-        message: `the quote opened on line ${quoteLine} is not closed before line ${nextLine}, which reads as the next row (unterminated quote)`,
+        message:
+          `the quote opened on line ${quoteLine} is not closed before line ${nextLine}, ` +
+          'which reads as the next row (unterminated quote)',
       });
     }
   };
@@ -348,7 +360,10 @@ export function readCsvReviews(file: string, bad: BadRows): Review[] {
     },
   });
   reportUnclosedBefore(Infinity);
-  if (row === 0) throw new Error(`${file}: no rows (the file holds only the header ${header.join(delimiter === '\t' ? '\\t' : delimiter)})`);
+  if (row === 0) {
+    const headerText = header.join(delimiter === '\t' ? '\\t' : delimiter);
+    throw new Error(`${file}: no rows (the file holds only the header ${headerText})`);
+  }
   return reviews;
 }
 

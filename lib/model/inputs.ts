@@ -26,7 +26,9 @@ function firstInvalid(rows: InputRows, isValid: (value: number) => boolean): [nu
     return null;
   }
   const { values, seqLength } = rows as { values: ArrayLike<number>; seqLength: number };
-  for (let i = 0; i < values.length; i++) if (!isValid(values[i])) return [Math.floor(i / seqLength), i % seqLength, values[i]];
+  for (let i = 0; i < values.length; i++) {
+    if (!isValid(values[i])) return [Math.floor(i / seqLength), i % seqLength, values[i]];
+  }
   return null;
 }
 
@@ -41,7 +43,10 @@ function rowLengths(rows: InputRows): number[] {
  * [0, vocabSize) and every attention-mask value is 0 or 1 (the mask, when given, shaped like the ids).
  * One pass over each array.
  */
-export function checkModelInputs(inputs: { inputIds: InputRows; attentionMask?: InputRows | null }, options: InputCheckOptions): void {
+export function checkModelInputs(
+  inputs: { inputIds: InputRows; attentionMask?: InputRows | null },
+  options: InputCheckOptions,
+): void {
   const { source } = options;
   const rowName = options.rowName ?? 'row';
   const limit = options.vocabSize ?? INT32_LIMIT;
@@ -49,7 +54,8 @@ export function checkModelInputs(inputs: { inputIds: InputRows; attentionMask?: 
   const badId = firstInvalid(inputs.inputIds, (id) => Number.isInteger(id) && id >= 0 && id < limit);
   if (badId !== null) {
     const [row, col, value] = badId;
-    throw new Error(`${source}: input_ids ${rowName} ${row}, position ${col}: found ${value}, expected an integer token id in ${range}`);
+    const place = `${rowName} ${row}, position ${col}`;
+    throw new Error(`${source}: input_ids ${place}: found ${value}, expected an integer token id in ${range}`);
   }
   const mask = inputs.attentionMask;
   if (mask === undefined || mask === null) return;
@@ -66,7 +72,8 @@ export function checkModelInputs(inputs: { inputIds: InputRows; attentionMask?: 
   const badMask = firstInvalid(mask, (m) => m === 0 || m === 1);
   if (badMask !== null) {
     const [row, col, value] = badMask;
-    throw new Error(`${source}: attention_mask ${rowName} ${row}, position ${col}: found ${value}, expected 0 (padding) or 1 (token)`);
+    const place = `${rowName} ${row}, position ${col}`;
+    throw new Error(`${source}: attention_mask ${place}: found ${value}, expected 0 (padding) or 1 (token)`);
   }
 }
 
