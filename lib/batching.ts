@@ -7,6 +7,7 @@
 // The order depends only on (seed, epoch), so a resumed run needs just the epoch and batch index.
 import * as tf from '@tensorflow/tfjs';
 import { mulberry32 } from './data/random';
+import { checkModelInputs } from './model/inputs';
 
 export interface TokenizedExample {
   /** With special tokens (`<s> … </s>`), usually untruncated (tokenizer.encodePlain). */
@@ -133,6 +134,8 @@ function fillBatch(
  */
 export function dynamicPaddingCollate(examples: readonly TokenizedExample[], padTokenId = 1): Batch {
   if (examples.length === 0) throw new Error('dynamicPaddingCollate: no examples');
+  const inputIds = examples.map((example) => example.inputIds);
+  checkModelInputs({ inputIds }, { source: 'dynamicPaddingCollate', rowName: 'example' });
   const longest = Math.max(...examples.map((example) => example.inputIds.length));
   const indices = examples.map((_, i) => i);
   return fillBatch(examples, indices, longest, longest, padTokenId);
@@ -172,9 +175,14 @@ export class DataLoader {
       if (!Array.isArray(example.inputIds) || example.inputIds.length === 0) {
         throw new Error(`DataLoader: example ${i} has no inputIds (expected a non-empty array of token ids)`);
       }
-      if (!Number.isInteger(example.label)) throw new Error(`DataLoader: example ${i} has label ${example.label}, expected an integer`);
+      if (!(Number.isInteger(example.label) && example.label >= 0 && example.label < 2 ** 31)) {
+        throw new Error(`DataLoader: example ${i} has label ${example.label}, expected a class index (integer >= 0)`);
+      }
       this.lengths[i] = Math.min(example.inputIds.length, maxLength);
     });
+    // Once here rather than per batch: the batches copy these ids into Int32Arrays.
+    const inputIds = examples.map((example) => example.inputIds);
+    checkModelInputs({ inputIds }, { source: 'DataLoader', rowName: 'example' });
 
     this.numBatches = this.dropLast ? Math.floor(examples.length / batchSize) : Math.ceil(examples.length / batchSize);
     const batchesPerMegaBatch = Math.max(1, Math.min(options.megaBatchBatches ?? 50, Math.floor(examples.length / (batchSize * 4))));
@@ -230,9 +238,21 @@ export class DataLoader {
   }
 }
 
-/** int32 tensors for the model: inputIds / attentionMask [batch, seq], labels [batch]. The caller disposes. */
-export function toTensors(batch: Batch): { inputIds: tf.Tensor2D; attentionMask: tf.Tensor2D; labels: tf.Tensor1D } {
+/**
+ * int32 tensors for the model: inputIds / attentionMask [batch, seq], labels [batch]. The ids are
+ * checked against `vocabSize` when given (else against the int32 range) and the mask holds only
+ * 0/1, before anything becomes a tensor. The caller disposes.
+ */
+export function toTensors(
+  batch: Batch,
+  vocabSize?: number,
+): { inputIds: tf.Tensor2D; attentionMask: tf.Tensor2D; labels: tf.Tensor1D } {
   const shape: [number, number] = [batch.batchSize, batch.seqLength];
+  const seqLength = batch.seqLength;
+  checkModelInputs(
+    { inputIds: { values: batch.inputIds, seqLength }, attentionMask: { values: batch.attentionMask, seqLength } },
+    { source: 'toTensors', vocabSize },
+  );
   return {
     inputIds: tf.tensor2d(batch.inputIds, shape, 'int32'),
     attentionMask: tf.tensor2d(batch.attentionMask, shape, 'int32'),

@@ -9,7 +9,7 @@ import { RobertaForSequenceClassification } from './model/roberta';
 import type { PretrainedOptions } from './model/pretrained';
 import { maxSequenceLength } from './model/config';
 import { loadTokenizer, type RobertaTokenizer } from './tokenizer';
-import { DataLoader, tokenizedExamples } from './batching';
+import { DataLoader, toTensors, tokenizedExamples } from './batching';
 import { evaluateBatches, type ClassifierModel } from './trainer';
 import { softmaxRows } from './metrics';
 import { ProgressBar, type ProgressMode } from './display/progress';
@@ -69,8 +69,8 @@ export function predictProbabilities(model: ClassifierModel, tokenizer: RobertaT
   const out: Float64Array[] = new Array(texts.length);
   for (const batch of loader.batches(0)) {
     const logits = tf.tidy(() => {
-      const shape: [number, number] = [batch.batchSize, batch.seqLength];
-      return model.forward({ inputIds: tf.tensor2d(batch.inputIds, shape, 'int32'), attentionMask: tf.tensor2d(batch.attentionMask, shape, 'int32') }, { training: false });
+      const { inputIds, attentionMask } = toTensors(batch, model.config.vocab_size);
+      return model.forward({ inputIds, attentionMask }, { training: false });
     });
     const probabilities = softmaxRows(logits.dataSync(), numLabels);
     logits.dispose();

@@ -20,6 +20,7 @@ import { RobertaForSequenceClassification } from './model/roberta';
 import { OFFLINE_MODEL_CONFIG, offlineModelConfig } from './model/config';
 import type { Review } from './data/corpus';
 import { loadImdb } from './data/imdb';
+import { skippedRowsSummary } from './data/readers';
 import { accuracy as baselineModelAccuracy, trainBagOfWords } from './data/baseline';
 import { params as workshopParams } from '../params';
 
@@ -279,16 +280,32 @@ export async function train(input: TrainInput): Promise<TrainResult> {
 
 export type SplitName = 'train' | 'validation' | 'test';
 
+/** Reading review files: skip bad rows (counted, reported through `log`) instead of failing on the first. */
+export interface ReadOptions {
+  skipBadRows?: boolean;
+  log?: (line: string) => void;
+}
+
 /** `limit` examples (default: all) of one split of the offline corpus or an IMDb source (lib/data/imdb.ts). */
-export async function loadSplit(source: string, split: SplitName, options: { limit?: number; seed: number }): Promise<LabeledTexts> {
+export async function loadSplit(
+  source: string,
+  split: SplitName,
+  options: { limit?: number; seed: number } & ReadOptions,
+): Promise<LabeledTexts> {
   const limit = { train: 0, validation: 0, test: 0, [split]: options.limit };
-  const splits = await loadImdb(source, { seed: options.seed, limit });
+  const splits = await loadImdb(source, { seed: options.seed, limit, skipBadRows: options.skipBadRows });
+  for (const line of skippedRowsSummary(splits.skipped, splits.problems)) options.log?.(line);
   return textsAndLabels(splits[split]);
 }
 
 /** The training and validation reviews of a run, read once. */
-export async function loadTrainingData(params: TrainingDefaults): Promise<{ trainData: LabeledTexts; evalData: LabeledTexts }> {
-  const splits = await loadImdb(params.data, { seed: params.seed, limit: { train: params.trainSize, validation: params.validationSize, test: 0 } });
+export async function loadTrainingData(
+  params: TrainingDefaults,
+  options: ReadOptions = {},
+): Promise<{ trainData: LabeledTexts; evalData: LabeledTexts }> {
+  const limit = { train: params.trainSize, validation: params.validationSize, test: 0 };
+  const splits = await loadImdb(params.data, { seed: params.seed, limit, skipBadRows: options.skipBadRows });
+  for (const line of skippedRowsSummary(splits.skipped, splits.problems)) options.log?.(line);
   return { trainData: textsAndLabels(splits.train), evalData: textsAndLabels(splits.validation) };
 }
 
@@ -309,7 +326,7 @@ export interface DefaultRun {
   baselineAccuracy: number;
 }
 
-export interface DefaultRunOptions {
+export interface DefaultRunOptions extends ReadOptions {
   log?: (line: string) => void;
   progress?: ProgressMode | false;
   signal?: AbortSignal;
@@ -322,7 +339,7 @@ export interface DefaultRunOptions {
 export async function runDefaultTraining(params: TrainingDefaults, options: DefaultRunOptions = {}): Promise<DefaultRun> {
   const tokenizer = await loadTokenizer(params.tokenizer);
   const model = await loadModelForTraining(params, tokenizer);
-  const { trainData, evalData } = await loadTrainingData(params);
+  const { trainData, evalData } = await loadTrainingData(params, options);
   const args = trainingArguments(
     {
       outputDir: params.outputDir,

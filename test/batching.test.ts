@@ -177,7 +177,7 @@ test('bad options and examples are named', () => {
   assert.throws(() => new DataLoader(examples, { ...BASE, maxLength: 2.5 }), /maxLength should be a positive integer, found 2\.5/);
   assert.throws(() => new DataLoader(examples, { ...BASE, mode: 'bucket' as 'static' }), /mode should be 'static', 'dynamic' or 'grouped', found "bucket"/);
   assert.throws(() => new DataLoader([...examples, { inputIds: [], label: 0 }], BASE), /example 4 has no inputIds/);
-  assert.throws(() => new DataLoader([{ inputIds: [0, 2], label: 0.5 }], BASE), /example 0 has label 0\.5, expected an integer/);
+  assert.throws(() => new DataLoader([{ inputIds: [0, 2], label: 0.5 }], BASE), /example 0 has label 0\.5, expected a/);
   assert.throws(() => new DataLoader(examples, BASE).batchOrder(-1), /epoch should be an integer >= 0, found -1/);
   assert.throws(() => tokenizedExamples([[0, 2]], [1, 0]), /1 encoded texts but 2 labels/);
 });
@@ -210,6 +210,52 @@ test('toTensors gives int32 tensors of the right shapes, and nothing leaks', asy
   assert.deepEqual(Array.from(tensors.labels.dataSync()), Array.from(batch.labels));
   tf.dispose(tensors);
   assert.equal(tf.memory().numTensors, before);
+});
+
+test('toTensors on a ragged batch: mask 1 exactly on the real tokens, ids then <pad>, the rows\' labels', async () => {
+  await initBackend('cpu');
+  // Lengths 3, 12 (cut to 10), 5 and 7; labels chosen so no row shares its neighbour's.
+  const examples = [example(0, 3, 1), example(1, 12, 0), example(2, 5, 0), example(3, 7, 1)];
+  const loader = new DataLoader(examples, { ...BASE, batchSize: 4, maxLength: 10, mode: 'dynamic', shuffle: false });
+  const [batch] = allBatches(loader, 0);
+  const tensors = toTensors(batch);
+  const [mask, ids] = [tensors.attentionMask.arraySync(), tensors.inputIds.arraySync()];
+  const labels = Array.from(tensors.labels.dataSync());
+  tf.dispose(tensors);
+  const realLengths = [3, 10, 5, 7];
+  assert.deepEqual(mask, realLengths.map((n) => Array.from({ length: 10 }, (_, j) => (j < n ? 1 : 0))));
+  realLengths.forEach((n, r) => {
+    const source = examples[r].inputIds;
+    const kept = source.length <= 10 ? source : [...source.slice(0, 9), source[source.length - 1]];
+    assert.deepEqual(ids[r], [...kept, ...new Array<number>(10 - n).fill(PAD)], `row ${r} ids`);
+  });
+  assert.deepEqual(labels, [1, 0, 0, 1]);
+});
+
+test('token ids that an int32 cast would wrap, ids outside the vocabulary and masks other than 0/1 are refused', () => {
+  // 2^32 + 5 becomes 5 in an Int32Array: it must be refused before any batch is built.
+  const wrapping = [example(0, 4, 0), { inputIds: [BOS, 7, 4294967301, EOS], label: 1 }];
+  assert.throws(() => new DataLoader(wrapping, BASE), {
+    message:
+      'DataLoader: input_ids example 1, position 2: found 4294967301, ' +
+      'expected an integer token id in [0, 2^31) (int32)',
+  });
+  assert.throws(() => dynamicPaddingCollate(wrapping),
+    /dynamicPaddingCollate: input_ids example 1, position 2: found 4294967301/);
+  for (const bad of [-1, 2 ** 31, 1.5, Number.NaN]) {
+    const expected = new RegExp(`position 1: found ${bad}, expected an integer token id`);
+    assert.throws(() => new DataLoader([{ inputIds: [BOS, bad, EOS], label: 0 }], BASE), expected);
+  }
+  const hugeLabel = [{ inputIds: [0, 2], label: 2 ** 32 + 1 }];
+  assert.throws(() => new DataLoader(hugeLabel, BASE), /example 0 has label 4294967297, expected a class index/);
+
+  const batch = dynamicPaddingCollate([example(0, 3, 0), example(1, 4, 1)]);
+  const outOfVocab =
+    'toTensors: input_ids row 1, position 1: found 1007, expected an integer token id in [0, 1005) (vocab_size 1005)';
+  assert.throws(() => toTensors(batch, 1005), { message: outOfVocab });
+  const badMask = { ...batch, attentionMask: Int32Array.from(batch.attentionMask, (m, i) => (i === 5 ? 2 : m)) };
+  const maskTwo = 'toTensors: attention_mask row 1, position 1: found 2, expected 0 (padding) or 1 (token)';
+  assert.throws(() => toTensors(badMask), { message: maskTwo });
 });
 
 test('paddingReport counts tokens exactly (hand-checked small case)', () => {

@@ -10,7 +10,7 @@ import type * as dfd from 'danfojs';
 import { loadImdb, discoverSplitFiles, splitOfFile } from '../lib/data/imdb';
 import { frameToReviews, frameInfo, headHtml, infoHtml, reviewsToFrame, valueCounts, valueCountsHtml, truncateText } from '../lib/data/frames';
 import { generateSplit, type Review } from '../lib/data/corpus';
-import { parseLabel } from '../lib/data/readers';
+import { describeProblem, parseLabel } from '../lib/data/readers';
 import { startFakeHub } from './helpers/fake-hub';
 import { writeParquet } from './helpers/parquet-writer';
 
@@ -169,7 +169,7 @@ test('a Hub dataset without split files or with bad rows fails naming the file, 
   try {
     const hubOptions = { endpoint: hub.endpoint, cacheDir: tempDir('hub-cache') };
     await assert.rejects(loadImdb('someone/nothing-here', { hub: hubOptions }), /dataset someone\/nothing-here: no train split file found/);
-    await assert.rejects(loadImdb('someone/bad-label', { hub: hubOptions }), /train\.csv: row 2, field 'label': expected a label 0\/1, neg\/pos or negative\/positive, found "neutral"/);
+    await assert.rejects(loadImdb('someone/bad-label', { hub: hubOptions }), /train\.csv: row 2 \(line 3\), field 'label': expected a label 0\/1, neg\/pos or negative\/positive, found "neutral"/);
     await assert.rejects(loadImdb('someone/missing', { hub: hubOptions }), /someone\/missing/);
   } finally {
     await hub.close();
@@ -249,7 +249,7 @@ test('bad CSV input: each problem names the file, row and field; skipBadRows cou
       '"fine film",1', // row 1
       '"weird label",7', // row 2: label outside the set
       '"",0', // row 3: empty text
-      '"too","many","fields"', // row 4: unparsable
+      '"too","many","fields"', // row 4: three fields
       '"also fine",neg', // row 5
       '"  ",pos', // row 6: blank text
       '"ok",positive', // row 7
@@ -258,11 +258,11 @@ test('bad CSV input: each problem names the file, row and field; skipBadRows cou
       '"really last",1', // row 10
     ].join('\n'),
   );
-  await assert.rejects(loadImdb(bad), (err: Error) => err.message === `${bad}: row 2, field 'label': expected a label 0/1, neg/pos or negative/positive, found "7"`);
+  await assert.rejects(loadImdb(bad), (err: Error) => err.message === `${bad}: row 2 (line 3), field 'label': expected a label 0/1, neg/pos or negative/positive, found "7"`);
   const skipping = await loadImdb(bad, { skipBadRows: true, seed: 0 });
   assert.equal(skipping.skipped, 4);
   assert.deepEqual(skipping.problems.map((p) => [p.row, p.field]), [[2, 'label'], [3, 'text'], [4, '*'], [6, 'text']]);
-  assert.match(skipping.problems[2].message, /unparsable row: Too many fields/);
+  assert.equal(describeProblem(skipping.problems[2]), `${bad}: row 4 (line 5): expected 2 fields, found 3`);
   const kept = skipping.train.shape[0] + skipping.validation.shape[0] + skipping.test.shape[0];
   assert.equal(kept, 6);
 

@@ -81,7 +81,7 @@ test('errors go to stderr with exit code 1 and say what is wrong', () => {
   cases.push([['logits', '--model', FIXTURE, '--input', ragged], /ragged\.json: "input_ids" row 1 has 2 entries, row 0 has 3/]);
   const outOfVocab = path.join(work, 'vocab.json');
   fs.writeFileSync(outOfVocab, JSON.stringify({ input_ids: [[0, 1000, 2]], attention_mask: [[1, 1, 1]] }));
-  cases.push([['logits', '--model', FIXTURE, '--input', outOfVocab], /token id 1000 at \[0, 1\] is outside the vocabulary \(vocab_size 1000\)/]);
+  cases.push([['logits', '--model', FIXTURE, '--input', outOfVocab], /vocab\.json: input_ids row 0, position 1: found 1000, expected an integer token id in \[0, 1000\) \(vocab_size 1000\)/]);
   for (const [args, pattern] of cases) {
     const run = cli(...args);
     assert.equal(run.status, 1, `${args.join(' ')}: exit ${run.status}`);

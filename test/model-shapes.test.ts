@@ -157,7 +157,7 @@ test('inputs the model cannot take are refused with what was expected', () => {
   const model = RobertaForSequenceClassification.fromConfig(config, { seed: 5 });
   const run = (inputIds: tf.Tensor2D, attentionMask?: tf.Tensor2D): void => void tf.tidy(() => model.forward({ inputIds, attentionMask }, { training: false }));
   assert.throws(() => run(tf.zeros([1, 36], 'int32')), /sequence length 36 exceeds 35, the most this model's 37 position embeddings allow/);
-  assert.throws(() => run(tf.tensor2d([[0, 311, 2]], undefined, 'int32')), /token id 311 at \[0, 1\] is outside the vocabulary \(vocab_size 311\)/);
+  assert.throws(() => run(tf.tensor2d([[0, 311, 2]], undefined, 'int32')), /forward: input_ids row 0, position 1: found 311, expected an integer token id in \[0, 311\)/);
   assert.throws(() => run(tf.zeros([1, 3], 'float32') as tf.Tensor2D), /inputIds must be an int32 \[batch, seq\] tensor, found float32/);
   assert.throws(() => run(tf.zeros([2, 3], 'int32'), tf.ones([2, 4], 'int32')), /attentionMask is \[2, 4\], inputIds \[2, 3\]/);
   assert.throws(() => tf.tidy(() => model.loss(tf.zeros([2, 3]), tf.tensor1d([0], 'int32'))), /labels must be \[2\], found \[1\]/);

@@ -7,6 +7,7 @@ import { defineCommand, type CliCommand } from './types';
 import { initBackend, type BackendChoice } from '../backend';
 import { readJsonFile } from '../fsutil';
 import { RobertaForSequenceClassification } from '../model/roberta';
+import { checkModelInputs } from '../model/inputs';
 
 /** A rectangular int matrix from the input file; errors name the file and field. */
 function intMatrix(file: string, field: string, value: unknown): number[][] {
@@ -55,10 +56,12 @@ function logToStderr(message: string): void {
 const logits: CliCommand = defineCommand(LOGITS, async (args) => {
   const backend = args.oneOf('backend', BACKENDS, 'auto');
   const modelSource = args.required('model');
-  const input = readLogitsInput(args.required('input'));
+  const inputFile = args.required('input');
+  const input = readLogitsInput(inputFile);
   await initBackend(backend);
   const model = await RobertaForSequenceClassification.fromPretrained(modelSource, { log: logToStderr });
   try {
+    checkModelInputs(input, { source: inputFile, vocabSize: model.config.vocab_size });
     const rows = tf.tidy(() => {
       const inputIds = tf.tensor2d(input.inputIds, undefined, 'int32');
       const attentionMask =

@@ -35,6 +35,10 @@ export const TRAIN: CommandSpec = {
       value: 'DIR',
       description: 'continue an interrupted run: from DIR, or without DIR from the output folder\'s checkpoint',
     },
+    'skip-bad-rows': {
+      kind: 'boolean',
+      description: 'skip unreadable rows of review files (bad quotes, field counts, UTF-8) and report them',
+    },
   },
   notes: [
     'Progress goes to stderr, the metrics JSON to stdout. Ctrl-C saves a checkpoint and prints the command',
@@ -66,6 +70,10 @@ export const EVALUATE: CommandSpec = {
     limit: { kind: 'string', value: 'N', description: 'the first N reviews of the split (default all)' },
     'max-length': { kind: 'string', value: 'N', description: 'truncate reviews to N tokens' },
     'batch-size': { kind: 'string', value: 'N', description: 'reviews per forward pass (default 32)' },
+    'skip-bad-rows': {
+      kind: 'boolean',
+      description: 'skip unreadable rows of review files (bad quotes, field counts, UTF-8) and report them',
+    },
   },
 };
 

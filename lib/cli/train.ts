@@ -1,12 +1,12 @@
 // ft-roberta train | predict | evaluate
 //
-//   ft-roberta train [--params FILE.json] [--output-dir DIR] [--resume [DIR]]
+//   ft-roberta train [--params FILE.json] [--output-dir DIR] [--resume [DIR]] [--skip-bad-rows]
 //       trains with the defaults of params.ts (the offline default) overridden by the JSON file;
 //       progress goes to stderr, the last stdout line is one JSON object with the metrics.
 //       Ctrl-C stops after the current step, saves a checkpoint, prints how to resume, exits 130.
 //   ft-roberta predict --model DIR "text" ...
 //       one list of {label, score} (all labels, best first) per text.
-//   ft-roberta evaluate --model DIR [--data SOURCE] [--split test] [--limit N] [--max-length N]
+//   ft-roberta evaluate --model DIR [--data SOURCE] [--split test] [--limit N] [--max-length N] [--skip-bad-rows]
 //       accuracy, f1, precision, recall, confusion_matrix, samples_per_s over a split.
 import * as path from 'path';
 import type { ParsedArgs } from './args';
@@ -97,6 +97,7 @@ const train: CliCommand = defineCommand(TRAIN, async (args) => {
     log: logToStderr,
     saveCheckpoints: true,
     resumeFromCheckpoint: resumeFrom,
+    skipBadRows: args.flag('skip-bad-rows'),
   });
   if (result.history.stopped === 'interrupted') {
     const checkpointDir = path.join(params.outputDir, CHECKPOINT_DIR_NAME);
@@ -127,7 +128,12 @@ const evaluate: CliCommand = defineCommand(EVALUATE, async (args) => {
   await initBackend(workshopParams.backend);
   const model = await RobertaForSequenceClassification.fromPretrained(modelDir);
   const tokenizer = await loadTokenizer(modelDir);
-  const data = await loadSplit(args.string('data') ?? workshopParams.data, split, { limit, seed: workshopParams.seed });
+  const data = await loadSplit(args.string('data') ?? workshopParams.data, split, {
+    limit,
+    seed: workshopParams.seed,
+    skipBadRows: args.flag('skip-bad-rows'),
+    log: logToStderr,
+  });
   const report = await evaluateModel({ model, tokenizer, data, limit, maxLength, batchSize });
   printJson(report);
   model.dispose();

@@ -14,12 +14,17 @@ export interface RowProblem {
   file: string;
   /** 1-based data row (the header row is not counted); 0 for problems with the whole file. */
   row: number;
+  /** 1-based line where the row starts, for text files (a quoted field may span lines). */
+  line?: number;
+  /** The column; '*' for the whole row. */
   field: string;
   message: string;
 }
 
 export function describeProblem(p: RowProblem): string {
-  return p.row > 0 ? `${p.file}: row ${p.row}, field '${p.field}': ${p.message}` : `${p.file}: field '${p.field}': ${p.message}`;
+  const row = p.row > 0 ? `row ${p.row}${p.line === undefined ? '' : ` (line ${p.line})`}` : '';
+  const place = [row, p.field === '*' ? '' : `field '${p.field}'`].filter((part) => part !== '').join(', ');
+  return place === '' ? `${p.file}: ${p.message}` : `${p.file}: ${place}: ${p.message}`;
 }
 
 /** Collects bad rows: throws on the first one, or counts them when skipping is on. */
@@ -35,6 +40,14 @@ export class BadRows {
     this.skipped++;
     if (this.examples.length < 20) this.examples.push(problem);
   }
+}
+
+/** Lines for a report (stderr): how many rows were skipped and the first few reasons; none if none were. */
+export function skippedRowsSummary(skipped: number, problems: readonly RowProblem[], shown = 3): string[] {
+  if (skipped === 0) return [];
+  const rows = `${skipped} bad row${skipped === 1 ? '' : 's'}`;
+  const first = `skipped ${rows}${skipped > shown ? `; the first ${shown}:` : ':'}`;
+  return [first, ...problems.slice(0, shown).map((p) => `  ${describeProblem(p)}`)];
 }
 
 const LABEL_WORDS: Record<string, number> = { '0': 0, '1': 1, neg: 0, pos: 1, negative: 0, positive: 1 };
@@ -58,18 +71,27 @@ function showValue(value: unknown): string {
 }
 
 /** Checks one row's text and label, reporting what is wrong. */
-export function checkRow(file: string, row: number, text: unknown, label: unknown, columns: { text: string; label: string }, bad: BadRows): Review | null {
+export function checkRow(
+  file: string,
+  row: number,
+  text: unknown,
+  label: unknown,
+  columns: { text: string; label: string },
+  bad: BadRows,
+  line?: number,
+): Review | null {
   if (typeof text !== 'string') {
-    bad.report({ file, row, field: columns.text, message: `expected review text, found ${showValue(text)}` });
+    bad.report({ file, row, line, field: columns.text, message: `expected review text, found ${showValue(text)}` });
     return null;
   }
   if (text.trim().length === 0) {
-    bad.report({ file, row, field: columns.text, message: 'empty text' });
+    bad.report({ file, row, line, field: columns.text, message: 'empty text' });
     return null;
   }
   const parsed = parseLabel(label);
   if (parsed === null) {
-    bad.report({ file, row, field: columns.label, message: `expected a label 0/1, neg/pos or negative/positive, found ${showValue(label)}` });
+    const message = `expected a label 0/1, neg/pos or negative/positive, found ${showValue(label)}`;
+    bad.report({ file, row, line, field: columns.label, message });
     return null;
   }
   return { text, label: parsed };
@@ -96,31 +118,252 @@ function readFileOrExplain(file: string): Buffer {
   }
 }
 
+// ---------------------------------------------------------------------------------------------
+// UTF-8: a lenient decoder turns bad bytes into U+FFFD without a word, so the fast path is a fatal
+// decoder and only a file that fails it is searched for its bad bytes.
+
+const strictUtf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+
+export interface DecodedText {
+  /** The text, byte-order mark removed; bad bytes (if any) replaced by U+FFFD. */
+  text: string;
+  /** Lines (1-based) holding invalid UTF-8, each with the file offset of its first bad byte. */
+  invalidLines: Array<{ line: number; byte: number }>;
+}
+
+/** Offset in `bytes` of the first byte that is not valid UTF-8 (bytes.length when all are valid). */
+function firstInvalidByte(bytes: Buffer): number {
+  const text = bytes.toString('utf8');
+  let byte = 0;
+  let consumed = 0;
+  // Every U+FFFD before the first bad byte is a real one (EF BF BD), so byte offsets add up exactly.
+  for (let i = text.indexOf('\uFFFD'); i !== -1; i = text.indexOf('\uFFFD', i + 1)) {
+    byte += Buffer.byteLength(text.slice(consumed, i));
+    if (bytes[byte] !== 0xef || bytes[byte + 1] !== 0xbf || bytes[byte + 2] !== 0xbd) return byte;
+    byte += 3;
+    consumed = i + 1;
+  }
+  return bytes.length;
+}
+
+/** Decodes UTF-8, finding every line with bad bytes (0x0A never occurs inside a multi-byte sequence). */
+export function decodeUtf8(bytes: Buffer): DecodedText {
+  const stripBom = (text: string): string => (text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
+  try {
+    return { text: stripBom(strictUtf8.decode(bytes)), invalidLines: [] };
+  } catch {
+    const invalidLines: DecodedText['invalidLines'] = [];
+    let line = 1;
+    for (let start = 0; start < bytes.length; line++) {
+      const newline = bytes.indexOf(0x0a, start);
+      const end = newline === -1 ? bytes.length : newline;
+      const bad = firstInvalidByte(bytes.subarray(start, end));
+      if (bad < end - start) invalidLines.push({ line, byte: start + bad });
+      start = end + 1;
+    }
+    return { text: stripBom(bytes.toString('utf8')), invalidLines };
+  }
+}
+
+function invalidUtf8Message(byte: number): string {
+  return `invalid UTF-8 at byte ${byte} (a lenient decoder would turn it into U+FFFD)`;
+}
+
+// ---------------------------------------------------------------------------------------------
+// CSV
+
+/** 1-based line numbers of character offsets. */
+class LineIndex {
+  private readonly starts: number[] = [0];
+
+  constructor(text: string) {
+    for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) this.starts.push(i + 1);
+  }
+
+  lineOf(offset: number): number {
+    let [lo, hi] = [0, this.starts.length - 1];
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (this.starts[mid] <= offset) lo = mid;
+      else hi = mid - 1;
+    }
+    return lo + 1;
+  }
+}
+
+/** A record whose quoted field never closed before a line that reads as the next row. */
+interface UnclosedQuote {
+  /** Character range of the damaged record (up to and including its last line break). */
+  start: number;
+  end: number;
+  /** Where the quote opened, and the index of the field it opened. */
+  quote: number;
+  field: number;
+  /** Where the line that looks like a new row starts. */
+  nextRow: number;
+}
+
+/** True when `line`, read inside an open quoted field, closes it properly (`"` then delimiter or end). */
+function closesQuote(line: string, delimiter: string): boolean {
+  for (let i = line.indexOf('"'); i !== -1; i = line.indexOf('"', i + 2)) {
+    if (line[i + 1] !== '"') return i + 1 === line.length || line[i + 1] === delimiter || line[i + 1] === '\r';
+  }
+  return false;
+}
+
+/**
+ * Records where a quote opens a field and a line break inside it is followed by a line that reads as
+ * a row of its own: an unterminated quote that would swallow the next row(s). Quoted line breaks in
+ * good records (a review of two paragraphs) are left alone.
+ */
+function findUnclosedQuotes(
+  content: string,
+  delimiter: string,
+  readsAsRow: (line: string) => boolean,
+): UnclosedQuote[] {
+  const found: UnclosedQuote[] = [];
+  const lineAt = (start: number): string => {
+    const end = content.indexOf('\n', start);
+    return content.slice(start, end === -1 ? content.length : end);
+  };
+  let recordStart = 0;
+  let field = 0;
+  let i = 0;
+  while (i < content.length) {
+    if (content[i] === '"') {
+      const quote = i;
+      let damagedEnd = -1;
+      let j = i + 1;
+      while (j <= content.length) {
+        const closing = content.indexOf('"', j);
+        const lineBreak = content.indexOf('\n', j);
+        if (lineBreak !== -1 && (closing === -1 || lineBreak < closing)) {
+          const next = lineAt(lineBreak + 1);
+          if (!closesQuote(next, delimiter) && readsAsRow(next)) {
+            damagedEnd = lineBreak + 1;
+            break;
+          }
+          j = lineBreak + 1;
+        } else if (closing === -1) {
+          j = content.length; // unterminated at the end of the file: papaparse reports it
+          break;
+        } else if (content[closing + 1] === '"') {
+          j = closing + 2;
+        } else {
+          j = closing + 1;
+          break;
+        }
+      }
+      if (damagedEnd !== -1) {
+        found.push({ start: recordStart, end: damagedEnd, quote, field, nextRow: damagedEnd });
+        recordStart = i = damagedEnd;
+        field = 0;
+        continue;
+      }
+      i = j;
+    }
+    while (i < content.length && content[i] !== delimiter && content[i] !== '\n') i++;
+    if (content[i] === '\n') {
+      recordStart = i + 1;
+      field = 0;
+    } else {
+      field++;
+    }
+    i++;
+  }
+  return found;
+}
+
 /** Reviews of a CSV file with a header row (tab-separated when the name ends in .tsv). */
 export function readCsvReviews(file: string, bad: BadRows): Review[] {
-  const content = readFileOrExplain(file).toString('utf8').replace(/^\uFEFF/, '');
-  const parsed = Papa.parse<Record<string, unknown>>(content, {
-    header: true,
-    skipEmptyLines: 'greedy',
-    delimiter: file.toLowerCase().endsWith('.tsv') ? '\t' : undefined,
-  });
-  const columns = findColumns(file, parsed.meta.fields ?? []);
-  // papaparse numbers data rows from 0; a row with several problems is reported once.
-  const unparsable = new Map<number, string>();
-  for (const e of parsed.errors) {
-    if (e.row === undefined) throw new Error(`${file}: cannot parse CSV (${e.message})`);
-    if (!unparsable.has(e.row)) unparsable.set(e.row, `${e.message} (${e.code})`);
+  const decoded = decodeUtf8(readFileOrExplain(file));
+  const delimiter = file.toLowerCase().endsWith('.tsv') ? '\t' : ',';
+  const parseOptions = { delimiter, header: false, skipEmptyLines: 'greedy' } as const;
+  const header = Papa.parse<string[]>(decoded.text, { ...parseOptions, preview: 1 }).data[0] ?? [];
+  const lines = new LineIndex(decoded.text);
+  const headerLine = lines.lineOf(decoded.text.search(/\S/));
+  const badHeaderBytes = decoded.invalidLines.find((l) => l.line <= headerLine);
+  if (badHeaderBytes !== undefined) throw new Error(`${file}: header: ${invalidUtf8Message(badHeaderBytes.byte)}`);
+  const columns = findColumns(file, header);
+  const textIndex = header.indexOf(columns.text);
+  const labelIndex = header.indexOf(columns.label);
+
+  const readsAsRow = (line: string): boolean => {
+    const fields = Papa.parse<string[]>(line.replace(/\r$/, ''), { delimiter, header: false }).data[0] ?? [];
+    if (fields.length !== header.length) return false;
+    return fields[textIndex].trim() !== '' && parseLabel(fields[labelIndex]) !== null;
+  };
+  const unclosed = findUnclosedQuotes(decoded.text, delimiter, readsAsRow);
+  // Damaged records become blank lines, so papaparse resumes at the next row and line numbers hold.
+  const pieces: string[] = [];
+  let kept = 0;
+  for (const u of unclosed) {
+    pieces.push(decoded.text.slice(kept, u.start), decoded.text.slice(u.start, u.end).replace(/[^\r\n]/g, ''));
+    kept = u.end;
   }
+  const content = pieces.join('') + decoded.text.slice(kept);
+
+  const contentLines = new LineIndex(content);
   const reviews: Review[] = [];
-  parsed.data.forEach((record, i) => {
-    const problem = unparsable.get(i);
-    if (problem !== undefined) {
-      bad.report({ file, row: i + 1, field: '*', message: `unparsable row: ${problem}` });
-      return;
+  let row = 0;
+  let pendingUnclosed = 0;
+  let invalidLine = 0;
+  /** Reports the damaged records that start before `line`, each as its own row. */
+  const reportUnclosedBefore = (line: number): void => {
+    while (pendingUnclosed < unclosed.length && lines.lineOf(unclosed[pendingUnclosed].start) < line) {
+      const u = unclosed[pendingUnclosed++];
+      const [quoteLine, nextLine] = [lines.lineOf(u.quote), lines.lineOf(u.nextRow)];
+      bad.report({
+        file,
+        row: ++row,
+        line: lines.lineOf(u.start),
+        field: header[u.field] ?? '*',
+        message:
+          `the quote opened on line ${quoteLine} is not closed before line ${nextLine}, ` +
+          'which reads as the next row (unterminated quote)',
+      });
     }
-    const review = checkRow(file, i + 1, record[columns.text], record[columns.label], columns, bad);
-    if (review) reviews.push(review);
+  };
+  let previousEnd = 0;
+  let headerSeen = false;
+  Papa.parse<string[]>(content, {
+    ...parseOptions,
+    step: (result) => {
+      const start = previousEnd + Math.max(0, content.slice(previousEnd, result.meta.cursor).search(/\S/));
+      const end = result.meta.cursor;
+      previousEnd = end;
+      if (!headerSeen) {
+        headerSeen = true;
+        return;
+      }
+      const line = contentLines.lineOf(start);
+      reportUnclosedBefore(line);
+      row++;
+      const lastLine = contentLines.lineOf(Math.max(start, end - 1));
+      while (invalidLine < decoded.invalidLines.length && decoded.invalidLines[invalidLine].line < line) invalidLine++;
+      const invalid = decoded.invalidLines[invalidLine];
+      const fields = result.data;
+      const problem =
+        invalid !== undefined && invalid.line <= lastLine
+          ? invalidUtf8Message(invalid.byte)
+          : result.errors.length > 0
+            ? `${result.errors[0].message} (${result.errors[0].code})`
+            : fields.length !== header.length
+              ? `expected ${header.length} fields, found ${fields.length}`
+              : null;
+      if (problem !== null) {
+        bad.report({ file, row, line, field: '*', message: problem });
+        return;
+      }
+      const review = checkRow(file, row, fields[textIndex], fields[labelIndex], columns, bad, line);
+      if (review) reviews.push(review);
+    },
   });
+  reportUnclosedBefore(Infinity);
+  if (row === 0) {
+    const headerText = header.join(delimiter === '\t' ? '\\t' : delimiter);
+    throw new Error(`${file}: no rows (the file holds only the header ${headerText})`);
+  }
   return reviews;
 }
 
@@ -180,7 +423,11 @@ export function readAclImdbSplit(root: string, split: 'train' | 'test', bad: Bad
     if (names.length === 0) throw new Error(`${dir}: no .txt reviews in this folder`);
     for (const name of names) {
       const file = path.join(dir, name);
-      const text = readFileOrExplain(file).toString('utf8');
+      const { text, invalidLines } = decodeUtf8(readFileOrExplain(file));
+      if (invalidLines.length > 0) {
+        bad.report({ file, row: 0, field: '*', message: invalidUtf8Message(invalidLines[0].byte) });
+        continue;
+      }
       if (text.trim().length === 0) {
         bad.report({ file, row: 1, field: 'text', message: 'empty review file' });
         continue;

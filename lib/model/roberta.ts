@@ -8,6 +8,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { robertaConfig, maxSequenceLength, type RobertaConfig } from './config';
 import { parameterSpecs, elementCount, type ParameterSpec } from './parameters';
+import { checkLabels, checkModelInputs } from './inputs';
 import {
   readCheckpoint,
   matchCheckpoint,
@@ -526,6 +527,8 @@ export class RobertaForSequenceClassification {
     if (labels.rank !== 1 || labels.shape[0] !== logits.shape[0]) {
       throw new Error(`loss: labels must be [${logits.shape[0]}], found [${labels.shape.join(', ')}]`);
     }
+    // A label >= num_labels would one-hot to zeros and add nothing to the loss.
+    checkLabels(labels.dataSync(), this.config.num_labels, 'loss');
     return tf.tidy(() => {
       const oneHot = tf.oneHot(tf.cast(labels, 'int32'), this.config.num_labels);
       return tf.neg(tf.mean(tf.sum(tf.mul(oneHot, tf.logSoftmax(logits)), 1))) as tf.Scalar;
@@ -560,27 +563,27 @@ export class RobertaForSequenceClassification {
     if (seq > maxLength) {
       throw new Error(`forward: sequence length ${seq} exceeds ${maxLength}, the most this model's ${this.config.max_position_embeddings} position embeddings allow`);
     }
-    this.checkTokenIds(inputIds);
     const mask = inputs.attentionMask ?? tf.onesLike(inputIds);
     if (mask.shape[0] !== batch || mask.shape[1] !== seq) {
       throw new Error(`forward: attentionMask is [${mask.shape.join(', ')}], inputIds [${batch}, ${seq}]`);
     }
+    this.checkInputValues(inputIds, inputs.attentionMask);
     const c = this.constants;
     const maskBias = tf.reshape(tf.mul(tf.sub(c.one, tf.cast(mask, 'float32')), c.maskFill), [batch, 1, 1, seq]) as tf.Tensor4D;
     const seed = options.dropoutSeed ?? siteSeed(0x5eed, this.unseededDropoutCalls++);
     return { ctx: new ForwardContext(options.training, seed), shape: { batch, seq }, maskBias };
   }
 
-  /** An id outside the vocabulary would read garbage silently: say which and where instead. */
-  private checkTokenIds(inputIds: tf.Tensor2D): void {
-    const ids = inputIds.dataSync();
-    const vocab = this.config.vocab_size;
-    for (let i = 0; i < ids.length; i++) {
-      if (ids[i] < 0 || ids[i] >= vocab) {
-        const [row, col] = [Math.floor(i / inputIds.shape[1]), i % inputIds.shape[1]];
-        throw new Error(`forward: token id ${ids[i]} at [${row}, ${col}] is outside the vocabulary (vocab_size ${vocab}); tokenizer and model do not match?`);
-      }
-    }
+  /** Ids outside the vocabulary would read another row silently, a mask value other than 0/1 scale the bias. */
+  private checkInputValues(inputIds: tf.Tensor2D, mask: tf.Tensor2D | undefined): void {
+    const seqLength = inputIds.shape[1];
+    checkModelInputs(
+      {
+        inputIds: { values: inputIds.dataSync(), seqLength },
+        attentionMask: mask === undefined ? null : { values: mask.dataSync(), seqLength },
+      },
+      { source: 'forward', vocabSize: this.config.vocab_size },
+    );
   }
 }
 
