@@ -6,7 +6,8 @@ import * as tf from '@tensorflow/tfjs';
 import type { CliCommand } from './types';
 import { initBackend, type BackendChoice } from '../backend';
 import { readJsonFile } from '../fsutil';
-import { RobertaForSequenceClassification } from '../model/roberta';
+import { RobertaForMaskedLM, RobertaForSequenceClassification } from '../model/roberta';
+import { pretrainedArchitecture } from '../model/pretrained';
 
 function requireOption(value: string | undefined, flag: string, usage: string): string {
   if (value === undefined || value === '') throw new Error(`missing ${flag}\nusage: ${usage}`);
@@ -45,7 +46,7 @@ function readLogitsInput(file: string): { inputIds: number[][]; attentionMask: n
 }
 
 const logits: CliCommand = {
-  summary: 'logits --model DIR|HUB_ID --input FILE.json [--backend wasm|cpu]: eval-mode logits as JSON',
+  summary: 'logits --model DIR|HUB_ID --input FILE.json [--backend wasm|cpu]: eval-mode logits as JSON (classifier or masked LM)',
   async run(argv) {
     const usage = 'ft-roberta logits --model DIR|HUB_ID --input FILE.json [--backend auto|wasm|cpu|tensorflow]';
     const { values } = parseArgs({ args: argv, options: { model: { type: 'string' }, input: { type: 'string' }, backend: { type: 'string' } }, strict: true });
@@ -53,8 +54,11 @@ const logits: CliCommand = {
     const inputFile = requireOption(values.input, '--input', usage);
     const input = readLogitsInput(inputFile);
     await initBackend((values.backend ?? 'auto') as BackendChoice);
-    const model = await RobertaForSequenceClassification.fromPretrained(modelSource, { log: (message) => process.stderr.write(`${message}\n`) });
+    const log = { log: (message: string) => process.stderr.write(`${message}\n`) };
+    const masked = (await pretrainedArchitecture(modelSource, log)) === 'RobertaForMaskedLM';
+    const model = masked ? await RobertaForMaskedLM.fromPretrained(modelSource, log) : await RobertaForSequenceClassification.fromPretrained(modelSource, log);
     try {
+      // [batch][labels] from a classifier, [batch][sequence][vocabulary] from a masked-language model.
       const rows = tf.tidy(() => {
         const inputIds = tf.tensor2d(input.inputIds, undefined, 'int32');
         const attentionMask = input.attentionMask === null ? undefined : tf.tensor2d(input.attentionMask, undefined, 'int32');

@@ -290,6 +290,12 @@ export function checkpointArchitecture(configFile: string, checkpoint: Map<strin
   return 'RobertaForSequenceClassification';
 }
 
+/** The class a local folder or Hub checkpoint was saved from (see checkpointArchitecture). */
+export async function pretrainedArchitecture(dirOrHubId: string, options: PretrainedOptions = {}): Promise<RobertaArchitecture> {
+  const files = await resolvePretrained(dirOrHubId, options);
+  return checkpointArchitecture(files.configFile, readCheckpoint(files.weightFiles));
+}
+
 // ---- Writing ----
 
 /** config.json + model.safetensors, each written atomically. */
