@@ -64,7 +64,8 @@ const logits: CliCommand = {
         const attentionMask = input.attentionMask === null ? undefined : tf.tensor2d(input.attentionMask, undefined, 'int32');
         return model.forward({ inputIds, attentionMask }, { training: false }).arraySync();
       });
-      process.stdout.write(`${JSON.stringify({ logits: rows })}\n`);
+      // An MLM's logits run to megabytes: wait until the pipe took them all, since the CLI exits right after.
+      await new Promise<void>((resolve, reject) => process.stdout.write(`${JSON.stringify({ logits: rows })}\n`, (err) => (err ? reject(err) : resolve())));
     } finally {
       model.dispose();
     }
