@@ -56,16 +56,28 @@ function topIndices(values: Float32Array, k: number): number[] {
 }
 
 /** The candidates for every mask of one text. */
-export function fillMask(model: RobertaForMaskedLM, tokenizer: RobertaTokenizer, text: string, topK = 5): FillMaskResult {
-  if (!(Number.isInteger(topK) && topK >= 1)) throw new Error(`fill-mask: topK must be a positive integer, got ${topK}`);
+export function fillMask(
+  model: RobertaForMaskedLM,
+  tokenizer: RobertaTokenizer,
+  text: string,
+  topK = 5,
+): FillMaskResult {
+  if (!(Number.isInteger(topK) && topK >= 1))
+    throw new Error(`fill-mask: topK must be a positive integer, got ${topK}`);
   const ids = tokenizer.encodePlain([text]).inputIds[0];
   const maskAt = ids.flatMap((id, i) => (id === tokenizer.maskTokenId ? [i] : []));
-  if (maskAt.length === 0) throw new Error(`fill-mask: no ${tokenizer.decode([tokenizer.maskTokenId])} token in ${JSON.stringify(text)}`);
+  if (maskAt.length === 0)
+    throw new Error(`fill-mask: no ${tokenizer.decode([tokenizer.maskTokenId])} token in ${JSON.stringify(text)}`);
   const maxLength = Math.min(tokenizer.modelMaxLength, maxSequenceLength(model.config));
-  if (ids.length > maxLength) throw new Error(`fill-mask: the text has ${ids.length} tokens, the model takes at most ${maxLength}`);
+  if (ids.length > maxLength)
+    throw new Error(`fill-mask: the text has ${ids.length} tokens, the model takes at most ${maxLength}`);
   const k = topK;
   const probabilities = tf.tidy(() => {
-    const logits = model.forwardAtPositions({ inputIds: tf.tensor2d([ids], undefined, 'int32') }, tf.tensor1d(maskAt, 'int32'), { training: false });
+    const logits = model.forwardAtPositions(
+      { inputIds: tf.tensor2d([ids], undefined, 'int32') },
+      tf.tensor1d(maskAt, 'int32'),
+      { training: false },
+    );
     return tf.softmax(logits).dataSync() as Float32Array;
   });
   const vocab = model.config.vocab_size;
@@ -89,7 +101,10 @@ export function fillMask(model: RobertaForMaskedLM, tokenizer: RobertaTokenizer,
 }
 
 /** A fill-mask pipeline from a model folder (with tokenizer files), a Hub id, or a model and tokenizer in memory. */
-export async function fillMaskPipeline(source: FillMaskSource, options: FillMaskOptions & { hub?: PretrainedOptions } = {}): Promise<FillMaskPipeline> {
+export async function fillMaskPipeline(
+  source: FillMaskSource,
+  options: FillMaskOptions & { hub?: PretrainedOptions } = {},
+): Promise<FillMaskPipeline> {
   let model: RobertaForMaskedLM;
   let tokenizer: RobertaTokenizer;
   let owned: RobertaForMaskedLM | null = null;
@@ -100,10 +115,14 @@ export async function fillMaskPipeline(source: FillMaskSource, options: FillMask
   } else {
     ({ model, tokenizer } = source);
   }
-  async function run(input: string | string[], callOptions: FillMaskOptions = {}): Promise<FillMaskResult | FillMaskResult[]> {
+  async function run(
+    input: string | string[],
+    callOptions: FillMaskOptions = {},
+  ): Promise<FillMaskResult | FillMaskResult[]> {
     const topK = callOptions.topK ?? options.topK ?? 5;
     if (typeof input === 'string') return fillMask(model, tokenizer, input, topK);
-    if (!Array.isArray(input) || input.some((t) => typeof t !== 'string')) throw new Error('fill-mask: expected a string or an array of strings');
+    if (!Array.isArray(input) || input.some((t) => typeof t !== 'string'))
+      throw new Error('fill-mask: expected a string or an array of strings');
     return input.map((text) => fillMask(model, tokenizer, text, topK));
   }
   return Object.assign(run as FillMaskPipeline, { model, tokenizer, dispose: () => owned?.dispose() });

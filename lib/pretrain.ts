@@ -150,7 +150,8 @@ export function vocabularyOf(sequences: readonly number[][], isSpecialId: (id: n
 /** The most frequent non-special id: the unigram guesser's answer for every masked position. */
 export function mostFrequentId(sequences: readonly number[][], isSpecialId: (id: number) => boolean): number {
   const counts = new Map<number, number>();
-  for (const sequence of sequences) for (const id of sequence) if (!isSpecialId(id)) counts.set(id, (counts.get(id) ?? 0) + 1);
+  for (const sequence of sequences)
+    for (const id of sequence) if (!isSpecialId(id)) counts.set(id, (counts.get(id) ?? 0) + 1);
   let best = -1;
   let bestCount = 0;
   for (const [id, count] of counts) {
@@ -185,16 +186,20 @@ export class Pretrainer {
     const { tokenizer } = options;
     this.maxLength = Math.min(options.maxLength ?? 256, maxSequenceLength(this.model.config));
     this.batchSize = options.batchSize ?? 16;
-    if (!(Number.isInteger(this.batchSize) && this.batchSize >= 1)) throw new Error(`pretrain: batchSize must be a positive integer, got ${this.batchSize}`);
+    if (!(Number.isInteger(this.batchSize) && this.batchSize >= 1))
+      throw new Error(`pretrain: batchSize must be a positive integer, got ${this.batchSize}`);
     if (tokenizer.vocabSize > this.model.config.vocab_size) {
-      throw new Error(`pretrain: the tokenizer has ${tokenizer.vocabSize} ids, the model's vocab_size is ${this.model.config.vocab_size}`);
+      throw new Error(
+        `pretrain: the tokenizer has ${tokenizer.vocabSize} ids, the model's vocab_size is ${this.model.config.vocab_size}`,
+      );
     }
     this.sequences = packTexts(options.texts, tokenizer, this.maxLength);
     if (this.sequences.length === 0) throw new Error('pretrain: no text to pretrain on (texts are empty)');
     const epochs = options.epochs ?? 1;
     const batchesPerEpoch = Math.ceil(this.sequences.length / this.batchSize);
     this.totalSteps = options.maxSteps ?? epochs * batchesPerEpoch;
-    if (!(Number.isInteger(this.totalSteps) && this.totalSteps >= 1)) throw new Error(`pretrain: maxSteps must be a positive integer, got ${this.totalSteps}`);
+    if (!(Number.isInteger(this.totalSteps) && this.totalSteps >= 1))
+      throw new Error(`pretrain: maxSteps must be a positive integer, got ${this.totalSteps}`);
     const learningRate = options.learningRate ?? 5e-4;
     this.optimizer = new AdamOptimizer(this.model.parameters, {
       name: 'adamw',
@@ -205,7 +210,12 @@ export class Pretrainer {
       weightDecay: options.weightDecay ?? 0.01,
       noDecay: ['.bias', 'LayerNorm.', 'layer_norm.'],
     });
-    this.schedule = makeSchedule({ name: 'linear', learningRate, totalSteps: this.totalSteps, warmupRatio: options.warmupRatio ?? 0.06 });
+    this.schedule = makeSchedule({
+      name: 'linear',
+      learningRate,
+      totalSteps: this.totalSteps,
+      warmupRatio: options.warmupRatio ?? 0.06,
+    });
     this.masking = {
       maskTokenId: tokenizer.maskTokenId,
       vocabSize: tokenizer.vocabSize,
@@ -269,11 +279,18 @@ export class Pretrainer {
     const dropoutSeed = dropoutSeedFor(this.state.seed, this.state.batchesSeen);
     const { value, grads } = tf.tidy(() => {
       const shape: [number, number] = [batch.batchSize, batch.seqLength];
-      const inputs = { inputIds: tf.tensor2d(masked.inputIds, shape, 'int32'), attentionMask: tf.tensor2d(batch.attentionMask, shape, 'int32') };
+      const inputs = {
+        inputIds: tf.tensor2d(masked.inputIds, shape, 'int32'),
+        attentionMask: tf.tensor2d(batch.attentionMask, shape, 'int32'),
+      };
       const positions = tf.tensor1d(picked.positions, 'int32');
       const labels = tf.tensor1d(targets, 'int32');
       return tf.variableGrads(() => {
-        const logits = this.model.forwardAtPositions(inputs, positions, { training: true, dropoutSeed, vocabularyIds: this.vocabularyTensor ?? undefined });
+        const logits = this.model.forwardAtPositions(inputs, positions, {
+          training: true,
+          dropoutSeed,
+          vocabularyIds: this.vocabularyTensor ?? undefined,
+        });
         return this.model.loss(logits, labels);
       }, this.model.trainableVariables());
     });
@@ -293,7 +310,13 @@ export class Pretrainer {
   async fit(): Promise<PretrainResult> {
     if (this.options.resumeFrom !== undefined) this.loadCheckpoint(this.options.resumeFrom);
     const mode = this.options.progress === false ? 'silent' : this.options.progress;
-    const bar = new ProgressBar({ total: this.totalSteps, description: 'MLM pretraining', unit: 'step', mode, initial: this.state.globalStep });
+    const bar = new ProgressBar({
+      total: this.totalSteps,
+      description: 'MLM pretraining',
+      unit: 'step',
+      mode,
+      initial: this.state.globalStep,
+    });
     const checkpointSteps = this.options.checkpointSteps ?? 0;
     const started = performance.now();
     const stepsBefore = this.state.globalStep;
@@ -312,7 +335,11 @@ export class Pretrainer {
         this.state.batchIndex += 1;
         await bar.tick(1, { loss });
         await yieldToEventLoop();
-        if (checkpointSteps > 0 && this.state.globalStep % checkpointSteps === 0 && this.state.globalStep < this.totalSteps) {
+        if (
+          checkpointSteps > 0 &&
+          this.state.globalStep % checkpointSteps === 0 &&
+          this.state.globalStep < this.totalSteps
+        ) {
           await this.saveCheckpoint();
         }
       }
@@ -322,8 +349,12 @@ export class Pretrainer {
     const seconds = (performance.now() - started) / 1000;
     if (this.checkpointDir !== null) await this.saveCheckpoint();
     let finalModelDir: string | null = null;
-    if (this.options.outputDir !== undefined && stopped === 'completed') finalModelDir = await this.saveModel(path.join(this.options.outputDir, 'final'));
-    const heldOut = this.options.heldOutTexts === undefined || this.options.heldOutTexts.length === 0 ? null : this.evaluate(this.options.heldOutTexts);
+    if (this.options.outputDir !== undefined && stopped === 'completed')
+      finalModelDir = await this.saveModel(path.join(this.options.outputDir, 'final'));
+    const heldOut =
+      this.options.heldOutTexts === undefined || this.options.heldOutTexts.length === 0
+        ? null
+        : this.evaluate(this.options.heldOutTexts);
     return {
       steps: this.state.globalStep,
       stopped,
@@ -355,15 +386,31 @@ export class Pretrainer {
       const picked = maskedPositions(masked.labels);
       // With the restricted softmax, an id absent from the training text cannot be scored: it
       // counts as a miss and stays out of the loss.
-      const scored = Array.from(picked.labels.keys()).filter((i) => vocabulary === null || vocabulary.index.has(picked.labels[i]));
-      const targets = scored.map((i) => (vocabulary === null ? picked.labels[i] : vocabulary.index.get(picked.labels[i]) ?? -1));
+      const scored = Array.from(picked.labels.keys()).filter(
+        (i) => vocabulary === null || vocabulary.index.has(picked.labels[i]),
+      );
+      const targets = scored.map((i) =>
+        vocabulary === null ? picked.labels[i] : (vocabulary.index.get(picked.labels[i]) ?? -1),
+      );
       if (scored.length > 0) {
         const { loss, predictions } = tf.tidy(() => {
           const shape: [number, number] = [batch.batchSize, batch.seqLength];
-          const inputs = { inputIds: tf.tensor2d(masked.inputIds, shape, 'int32'), attentionMask: tf.tensor2d(batch.attentionMask, shape, 'int32') };
-          const positions = tf.tensor1d(scored.map((i) => picked.positions[i]), 'int32');
-          const logits = this.model.forwardAtPositions(inputs, positions, { training: false, vocabularyIds: this.vocabularyTensor ?? undefined });
-          return { loss: this.model.loss(logits, tf.tensor1d(targets, 'int32')).dataSync()[0], predictions: tf.argMax(logits, 1).dataSync() };
+          const inputs = {
+            inputIds: tf.tensor2d(masked.inputIds, shape, 'int32'),
+            attentionMask: tf.tensor2d(batch.attentionMask, shape, 'int32'),
+          };
+          const positions = tf.tensor1d(
+            scored.map((i) => picked.positions[i]),
+            'int32',
+          );
+          const logits = this.model.forwardAtPositions(inputs, positions, {
+            training: false,
+            vocabularyIds: this.vocabularyTensor ?? undefined,
+          });
+          return {
+            loss: this.model.loss(logits, tf.tensor1d(targets, 'int32')).dataSync()[0],
+            predictions: tf.argMax(logits, 1).dataSync(),
+          };
         });
         lossSum += loss * scored.length;
         scoredCount += scored.length;
@@ -396,7 +443,9 @@ export class Pretrainer {
     const loaded = loadCheckpoint(dir);
     const state = loaded.state as PretrainState;
     if (state === null || typeof state !== 'object' || state.kind !== 'mlm-pretraining' || state.version !== 1) {
-      throw new Error(`${loaded.dir}: trainer_state.json is not a version-1 MLM pretraining state (kind 'mlm-pretraining')`);
+      throw new Error(
+        `${loaded.dir}: trainer_state.json is not a version-1 MLM pretraining state (kind 'mlm-pretraining')`,
+      );
     }
     const checks: [string, number, number][] = [
       ['packed sequences', state.sequences, this.sequences.length],

@@ -70,7 +70,11 @@ test('a fresh mask for every batch counter, the same mask for the same seed and 
   const next = maskTokens(ids, maskRng(42, 1), options);
   const otherSeed = maskTokens(ids, maskRng(43, 0), options);
   const heldOut = maskTokens(ids, maskRng(42, 0, 'held-out'), options);
-  for (const [what, other] of [['next counter', next], ['other seed', otherSeed], ['held-out', heldOut]] as const) {
+  for (const [what, other] of [
+    ['next counter', next],
+    ['other seed', otherSeed],
+    ['held-out', heldOut],
+  ] as const) {
     let both = 0;
     let pickedFirst = 0;
     first.labels.forEach((label, i) => {
@@ -94,7 +98,9 @@ test('packing keeps whole sentences in order, puts </s> between documents, respe
   let next = 10;
   // Unique ids per token so order and placement can be checked exactly.
   const documents = Array.from({ length: 40 }, () =>
-    Array.from({ length: 1 + Math.floor(rng() * 4) }, () => Array.from({ length: 1 + Math.floor(rng() * 9) }, () => next++)),
+    Array.from({ length: 1 + Math.floor(rng() * 4) }, () =>
+      Array.from({ length: 1 + Math.floor(rng() * 9) }, () => next++),
+    ),
   );
   documents.push([[...Array(23).keys()].map(() => next++)]); // longer than a whole sequence
   const maxLength = 12;
@@ -105,7 +111,10 @@ test('packing keeps whole sentences in order, puts </s> between documents, respe
     assert.equal(sequence[0], BOS);
     assert.equal(sequence[sequence.length - 1], EOS);
     const content = sequence.slice(1, -1);
-    assert.ok(content.length > 0 && content[0] !== EOS && content[content.length - 1] !== EOS, 'a separator at a sequence edge');
+    assert.ok(
+      content.length > 0 && content[0] !== EOS && content[content.length - 1] !== EOS,
+      'a separator at a sequence edge',
+    );
     inner.push(...content.filter((id) => id !== EOS));
   }
   assert.deepEqual(inner, documents.flat(2), 'tokens lost, added or reordered');
@@ -126,9 +135,15 @@ test('packing keeps whole sentences in order, puts </s> between documents, respe
   for (const sentence of documents.flat()) {
     if (sentence.length > capacity) continue;
     const holder = sequences.find((s) => s.includes(sentence[0]));
-    assert.ok(holder !== undefined && sentence.every((id) => holder.includes(id)), `sentence starting ${sentence[0]} was cut`);
+    assert.ok(
+      holder !== undefined && sentence.every((id) => holder.includes(id)),
+      `sentence starting ${sentence[0]} was cut`,
+    );
   }
-  assert.ok(sequences.slice(0, -1).every((s) => s.length >= maxLength / 2), 'sequences are not packed');
+  assert.ok(
+    sequences.slice(0, -1).every((s) => s.length >= maxLength / 2),
+    'sequences are not packed',
+  );
 });
 
 test('sentences split before the space that follows . ! or ?, so their concatenation is the text', () => {

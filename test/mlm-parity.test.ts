@@ -38,7 +38,10 @@ const { input_ids: ids, attention_mask: mask, labels } = expected.batch;
 const seq = ids[0].length;
 
 /** Largest |actual - reference|, where, and both values, so a failure points at the element. */
-function worstDifference(actual: ArrayLike<number>, reference: ArrayLike<number>): { diff: number; index: number; message: string } {
+function worstDifference(
+  actual: ArrayLike<number>,
+  reference: ArrayLike<number>,
+): { diff: number; index: number; message: string } {
   assert.equal(actual.length, reference.length, 'lengths differ');
   let diff = 0;
   let index = -1;
@@ -69,12 +72,20 @@ for (const backend of ['wasm', 'cpu'] as BackendName[]) {
       assert.deepEqual(model.loadReport?.unused, []);
       const vocab = model.config.vocab_size;
       const picked = maskedPositions(labels.flat());
-      assert.deepEqual(Array.from(picked.positions), expected.masked_positions.map(([row, col]) => row * seq + col));
+      assert.deepEqual(
+        Array.from(picked.positions),
+        expected.masked_positions.map(([row, col]) => row * seq + col),
+      );
 
-      const atPositions = tf.tidy(() => model.forwardAtPositions(inputs(), tf.tensor1d(picked.positions, 'int32'), { training: false }).dataSync());
+      const atPositions = tf.tidy(() =>
+        model.forwardAtPositions(inputs(), tf.tensor1d(picked.positions, 'int32'), { training: false }).dataSync(),
+      );
       const reference = expected.logits_at_masked_positions.flat();
       const d = worstDifference(atPositions, reference);
-      assert.ok(d.diff <= 1e-5, `logits at masked positions: ${d.message} (position ${Math.floor(d.index / vocab)}, id ${d.index % vocab})`);
+      assert.ok(
+        d.diff <= 1e-5,
+        `logits at masked positions: ${d.message} (position ${Math.floor(d.index / vocab)}, id ${d.index % vocab})`,
+      );
 
       // The full forward gives the same logits at those positions.
       const full = tf.tidy(() => model.forward(inputs(), { training: false }).dataSync());
@@ -120,7 +131,12 @@ for (const backend of ['wasm', 'cpu'] as BackendName[]) {
     await initBackend(backend);
     const model = await RobertaForMaskedLM.fromPretrained(FIXTURE);
     // torch.optim.AdamW over model.parameters(): one tensor for the tied weights, every tensor decayed.
-    const optimizer = new AdamOptimizer(model.parameters, { name: 'adamw', learningRate: expected.adamw_steps.lr, weightDecay: expected.adamw_steps.weight_decay, noDecay: [] });
+    const optimizer = new AdamOptimizer(model.parameters, {
+      name: 'adamw',
+      learningRate: expected.adamw_steps.lr,
+      weightDecay: expected.adamw_steps.weight_decay,
+      noDecay: [],
+    });
     try {
       const losses: number[] = [];
       for (let step = 0; step < 3; step++) {

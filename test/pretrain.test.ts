@@ -14,7 +14,24 @@ import { mulberry32 } from '../lib/data/random';
 const work = fs.mkdtempSync(path.join(os.tmpdir(), 'pretrain-'));
 after(() => fs.rmSync(work, { recursive: true, force: true }));
 
-const WORDS = ['the', 'film', 'was', 'great', 'bad', 'actor', 'plot', 'i', 'loved', 'hated', 'it', 'a', 'very', 'story', 'and', '.'];
+const WORDS = [
+  'the',
+  'film',
+  'was',
+  'great',
+  'bad',
+  'actor',
+  'plot',
+  'i',
+  'loved',
+  'hated',
+  'it',
+  'a',
+  'very',
+  'story',
+  'and',
+  '.',
+];
 const SPECIALS = ['<s>', '<pad>', '</s>', '<unk>', '<mask>'];
 
 /** Whitespace tokenizer over a fixed word list: enough for packing and masking. */
@@ -24,7 +41,11 @@ const tokenizer: PretrainTokenizer = {
   eosTokenId: 2,
   maskTokenId: 4,
   vocabSize: SPECIALS.length + WORDS.length,
-  encodeText: (text) => text.split(/\s+/).filter((w) => w.length > 0).map((w) => SPECIALS.length + WORDS.indexOf(w)),
+  encodeText: (text) =>
+    text
+      .split(/\s+/)
+      .filter((w) => w.length > 0)
+      .map((w) => SPECIALS.length + WORDS.indexOf(w)),
   isSpecialId: (id) => id < SPECIALS.length,
 };
 
@@ -41,7 +62,14 @@ function reviews(count: number, seed: number): string[] {
 
 function tinyModel(seed: number): RobertaForMaskedLM {
   return RobertaForMaskedLM.fromConfig(
-    { vocab_size: tokenizer.vocabSize, hidden_size: 32, num_hidden_layers: 1, num_attention_heads: 2, intermediate_size: 64, max_position_embeddings: 34 },
+    {
+      vocab_size: tokenizer.vocabSize,
+      hidden_size: 32,
+      num_hidden_layers: 1,
+      num_attention_heads: 2,
+      intermediate_size: 64,
+      max_position_embeddings: 34,
+    },
     { seed },
   );
 }
@@ -49,7 +77,17 @@ function tinyModel(seed: number): RobertaForMaskedLM {
 test('a short pretraining run lowers the held-out MLM loss and beats the unigram guesser', async () => {
   await initBackend('wasm');
   const model = tinyModel(1);
-  const pretrainer = new Pretrainer({ model, tokenizer, texts: reviews(300, 1), maxLength: 32, batchSize: 8, maxSteps: 60, learningRate: 3e-3, progress: false, seed: 5 });
+  const pretrainer = new Pretrainer({
+    model,
+    tokenizer,
+    texts: reviews(300, 1),
+    maxLength: 32,
+    batchSize: 8,
+    maxSteps: 60,
+    learningRate: 3e-3,
+    progress: false,
+    seed: 5,
+  });
   try {
     const heldOut = reviews(40, 2);
     const before = pretrainer.evaluate(heldOut);
@@ -57,7 +95,10 @@ test('a short pretraining run lowers the held-out MLM loss and beats the unigram
     const afterRun = pretrainer.evaluate(heldOut);
     assert.equal(result.steps, 60);
     assert.ok(afterRun.loss < before.loss - 1, `held-out loss ${before.loss} -> ${afterRun.loss}`);
-    assert.ok(afterRun.accuracy > afterRun.unigramAccuracy, `accuracy ${afterRun.accuracy} vs unigram ${afterRun.unigramAccuracy}`);
+    assert.ok(
+      afterRun.accuracy > afterRun.unigramAccuracy,
+      `accuracy ${afterRun.accuracy} vs unigram ${afterRun.unigramAccuracy}`,
+    );
     assert.equal(afterRun.maskedTokens, before.maskedTokens, 'the held-out masks depend on the step');
   } finally {
     pretrainer.dispose();
@@ -65,16 +106,33 @@ test('a short pretraining run lowers the held-out MLM loss and beats the unigram
   }
 });
 
-test('restricting the softmax to the text\'s ids trains too, and reports how many ids it used', async () => {
+test("restricting the softmax to the text's ids trains too, and reports how many ids it used", async () => {
   await initBackend('wasm');
   const model = tinyModel(2);
   const tensorsBefore = tf.memory().numTensors;
   try {
-    const result = await pretrain({ model, tokenizer, texts: reviews(200, 3), heldOutTexts: reviews(30, 4), maxLength: 32, batchSize: 8, maxSteps: 40, learningRate: 3e-3, restrictVocabulary: true, progress: false });
+    const result = await pretrain({
+      model,
+      tokenizer,
+      texts: reviews(200, 3),
+      heldOutTexts: reviews(30, 4),
+      maxLength: 32,
+      batchSize: 8,
+      maxSteps: 40,
+      learningRate: 3e-3,
+      restrictVocabulary: true,
+      progress: false,
+    });
     // 'a' and 'and' never occur in these reviews.
     assert.equal(result.vocabulary, WORDS.length - 2);
-    assert.ok(result.heldOut !== null && result.heldOut.accuracy > result.heldOut.unigramAccuracy, JSON.stringify(result.heldOut));
-    assert.ok(result.losses.slice(-5).reduce((a, b) => a + b) < result.losses.slice(0, 5).reduce((a, b) => a + b), JSON.stringify(result.losses));
+    assert.ok(
+      result.heldOut !== null && result.heldOut.accuracy > result.heldOut.unigramAccuracy,
+      JSON.stringify(result.heldOut),
+    );
+    assert.ok(
+      result.losses.slice(-5).reduce((a, b) => a + b) < result.losses.slice(0, 5).reduce((a, b) => a + b),
+      JSON.stringify(result.losses),
+    );
     assert.equal(tf.memory().numTensors, tensorsBefore, 'pretrain() left tensors behind');
   } finally {
     model.dispose();
@@ -84,7 +142,16 @@ test('restricting the softmax to the text\'s ids trains too, and reports how man
 test('checkpoint and resume end with the same weights as an uninterrupted run', async () => {
   await initBackend('wasm');
   const texts = reviews(60, 6);
-  const common = { tokenizer, texts, maxLength: 32, batchSize: 8, maxSteps: 10, learningRate: 3e-3, progress: false as const, seed: 9 };
+  const common = {
+    tokenizer,
+    texts,
+    maxLength: 32,
+    batchSize: 8,
+    maxSteps: 10,
+    learningRate: 3e-3,
+    progress: false as const,
+    seed: 9,
+  };
   const straight = tinyModel(3);
   await pretrain({ ...common, model: straight });
 
@@ -92,7 +159,13 @@ test('checkpoint and resume end with the same weights as an uninterrupted run', 
   const outputDir = path.join(work, 'resumed');
   const first = tinyModel(3);
   const controller = new AbortController();
-  const stopping = new Pretrainer({ ...common, model: first, outputDir, signal: controller.signal, log: () => undefined });
+  const stopping = new Pretrainer({
+    ...common,
+    model: first,
+    outputDir,
+    signal: controller.signal,
+    log: () => undefined,
+  });
   const step = stopping.trainStep.bind(stopping);
   stopping.trainStep = (batch) => {
     const loss = step(batch);
@@ -107,7 +180,13 @@ test('checkpoint and resume end with the same weights as an uninterrupted run', 
   first.dispose();
 
   const second = tinyModel(77); // different initial weights: the checkpoint must replace them all
-  const resumed = await pretrain({ ...common, model: second, outputDir, resumeFrom: path.join(outputDir, 'checkpoint'), log: () => undefined });
+  const resumed = await pretrain({
+    ...common,
+    model: second,
+    outputDir,
+    resumeFrom: path.join(outputDir, 'checkpoint'),
+    log: () => undefined,
+  });
   assert.equal(resumed.steps, 10);
   for (const [name, variable] of straight.parameters) {
     const other = second.parameters.get(name);
@@ -126,7 +205,15 @@ test('every step sees a new mask: a sequence fed once per epoch is masked differ
   await initBackend('wasm');
   const model = tinyModel(4);
   // One sequence, so the batch order cannot vary the mask: only a fresh draw can.
-  const pretrainer = new Pretrainer({ model, tokenizer, texts: reviews(2, 8), maxLength: 32, batchSize: 4, maxSteps: 3, progress: false });
+  const pretrainer = new Pretrainer({
+    model,
+    tokenizer,
+    texts: reviews(2, 8),
+    maxLength: 32,
+    batchSize: 4,
+    maxSteps: 3,
+    progress: false,
+  });
   try {
     assert.equal(pretrainer.sequences.length, 1);
     const masks: string[] = [];

@@ -31,7 +31,8 @@ function logToStderr(line: string): void {
 /** A JSON array of strings; errors name the file and the first bad entry. */
 export function readTexts(file: string): string[] {
   const json = readJsonFile(file);
-  if (!Array.isArray(json)) throw new Error(`${file}: expected a JSON array of texts, found ${json === null ? 'null' : typeof json}`);
+  if (!Array.isArray(json))
+    throw new Error(`${file}: expected a JSON array of texts, found ${json === null ? 'null' : typeof json}`);
   const bad = json.findIndex((t) => typeof t !== 'string');
   if (bad >= 0) throw new Error(`${file}: entry ${bad} is not a string (found ${JSON.stringify(json[bad])})`);
   return json as string[];
@@ -52,7 +53,8 @@ function positiveNumber(value: string | undefined, flag: string): number | undef
 }
 
 const pretrainCommand: CliCommand = {
-  summary: 'pretrain [--texts FILE.json] [--steps N] [--restrict-vocabulary] ...: masked-language-model pretraining; prints one JSON line',
+  summary:
+    'pretrain [--texts FILE.json] [--steps N] [--restrict-vocabulary] ...: masked-language-model pretraining; prints one JSON line',
   async run(argv) {
     const { values } = parseArgs({
       args: argv,
@@ -91,15 +93,23 @@ const pretrainCommand: CliCommand = {
       const validation = positiveInteger(values['held-out-reviews'], '--held-out-reviews') ?? 0;
       const corpus = generateCorpus({ seed, sizes: { train, validation, test: 0 } });
       texts = corpus.train.map((review) => review.text);
-      heldOutTexts = values['held-out'] === undefined ? corpus.validation.map((review) => review.text) : readTexts(values['held-out']);
+      heldOutTexts =
+        values['held-out'] === undefined
+          ? corpus.validation.map((review) => review.text)
+          : readTexts(values['held-out']);
     }
     const platform = await initBackend(values.backend as BackendChoice);
     const tokenizer = await loadTokenizer(values.tokenizer ?? values.model ?? 'offline');
     const model =
       values.model === undefined
-        ? RobertaForMaskedLM.fromConfig(offlineModelConfig(tokenizer.vocabSize, { max_position_embeddings: Math.max(258, maxLength + 2) }), { seed })
+        ? RobertaForMaskedLM.fromConfig(
+            offlineModelConfig(tokenizer.vocabSize, { max_position_embeddings: Math.max(258, maxLength + 2) }),
+            { seed },
+          )
         : await RobertaForMaskedLM.fromPretrained(values.model, { log: logToStderr });
-    logToStderr(`backend ${platform.backend}; MLM pretraining on ${texts.length} texts (${heldOutTexts.length} held out), ${model.numParameters()} parameters`);
+    logToStderr(
+      `backend ${platform.backend}; MLM pretraining on ${texts.length} texts (${heldOutTexts.length} held out), ${model.numParameters()} parameters`,
+    );
     try {
       const result = await pretrain({
         model,
@@ -144,14 +154,19 @@ const fillMaskCommand: CliCommand = {
   async run(argv) {
     const { values, positionals } = parseArgs({
       args: argv,
-      options: { model: { type: 'string' }, 'top-k': { type: 'string', default: '5' }, backend: { type: 'string', default: workshopParams.backend } },
+      options: {
+        model: { type: 'string' },
+        'top-k': { type: 'string', default: '5' },
+        backend: { type: 'string', default: workshopParams.backend },
+      },
       allowPositionals: true,
       strict: true,
     });
     if (values.model === undefined) throw new Error('fill-mask: --model DIR is required');
     if (positionals.length === 0) throw new Error('fill-mask: give at least one text with <mask> in it');
     const topK = Number(values['top-k']);
-    if (!(Number.isInteger(topK) && topK > 0)) throw new Error(`fill-mask: --top-k must be a positive integer, got '${values['top-k']}'`);
+    if (!(Number.isInteger(topK) && topK > 0))
+      throw new Error(`fill-mask: --top-k must be a positive integer, got '${values['top-k']}'`);
     await initBackend(values.backend as BackendChoice);
     const fill = await fillMaskPipeline(values.model, { topK, hub: { log: logToStderr } });
     try {

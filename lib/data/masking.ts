@@ -35,9 +35,12 @@ export function maskTokens(ids: ArrayLike<number>, rng: Rng, options: MaskingOpt
   const probability = options.probability ?? 0.15;
   const maskShare = options.maskShare ?? 0.8;
   const randomShare = options.randomShare ?? 0.1;
-  if (!(probability > 0 && probability <= 1)) throw new Error(`maskTokens: probability must be in (0, 1], got ${probability}`);
+  if (!(probability > 0 && probability <= 1))
+    throw new Error(`maskTokens: probability must be in (0, 1], got ${probability}`);
   if (!(maskShare >= 0 && randomShare >= 0 && maskShare + randomShare <= 1)) {
-    throw new Error(`maskTokens: maskShare ${maskShare} and randomShare ${randomShare} must be >= 0 and sum to at most 1`);
+    throw new Error(
+      `maskTokens: maskShare ${maskShare} and randomShare ${randomShare} must be >= 0 and sum to at most 1`,
+    );
   }
   const inputIds = Int32Array.from(ids);
   const labels = new Int32Array(ids.length).fill(IGNORE_INDEX);
@@ -56,7 +59,8 @@ export function maskTokens(ids: ArrayLike<number>, rng: Rng, options: MaskingOpt
     if (rng() < probability) replace(i);
   }
   if (picked === 0) {
-    if (eligible.length === 0) throw new Error(`maskTokens: none of the ${ids.length} tokens can be masked (all are special tokens)`);
+    if (eligible.length === 0)
+      throw new Error(`maskTokens: none of the ${ids.length} tokens can be masked (all are special tokens)`);
     replace(eligible[Math.floor(rng() * eligible.length)]);
   }
   return { inputIds, labels };

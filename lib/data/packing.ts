@@ -19,9 +19,13 @@ export function splitSentences(text: string): string[] {
 }
 
 /** documents[d][s] = the token ids of sentence s of document d (no special tokens). Returns the sequences' ids. */
-export function packSequences(documents: readonly (readonly (readonly number[])[])[], options: PackingOptions): number[][] {
+export function packSequences(
+  documents: readonly (readonly (readonly number[])[])[],
+  options: PackingOptions,
+): number[][] {
   const capacity = options.maxLength - 2;
-  if (!Number.isInteger(options.maxLength) || capacity < 1) throw new Error(`packSequences: maxLength must be an integer >= 3, got ${options.maxLength}`);
+  if (!Number.isInteger(options.maxLength) || capacity < 1)
+    throw new Error(`packSequences: maxLength must be an integer >= 3, got ${options.maxLength}`);
   const sequences: number[][] = [];
   let current: number[] = [];
   const flush = (): void => {

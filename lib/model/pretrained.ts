@@ -197,7 +197,8 @@ function isIgnored(name: string): boolean {
  */
 function isSilentlyIgnored(name: string, architecture: RobertaArchitecture): boolean {
   if (name === 'roberta.embeddings.position_ids') return true;
-  return architecture === 'RobertaForMaskedLM' && (name.startsWith('roberta.pooler.') || name === DECODER_WEIGHT || name === DECODER_BIAS);
+  if (architecture !== 'RobertaForMaskedLM') return false;
+  return name.startsWith('roberta.pooler.') || name === DECODER_WEIGHT || name === DECODER_BIAS;
 }
 
 /**
@@ -207,7 +208,10 @@ function isSilentlyIgnored(name: string, architecture: RobertaArchitecture): boo
 export function matchCheckpoint(
   specs: ParameterSpec[],
   checkpoint: Map<string, CheckpointTensor>,
-  { strict, architecture = 'RobertaForSequenceClassification' }: { strict: boolean; architecture?: RobertaArchitecture },
+  {
+    strict,
+    architecture = 'RobertaForSequenceClassification',
+  }: { strict: boolean; architecture?: RobertaArchitecture },
 ): CheckpointMatch {
   const expected = new Map(specs.map((spec) => [spec.name, spec]));
   const assigned = new Map<string, CheckpointTensor>();
@@ -260,13 +264,16 @@ export function formatLoadReport(report: LoadReport): string | null {
     const otherTask = unused.every((name) => /^(roberta\.)?pooler\.|^lm_head\.|^classifier\./.test(name));
     lines.push(
       `Some tensors of ${report.source} were not used by ${architecture} (not used: ${unused.join(', ')})` +
-        (otherTask ? '\nThis is expected when the checkpoint was trained for another task (e.g. masked-language modelling).' : ''),
+        (otherTask
+          ? '\nThis is expected when the checkpoint was trained for another task (e.g. masked-language modelling).'
+          : ''),
     );
   }
   if (report.missing.length > 0) {
     const headOnly = report.missing.every((name) => name.startsWith('classifier.'));
     lines.push(
-      `Some weights of ${architecture} were not in ${report.source} and are newly initialized: ${report.missing.join(', ')}` +
+      `Some weights of ${architecture} were not in ${report.source} and are newly initialized: ` +
+        report.missing.join(', ') +
         (headOnly ? '\nThis is expected for a base checkpoint: train the model before using it for predictions.' : ''),
     );
   }
@@ -277,7 +284,10 @@ export function formatLoadReport(report: LoadReport): string | null {
  * Which class a checkpoint was saved from: config.json's `architectures` when it names one of
  * ours, otherwise the tensors (a `classifier.*` head or an `lm_head.*`); a bare body counts as a classifier.
  */
-export function checkpointArchitecture(configFile: string, checkpoint: Map<string, CheckpointTensor>): RobertaArchitecture {
+export function checkpointArchitecture(
+  configFile: string,
+  checkpoint: Map<string, CheckpointTensor>,
+): RobertaArchitecture {
   const json = readJsonFile(configFile) as { architectures?: unknown } | null;
   const architectures = json?.architectures;
   const listed: unknown[] = Array.isArray(architectures) ? architectures : [];
@@ -291,7 +301,10 @@ export function checkpointArchitecture(configFile: string, checkpoint: Map<strin
 }
 
 /** The class a local folder or Hub checkpoint was saved from (see checkpointArchitecture). */
-export async function pretrainedArchitecture(dirOrHubId: string, options: PretrainedOptions = {}): Promise<RobertaArchitecture> {
+export async function pretrainedArchitecture(
+  dirOrHubId: string,
+  options: PretrainedOptions = {},
+): Promise<RobertaArchitecture> {
   const files = await resolvePretrained(dirOrHubId, options);
   return checkpointArchitecture(files.configFile, readCheckpoint(files.weightFiles));
 }

@@ -655,7 +655,8 @@ function meanCrossEntropy(logits: tf.Tensor2D, labels: tf.Tensor1D): tf.Scalar {
       gradFunc: (dy, [saved, savedLabels]) => {
         // A one-hot by comparison: tfjs-backend-wasm 4.22's OneHot with dtype float32 writes the integer
         // bit pattern of 1 (a float32 of 1.4e-45), not 1.0.
-        const oneHot = tf.cast(tf.equal(tf.range(0, classes, 1, 'int32').reshape([1, classes]), savedLabels.reshape([rows, 1])), 'float32');
+        const classIds = tf.range(0, classes, 1, 'int32').reshape([1, classes]);
+        const oneHot = tf.cast(tf.equal(classIds, savedLabels.reshape([rows, 1])), 'float32');
         return tf.mul(tf.sub(tf.exp(saved), oneHot), tf.div(dy, rows));
       },
     };
@@ -703,7 +704,8 @@ export class RobertaForMaskedLM {
     this.parameters = new Map();
     maskedLmParameterSpecs(config).forEach((spec, index) => {
       const loaded = initialValues.get(spec.name);
-      const initial = loaded !== undefined ? tf.tensor(loaded, spec.shape, 'float32') : initialValue(spec, config, seed, index);
+      const initial =
+        loaded !== undefined ? tf.tensor(loaded, spec.shape, 'float32') : initialValue(spec, config, seed, index);
       this.parameters.set(spec.name, tf.variable(initial, true, `roberta_mlm_${id}/${spec.name}`));
       initial.dispose();
     });
@@ -715,7 +717,10 @@ export class RobertaForMaskedLM {
   }
 
   /** A freshly initialised model, as Hugging Face initialises one (seeded). */
-  static fromConfig(config: RobertaConfig | Partial<RobertaConfig>, options: FromConfigOptions = {}): RobertaForMaskedLM {
+  static fromConfig(
+    config: RobertaConfig | Partial<RobertaConfig>,
+    options: FromConfigOptions = {},
+  ): RobertaForMaskedLM {
     return new RobertaForMaskedLM(robertaConfig(config), options.seed ?? 0, new Map());
   }
 
@@ -777,11 +782,16 @@ export class RobertaForMaskedLM {
       const { hidden, shape } = this.lastHiddenState(inputs, options);
       const count = shape.batch * shape.seq;
       if (positions.rank !== 1 || positions.dtype !== 'int32') {
-        throw new Error(`forwardAtPositions: positions must be an int32 [n] tensor, found ${positions.dtype} [${positions.shape.join(', ')}]`);
+        throw new Error(
+          `forwardAtPositions: positions must be an int32 [n] tensor, found ${positions.dtype} [${positions.shape.join(', ')}]`,
+        );
       }
       const flat = positions.dataSync();
       const bad = flat.findIndex((p) => p < 0 || p >= count);
-      if (bad >= 0) throw new Error(`forwardAtPositions: positions[${bad}] is ${flat[bad]}, outside [0, ${count}) for a [${shape.batch}, ${shape.seq}] batch`);
+      if (bad >= 0) {
+        const where = `outside [0, ${count}) for a [${shape.batch}, ${shape.seq}] batch`;
+        throw new Error(`forwardAtPositions: positions[${bad}] is ${flat[bad]}, ${where}`);
+      }
       return this.lmHead.forward(tf.gather(hidden, positions), options.vocabularyIds);
     });
   }
@@ -805,7 +815,8 @@ export class RobertaForMaskedLM {
    */
   maskedLmLoss(inputs: ModelInputs, labels: tf.Tensor2D, options: ForwardOptions): tf.Scalar {
     if (labels.shape[0] !== inputs.inputIds.shape[0] || labels.shape[1] !== inputs.inputIds.shape[1]) {
-      throw new Error(`maskedLmLoss: labels are [${labels.shape.join(', ')}], inputIds [${inputs.inputIds.shape.join(', ')}]`);
+      const found = `[${labels.shape.join(', ')}], inputIds [${inputs.inputIds.shape.join(', ')}]`;
+      throw new Error(`maskedLmLoss: labels are ${found}`);
     }
     const picked = maskedPositions(labels.dataSync());
     return tf.tidy(() => {
@@ -855,25 +866,33 @@ function createConstants(config: RobertaConfig): Constants {
 }
 
 /** The MLM's input checks (the classifier's, with the same messages) and the additive attention mask. */
-function prepareInputs(config: RobertaConfig, c: Constants, inputs: ModelInputs): { shape: Shape; maskBias: tf.Tensor4D } {
+function prepareInputs(
+  config: RobertaConfig,
+  c: Constants,
+  inputs: ModelInputs,
+): { shape: Shape; maskBias: tf.Tensor4D } {
   const { inputIds } = inputs;
   if (inputIds.rank !== 2 || inputIds.dtype !== 'int32') {
-    throw new Error(`forward: inputIds must be an int32 [batch, seq] tensor, found ${inputIds.dtype} [${inputIds.shape.join(', ')}]`);
+    const found = `${inputIds.dtype} [${inputIds.shape.join(', ')}]`;
+    throw new Error(`forward: inputIds must be an int32 [batch, seq] tensor, found ${found}`);
   }
   const [batch, seq] = inputIds.shape;
   const maxLength = maxSequenceLength(config);
   if (seq > maxLength) {
-    throw new Error(`forward: sequence length ${seq} exceeds ${maxLength}, the most this model's ${config.max_position_embeddings} position embeddings allow`);
+    const positions = config.max_position_embeddings;
+    throw new Error(`forward: sequence length ${seq} exceeds ${maxLength}, the most ${positions} position embeddings allow`);
   }
   const ids = inputIds.dataSync();
   const bad = ids.findIndex((id) => id < 0 || id >= config.vocab_size);
   if (bad >= 0) {
-    throw new Error(`forward: token id ${ids[bad]} at [${Math.floor(bad / seq)}, ${bad % seq}] is outside the vocabulary (vocab_size ${config.vocab_size})`);
+    const where = `[${Math.floor(bad / seq)}, ${bad % seq}]`;
+    throw new Error(`forward: token id ${ids[bad]} at ${where} is outside the vocabulary (vocab_size ${config.vocab_size})`);
   }
   const mask = inputs.attentionMask ?? tf.onesLike(inputIds);
   if (mask.shape[0] !== batch || mask.shape[1] !== seq) {
     throw new Error(`forward: attentionMask is [${mask.shape.join(', ')}], inputIds [${batch}, ${seq}]`);
   }
-  const maskBias = tf.reshape(tf.mul(tf.sub(c.one, tf.cast(mask, 'float32')), c.maskFill), [batch, 1, 1, seq]) as tf.Tensor4D;
+  const maskFill = tf.mul(tf.sub(c.one, tf.cast(mask, 'float32')), c.maskFill);
+  const maskBias = tf.reshape(maskFill, [batch, 1, 1, seq]) as tf.Tensor4D;
   return { shape: { batch, seq }, maskBias };
 }
