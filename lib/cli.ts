@@ -29,6 +29,8 @@ const COMMANDS: Record<string, RegisteredCommand> = {
   },
   corpus: { spec: specs.CORPUS, load: async () => (await import('./cli/corpus')).commands.corpus },
   bench: { spec: specs.BENCH, load: async () => (await import('./cli/bench')).commands.bench },
+  pretrain: { spec: specs.PRETRAIN, load: async () => (await import('./cli/pretrain')).commands.pretrain },
+  'fill-mask': { spec: specs.FILL_MASK, load: async () => (await import('./cli/pretrain')).commands['fill-mask'] },
 };
 
 function usage(): string {

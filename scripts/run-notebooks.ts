@@ -89,7 +89,13 @@ export function registerKernel(python: string): void {
 function linkResources(outputDir: string): void {
   const link = path.join(path.dirname(outputDir), 'presentation_resources');
   const target = path.join(REPO_ROOT, 'presentation_resources');
-  if (path.resolve(link) === target || fs.existsSync(link) || !fs.existsSync(target)) return;
+  if (path.resolve(link) === target || !fs.existsSync(target)) return;
+  const existing = fs.lstatSync(link, { throwIfNoEntry: false });
+  if (existing !== undefined) {
+    // A folder of the user's stays; a link (perhaps dangling, left by another checkout) is ours to renew.
+    if (!existing.isSymbolicLink() || fs.readlinkSync(link) === target) return;
+    fs.unlinkSync(link);
+  }
   fs.mkdirSync(path.dirname(link), { recursive: true });
   fs.symlinkSync(target, link, 'dir');
 }

@@ -35,7 +35,7 @@ function runRunner(args: string[]): { status: number | null; stdout: string } {
 }
 
 test('the runner executes a notebook that imports the compiled library, in the notebook folder', { skip }, () => {
-  const out = fs.mkdtempSync(path.join(os.tmpdir(), 'nb-ok-'));
+  const out = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'nb-ok-')), 'executed');
   const run = runRunner([path.join(REPO_ROOT, 'test', 'notebooks', 'smoke.ipynb'), '--out', out]);
   assert.equal(run.status, 0, run.stdout);
   assert.match(run.stdout, /ok +test\/notebooks\/smoke\.ipynb +\d+\.\d s/);

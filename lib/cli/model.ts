@@ -6,7 +6,8 @@ import { LOGITS, RESAVE } from './specs';
 import { defineCommand, type CliCommand } from './types';
 import { initBackend, type BackendChoice } from '../backend';
 import { readJsonFile } from '../fsutil';
-import { RobertaForSequenceClassification } from '../model/roberta';
+import { RobertaForMaskedLM, RobertaForSequenceClassification } from '../model/roberta';
+import { pretrainedArchitecture } from '../model/pretrained';
 import { checkModelInputs } from '../model/inputs';
 
 /** A rectangular int matrix from the input file; errors name the file and field. */
@@ -59,16 +60,24 @@ const logits: CliCommand = defineCommand(LOGITS, async (args) => {
   const inputFile = args.required('input');
   const input = readLogitsInput(inputFile);
   await initBackend(backend);
-  const model = await RobertaForSequenceClassification.fromPretrained(modelSource, { log: logToStderr });
+  const log = { log: logToStderr };
+  const masked = (await pretrainedArchitecture(modelSource, log)) === 'RobertaForMaskedLM';
+  const model = masked
+    ? await RobertaForMaskedLM.fromPretrained(modelSource, log)
+    : await RobertaForSequenceClassification.fromPretrained(modelSource, log);
   try {
     checkModelInputs(input, { source: inputFile, vocabSize: model.config.vocab_size });
+    // [batch][labels] from a classifier, [batch][sequence][vocabulary] from a masked-language model.
     const rows = tf.tidy(() => {
       const inputIds = tf.tensor2d(input.inputIds, undefined, 'int32');
       const attentionMask =
         input.attentionMask === null ? undefined : tf.tensor2d(input.attentionMask, undefined, 'int32');
       return model.forward({ inputIds, attentionMask }, { training: false }).arraySync();
     });
-    process.stdout.write(`${JSON.stringify({ logits: rows })}\n`);
+    // An MLM's logits run to megabytes: wait until the pipe took them all, since the CLI exits right after.
+    await new Promise<void>((resolve, reject) =>
+      process.stdout.write(`${JSON.stringify({ logits: rows })}\n`, (err) => (err ? reject(err) : resolve())),
+    );
   } finally {
     model.dispose();
   }

@@ -79,7 +79,9 @@ export const EVALUATE: CommandSpec = {
 
 export const LOGITS: CommandSpec = {
   name: 'logits',
-  summary: 'eval-mode logits of a batch of token ids, as JSON {"logits": [[...]]}',
+  summary:
+    'eval-mode logits of a batch of token ids, as JSON {"logits": [[...]]} ' +
+    '([batch][labels] for a classifier, [batch][sequence][vocabulary] for a masked-language model)',
   options: {
     model: MODEL_SOURCE,
     input: {
@@ -164,5 +166,44 @@ export const BENCH: CommandSpec = {
     profile: { kind: 'boolean', description: 'per-kernel profile of one dynamic-256 training step' },
     json: { kind: 'string', value: 'FILE', description: 'also write the results as JSON' },
     html: { kind: 'string', value: 'FILE', description: 'also write a page with a plotly chart' },
+  },
+};
+
+export const PRETRAIN: CommandSpec = {
+  name: 'pretrain',
+  summary: 'masked-language-model pretraining, the RoBERTa recipe; prints one JSON line (held-out MLM loss, accuracy)',
+  options: {
+    texts: { kind: 'string', value: 'FILE.json', description: 'a JSON array of texts (default: the offline corpus)' },
+    'held-out': { kind: 'string', value: 'FILE.json', description: 'held-out texts for the final figures' },
+    reviews: { kind: 'string', value: 'N', description: 'offline reviews to pretrain on (default 20000)' },
+    'held-out-reviews': { kind: 'string', value: 'N', description: 'offline reviews held out (default 500)' },
+    model: { kind: 'string', value: 'DIR|HUB_ID', description: 'start from this masked-LM checkpoint' },
+    tokenizer: TOKENIZER_SOURCE,
+    'output-dir': { kind: 'string', value: 'DIR', description: 'checkpoints and the final model (default runs/pretrain)' },
+    steps: { kind: 'string', value: 'N', description: 'stop after N optimizer steps' },
+    epochs: { kind: 'string', value: 'N', description: 'passes over the packed sequences' },
+    'batch-size': { kind: 'string', value: 'N', description: 'sequences per step (default 16)' },
+    'max-length': { kind: 'string', value: 'N', description: 'tokens per packed sequence (default 256)' },
+    'learning-rate': { kind: 'string', value: 'LR', description: 'peak learning rate' },
+    'warmup-ratio': { kind: 'string', value: 'R', description: 'share of the steps spent warming up' },
+    'restrict-vocabulary': {
+      kind: 'boolean',
+      description: 'softmax only over the ids that occur in the texts (faster; an approximation)',
+    },
+    'checkpoint-steps': { kind: 'string', value: 'N', description: 'save a checkpoint every N steps' },
+    resume: { kind: 'string', value: 'DIR', description: 'continue from this checkpoint' },
+    seed: { kind: 'string', value: 'N', description: 'seed for the corpus, the masks and the initial weights' },
+    backend: BACKEND,
+  },
+};
+
+export const FILL_MASK: CommandSpec = {
+  name: 'fill-mask',
+  summary: 'the likeliest tokens for each <mask> in TEXT, as JSON [{score, token, token_str, sequence}]',
+  positionals: { name: 'TEXT…', min: 1 },
+  options: {
+    model: MODEL_SOURCE,
+    'top-k': { kind: 'string', value: 'N', description: 'how many candidates per mask (default 5)' },
+    backend: BACKEND,
   },
 };

@@ -61,6 +61,23 @@ export function classifierSpecs(config: RobertaConfig): ParameterSpec[] {
   return [...linear('classifier.dense', h, h), ...linear('classifier.out_proj', h, config.num_labels)];
 }
 
+/** RobertaLMHead: dense, layer_norm and the output bias; the decoder weight is the word embeddings (tied). */
+export function lmHeadSpecs(config: RobertaConfig): ParameterSpec[] {
+  const h = config.hidden_size;
+  return [
+    { name: 'lm_head.bias', shape: [config.vocab_size], init: 'zeros' },
+    ...linear('lm_head.dense', h, h),
+    ...layerNorm('lm_head.layer_norm', h),
+  ];
+}
+
+/** All parameters of RobertaForMaskedLM in state-dict order (no pooler, as Hugging Face builds it). */
+export function maskedLmParameterSpecs(config: RobertaConfig): ParameterSpec[] {
+  const layers: ParameterSpec[] = [];
+  for (let i = 0; i < config.num_hidden_layers; i++) layers.push(...layerSpecs(config, i));
+  return [...embeddingSpecs(config), ...layers, ...lmHeadSpecs(config)];
+}
+
 /** All parameters in state-dict order. */
 export function parameterSpecs(config: RobertaConfig): ParameterSpec[] {
   const layers: ParameterSpec[] = [];

@@ -33,8 +33,13 @@ export interface PretrainedOptions extends HubOptions {
   log?: (message: string) => void;
 }
 
+/** The two model classes a checkpoint can be loaded into. */
+export type RobertaArchitecture = 'RobertaForSequenceClassification' | 'RobertaForMaskedLM';
+
 export interface LoadReport {
   source: string;
+  /** The class the checkpoint was loaded into (default RobertaForSequenceClassification). */
+  architecture?: RobertaArchitecture;
   files: string[];
   /** Model tensors the checkpoint did not have: initialised fresh. */
   missing: string[];
@@ -42,6 +47,11 @@ export interface LoadReport {
   unexpected: string[];
   /** Checkpoint tensors dropped on purpose: pooler, lm_head, the position_ids buffer. */
   ignored: string[];
+  /**
+   * The checkpoint tensors transformers lists as not used for this class: the unexpected ones plus
+   * the dropped ones it does not silence (pooler and lm_head for the classifier, classifier for the MLM).
+   */
+  unused?: string[];
 }
 
 // ---- Finding the files ----
@@ -161,7 +171,13 @@ export interface CheckpointMatch {
   missing: string[];
   unexpected: string[];
   ignored: string[];
+  /** See LoadReport.unused. */
+  unused: string[];
 }
+
+/** The tied decoder of RobertaLMHead: its weight is the word embeddings, its bias `lm_head.bias`. */
+const DECODER_WEIGHT = 'lm_head.decoder.weight';
+const DECODER_BIAS = 'lm_head.decoder.bias';
 
 /** The model name a checkpoint key stands for: `roberta.` added where absent, LayerNorm gamma/beta renamed. */
 function modelName(key: string): string {
@@ -175,29 +191,45 @@ function isIgnored(name: string): boolean {
 }
 
 /**
+ * Dropped tensors transformers does not report as unused: the position_ids buffer, and for the
+ * MLM the pooler (its _keys_to_ignore_on_load_unexpected) and the tied decoder copies.
+ */
+function isSilentlyIgnored(name: string, architecture: RobertaArchitecture): boolean {
+  if (name === 'roberta.embeddings.position_ids') return true;
+  if (architecture !== 'RobertaForMaskedLM') return false;
+  return name.startsWith('roberta.pooler.') || name === DECODER_WEIGHT || name === DECODER_BIAS;
+}
+
+/**
  * Pairs checkpoint tensors with the model's parameters by name and checks every shape. Shape
  * mismatches are errors (all listed); missing tensors are reported (or an error with `strict`).
  */
 export function matchCheckpoint(
   specs: ParameterSpec[],
   checkpoint: Map<string, CheckpointTensor>,
-  { strict }: { strict: boolean },
+  {
+    strict,
+    architecture = 'RobertaForSequenceClassification',
+  }: { strict: boolean; architecture?: RobertaArchitecture },
 ): CheckpointMatch {
   const expected = new Map(specs.map((spec) => [spec.name, spec]));
   const assigned = new Map<string, CheckpointTensor>();
   const sourceKey = new Map<string, string>();
   const unexpected: string[] = [];
   const ignored: string[] = [];
+  const unused: string[] = [];
   const mismatches: string[] = [];
+  // Older checkpoints store the output bias only as the decoder's; it stands for lm_head.bias then.
+  const names = [...checkpoint.keys()].map(modelName);
+  const decoderBiasIsTheBias = expected.has('lm_head.bias') && !names.includes('lm_head.bias');
   for (const [key, tensor] of checkpoint) {
-    const name = modelName(key);
-    if (isIgnored(name)) {
-      ignored.push(key);
-      continue;
-    }
+    let name = modelName(key);
+    if (name === DECODER_BIAS && decoderBiasIsTheBias) name = 'lm_head.bias';
     const spec = expected.get(name);
     if (spec === undefined) {
-      unexpected.push(key);
+      if (isIgnored(name)) ignored.push(key);
+      else unexpected.push(key);
+      if (!isSilentlyIgnored(name, architecture)) unused.push(key);
       continue;
     }
     const earlier = sourceKey.get(name);
@@ -219,30 +251,73 @@ export function matchCheckpoint(
     throw new Error(`${file}: no RoBERTa tensors found (${checkpoint.size} tensors, e.g. ${[...checkpoint.keys()].slice(0, 3).join(', ')})`);
   }
   if (strict && missing.length > 0) throw new Error(`${file}: missing tensors: ${missing.join(', ')}`);
-  return { assigned, missing, unexpected, ignored };
+  return { assigned, missing, unexpected, ignored, unused };
 }
 
 /** A Hugging Face-style warning when tensors were missing or unexpected; null when all matched. */
 export function formatLoadReport(report: LoadReport): string | null {
+  const architecture = report.architecture ?? 'RobertaForSequenceClassification';
+  const unused = report.unused ?? report.unexpected;
   const lines: string[] = [];
+  if (unused.length > 0) {
+    const otherTask = unused.every((name) => /^(roberta\.)?pooler\.|^lm_head\.|^classifier\./.test(name));
+    lines.push(
+      `Some tensors of ${report.source} were not used by ${architecture} (not used: ${unused.join(', ')})` +
+        (otherTask
+          ? '\nThis is expected when the checkpoint was trained for another task (e.g. masked-language modelling).'
+          : ''),
+    );
+  }
   if (report.missing.length > 0) {
     const headOnly = report.missing.every((name) => name.startsWith('classifier.'));
     lines.push(
-      `Some weights of RobertaForSequenceClassification were not in ${report.source} and are newly initialized: ${report.missing.join(', ')}` +
+      `Some weights of ${architecture} were not in ${report.source} and are newly initialized: ` +
+        report.missing.join(', ') +
         (headOnly ? '\nThis is expected for a base checkpoint: train the model before using it for predictions.' : ''),
     );
   }
-  if (report.unexpected.length > 0) {
-    lines.push(`Some tensors of ${report.source} were not used: ${report.unexpected.join(', ')}`);
-  }
   return lines.length > 0 ? lines.join('\n') : null;
+}
+
+/**
+ * Which class a checkpoint was saved from: config.json's `architectures` when it names one of
+ * ours, otherwise the tensors (a `classifier.*` head or an `lm_head.*`); a bare body counts as a classifier.
+ */
+export function checkpointArchitecture(
+  configFile: string,
+  checkpoint: Map<string, CheckpointTensor>,
+): RobertaArchitecture {
+  const json = readJsonFile(configFile) as { architectures?: unknown } | null;
+  const architectures = json?.architectures;
+  const listed: unknown[] = Array.isArray(architectures) ? architectures : [];
+  for (const name of listed) {
+    if (name === 'RobertaForMaskedLM' || name === 'RobertaForSequenceClassification') return name;
+  }
+  const names = [...checkpoint.keys()];
+  if (names.some((name) => name.startsWith('classifier.'))) return 'RobertaForSequenceClassification';
+  if (names.some((name) => name.startsWith('lm_head.'))) return 'RobertaForMaskedLM';
+  return 'RobertaForSequenceClassification';
+}
+
+/** The class a local folder or Hub checkpoint was saved from (see checkpointArchitecture). */
+export async function pretrainedArchitecture(
+  dirOrHubId: string,
+  options: PretrainedOptions = {},
+): Promise<RobertaArchitecture> {
+  const files = await resolvePretrained(dirOrHubId, options);
+  return checkpointArchitecture(files.configFile, readCheckpoint(files.weightFiles));
 }
 
 // ---- Writing ----
 
 /** config.json + model.safetensors, each written atomically. */
-export function savePretrainedFiles(dir: string, config: RobertaConfig, tensors: NamedFloat32Tensor[]): void {
+export function savePretrainedFiles(
+  dir: string,
+  config: RobertaConfig,
+  tensors: NamedFloat32Tensor[],
+  architecture: RobertaArchitecture = 'RobertaForSequenceClassification',
+): void {
   ensureDir(dir);
   writeSafetensors(path.join(dir, SAFETENSORS_FILE), tensors, { format: 'pt' });
-  writeJsonAtomic(path.join(dir, CONFIG_FILE), configToJson(config));
+  writeJsonAtomic(path.join(dir, CONFIG_FILE), { ...configToJson(config), architectures: [architecture] });
 }

@@ -7,7 +7,7 @@
 // matMul; only attention reshapes to [batch, heads, seq, headDim].
 import * as tf from '@tensorflow/tfjs';
 import { robertaConfig, maxSequenceLength, type RobertaConfig } from './config';
-import { parameterSpecs, elementCount, type ParameterSpec } from './parameters';
+import { parameterSpecs, maskedLmParameterSpecs, elementCount, type ParameterSpec } from './parameters';
 import { checkLabels, checkModelInputs } from './inputs';
 import {
   readCheckpoint,
@@ -476,7 +476,15 @@ export class RobertaForSequenceClassification {
     const values = new Map<string, Float32Array>();
     for (const [name, tensor] of match.assigned) values.set(name, tensor.read());
     const model = new RobertaForSequenceClassification(config, options.seed ?? 0, values);
-    model.loadReport = { source: dirOrHubId, files: files.weightFiles, missing: match.missing, unexpected: match.unexpected, ignored: match.ignored };
+    model.loadReport = {
+      source: dirOrHubId,
+      architecture: 'RobertaForSequenceClassification',
+      files: files.weightFiles,
+      missing: match.missing,
+      unexpected: match.unexpected,
+      ignored: match.ignored,
+      unused: match.unused,
+    };
     const message = formatLoadReport(model.loadReport);
     if (message !== null) (options.log ?? ((line: string) => console.warn(line)))(message);
     return model;
@@ -597,4 +605,297 @@ function initialValue(spec: ParameterSpec, config: RobertaConfig, seed: number, 
     const keep = tf.oneHot(tf.tensor1d([spec.paddingRow], 'int32'), spec.shape[0]).reshape([spec.shape[0], 1]);
     return tf.mul(values, tf.sub(1, keep));
   });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Masked-language modelling: RobertaForMaskedLM (roberta.* without the pooler, then lm_head)
+//
+// lm_head (RobertaLMHead): dense -> exact GELU -> layer_norm -> decoder. The decoder's weight is the
+// word-embedding variable itself, tied as Hugging Face ties them, so one variable receives the sum
+// of the lookup's and the projection's gradients; the decoder's bias is lm_head.bias.
+
+/** Labels equal to this are not predicted (PyTorch CrossEntropyLoss's ignore_index). */
+export const IGNORE_INDEX = -100;
+
+class RobertaLMHead {
+  private readonly dense: Linear;
+  private readonly layerNorm: LayerNorm;
+  private readonly bias: tf.Variable;
+  private readonly gelu: (x: tf.Tensor2D) => tf.Tensor2D;
+
+  constructor(
+    params: ParameterTable,
+    constants: Constants,
+    private readonly decoderWeight: tf.Variable,
+  ) {
+    this.dense = params.linear('lm_head.dense');
+    this.layerNorm = params.layerNorm('lm_head.layer_norm', constants);
+    this.bias = params.get('lm_head.bias');
+    this.gelu = exactGelu(constants);
+  }
+
+  /** [n, hidden] -> [n, vocab], or [n, candidates] when only `vocabularyIds` are scored. */
+  forward(hidden: tf.Tensor2D, vocabularyIds?: tf.Tensor1D): tf.Tensor2D {
+    const features = this.layerNorm.apply(this.gelu(this.dense.apply(hidden)));
+    const weight = vocabularyIds === undefined ? this.decoderWeight : tf.gather(this.decoderWeight, vocabularyIds);
+    const bias = vocabularyIds === undefined ? this.bias : tf.gather(this.bias, vocabularyIds);
+    return tf.add(tf.matMul(features, weight, false, true), bias);
+  }
+}
+
+/**
+ * Mean over rows of −log softmax(logits)[label], with the gradient (softmax − onehot) / rows in one
+ * step: the vocabulary-wide tensors of the generic backward pass are what MLM training pays most for.
+ */
+function meanCrossEntropy(logits: tf.Tensor2D, labels: tf.Tensor1D): tf.Scalar {
+  const [rows, classes] = logits.shape;
+  const op = customOp(([x], save) => {
+    const logProbabilities = tf.logSoftmax(x);
+    const flatIndex = tf.add(tf.mul(tf.range(0, rows, 1, 'int32'), tf.scalar(classes, 'int32')), labels);
+    save([logProbabilities, labels]);
+    return {
+      value: tf.neg(tf.mean(tf.gather(tf.reshape(logProbabilities, [-1]), flatIndex))),
+      gradFunc: (dy, [saved, savedLabels]) => {
+        // A one-hot by comparison: tfjs-backend-wasm 4.22's OneHot with dtype float32 writes the integer
+        // bit pattern of 1 (a float32 of 1.4e-45), not 1.0.
+        const classIds = tf.range(0, classes, 1, 'int32').reshape([1, classes]);
+        const oneHot = tf.cast(tf.equal(classIds, savedLabels.reshape([rows, 1])), 'float32');
+        return tf.mul(tf.sub(tf.exp(saved), oneHot), tf.div(dy, rows));
+      },
+    };
+  });
+  return op(logits) as tf.Scalar;
+}
+
+/** Flat positions (row * seq + column) of the labels that are predicted, and those labels. */
+export function maskedPositions(labels: ArrayLike<number>): { positions: Int32Array; labels: Int32Array } {
+  const positions: number[] = [];
+  const targets: number[] = [];
+  for (let i = 0; i < labels.length; i++) {
+    if (labels[i] === IGNORE_INDEX) continue;
+    positions.push(i);
+    targets.push(labels[i]);
+  }
+  return { positions: Int32Array.from(positions), labels: Int32Array.from(targets) };
+}
+
+export interface MaskedLmForwardOptions extends ForwardOptions {
+  /**
+   * Score only these token ids (int32 [candidates]; logits then index into this list). A cheaper
+   * softmax over the ids a corpus uses: an approximation for pretraining, not Hugging Face's model.
+   */
+  vocabularyIds?: tf.Tensor1D;
+}
+
+export class RobertaForMaskedLM {
+  readonly config: RobertaConfig;
+  /** Hugging Face state-dict name -> variable; the decoder is `roberta.embeddings.word_embeddings.weight`. */
+  readonly parameters: Map<string, tf.Variable>;
+  /** What fromPretrained found: missing, unexpected and ignored checkpoint tensors. */
+  loadReport: LoadReport | null = null;
+
+  private readonly constants: Constants;
+  private readonly embeddings: RobertaEmbeddings;
+  private readonly encoder: RobertaEncoder;
+  private readonly lmHead: RobertaLMHead;
+  private unseededDropoutCalls = 0;
+  private disposed = false;
+
+  private constructor(config: RobertaConfig, seed: number, initialValues: Map<string, Float32Array>) {
+    this.config = config;
+    const id = nextModelId++;
+    this.parameters = new Map();
+    maskedLmParameterSpecs(config).forEach((spec, index) => {
+      const loaded = initialValues.get(spec.name);
+      const initial =
+        loaded !== undefined ? tf.tensor(loaded, spec.shape, 'float32') : initialValue(spec, config, seed, index);
+      this.parameters.set(spec.name, tf.variable(initial, true, `roberta_mlm_${id}/${spec.name}`));
+      initial.dispose();
+    });
+    this.constants = createConstants(config);
+    const params = new ParameterTable(this.parameters);
+    this.embeddings = new RobertaEmbeddings(config, params, this.constants);
+    this.encoder = new RobertaEncoder(config, params, this.constants);
+    this.lmHead = new RobertaLMHead(params, this.constants, params.get('roberta.embeddings.word_embeddings.weight'));
+  }
+
+  /** A freshly initialised model, as Hugging Face initialises one (seeded). */
+  static fromConfig(
+    config: RobertaConfig | Partial<RobertaConfig>,
+    options: FromConfigOptions = {},
+  ): RobertaForMaskedLM {
+    return new RobertaForMaskedLM(robertaConfig(config), options.seed ?? 0, new Map());
+  }
+
+  /**
+   * Loads a Hugging Face checkpoint (as RobertaForSequenceClassification.fromPretrained does).
+   * `lm_head.decoder.weight` is the tied word embeddings and `lm_head.decoder.bias` is `lm_head.bias`:
+   * checkpoints with or without them load. The pooler is dropped, a missing lm_head initialised fresh.
+   */
+  static async fromPretrained(dirOrHubId: string, options: PretrainedOptions = {}): Promise<RobertaForMaskedLM> {
+    const files = await resolvePretrained(dirOrHubId, options);
+    const config = configForPretrained(files.configFile, options);
+    const checkpoint = readCheckpoint(files.weightFiles);
+    const match = matchCheckpoint(maskedLmParameterSpecs(config), checkpoint, {
+      strict: options.strict ?? false,
+      architecture: 'RobertaForMaskedLM',
+    });
+    const values = new Map<string, Float32Array>();
+    for (const [name, tensor] of match.assigned) values.set(name, tensor.read());
+    const model = new RobertaForMaskedLM(config, options.seed ?? 0, values);
+    model.loadReport = {
+      source: dirOrHubId,
+      architecture: 'RobertaForMaskedLM',
+      files: files.weightFiles,
+      missing: match.missing,
+      unexpected: match.unexpected,
+      ignored: match.ignored,
+      unused: match.unused,
+    };
+    const message = formatLoadReport(model.loadReport);
+    if (message !== null) (options.log ?? ((line: string) => console.warn(line)))(message);
+    return model;
+  }
+
+  /** The trainable variables, in state-dict order (the tied decoder is not a second variable). */
+  trainableVariables(): tf.Variable[] {
+    return [...this.parameters.values()];
+  }
+
+  numParameters(): number {
+    let total = 0;
+    for (const variable of this.parameters.values()) total += variable.size;
+    return total;
+  }
+
+  /** Logits over the vocabulary at every position: [batch, seq, vocab]. */
+  forward(inputs: ModelInputs, options: ForwardOptions): tf.Tensor3D {
+    return tf.tidy(() => {
+      const { hidden, shape } = this.lastHiddenState(inputs, options);
+      return tf.reshape(this.lmHead.forward(hidden), [shape.batch, shape.seq, -1]);
+    });
+  }
+
+  /**
+   * Logits only at `positions` (int32 [n], flat row * seq + column): [n, vocab], or [n, candidates]
+   * with `vocabularyIds`. The same numbers as forward() there, for a fraction of the projection's work.
+   */
+  forwardAtPositions(inputs: ModelInputs, positions: tf.Tensor1D, options: MaskedLmForwardOptions): tf.Tensor2D {
+    return tf.tidy(() => {
+      const { hidden, shape } = this.lastHiddenState(inputs, options);
+      const count = shape.batch * shape.seq;
+      if (positions.rank !== 1 || positions.dtype !== 'int32') {
+        throw new Error(
+          `forwardAtPositions: positions must be an int32 [n] tensor, found ${positions.dtype} [${positions.shape.join(', ')}]`,
+        );
+      }
+      const flat = positions.dataSync();
+      const bad = flat.findIndex((p) => p < 0 || p >= count);
+      if (bad >= 0) {
+        const where = `outside [0, ${count}) for a [${shape.batch}, ${shape.seq}] batch`;
+        throw new Error(`forwardAtPositions: positions[${bad}] is ${flat[bad]}, ${where}`);
+      }
+      return this.lmHead.forward(tf.gather(hidden, positions), options.vocabularyIds);
+    });
+  }
+
+  /** Mean cross-entropy of `logits` [n, classes] against int32 `labels` [n] (indices into the classes). */
+  loss(logits: tf.Tensor2D, labels: tf.Tensor1D): tf.Scalar {
+    const [rows, classes] = logits.shape;
+    if (labels.rank !== 1 || labels.shape[0] !== rows) {
+      throw new Error(`loss: labels must be [${rows}], found [${labels.shape.join(', ')}]`);
+    }
+    if (rows === 0) throw new Error('loss: no masked positions to predict (every label is -100)');
+    const values = labels.dataSync();
+    const bad = values.findIndex((v) => v < 0 || v >= classes);
+    if (bad >= 0) throw new Error(`loss: label ${values[bad]} at ${bad} is outside [0, ${classes})`);
+    return tf.tidy(() => meanCrossEntropy(logits, tf.cast(labels, 'int32')));
+  }
+
+  /**
+   * Hugging Face's MLM loss: labels [batch, seq] hold the original id at predicted positions and
+   * -100 elsewhere; the mean cross-entropy over the predicted positions, projected only there.
+   */
+  maskedLmLoss(inputs: ModelInputs, labels: tf.Tensor2D, options: ForwardOptions): tf.Scalar {
+    if (labels.shape[0] !== inputs.inputIds.shape[0] || labels.shape[1] !== inputs.inputIds.shape[1]) {
+      const found = `[${labels.shape.join(', ')}], inputIds [${inputs.inputIds.shape.join(', ')}]`;
+      throw new Error(`maskedLmLoss: labels are ${found}`);
+    }
+    const picked = maskedPositions(labels.dataSync());
+    return tf.tidy(() => {
+      const logits = this.forwardAtPositions(inputs, tf.tensor1d(picked.positions, 'int32'), options);
+      return this.loss(logits, tf.tensor1d(picked.labels, 'int32'));
+    });
+  }
+
+  /** Writes config.json and model.safetensors as save_pretrained does: no lm_head.decoder.* (tied). */
+  async savePretrained(dir: string): Promise<void> {
+    const tensors = [];
+    for (const [name, variable] of this.parameters) {
+      tensors.push({ name, shape: variable.shape, values: (await variable.data()) as Float32Array });
+    }
+    savePretrainedFiles(dir, this.config, tensors, 'RobertaForMaskedLM');
+  }
+
+  dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    for (const variable of this.parameters.values()) variable.dispose();
+    tf.dispose(Object.values(this.constants));
+  }
+
+  /** The encoder's output at every position, [batch * seq, hidden]. */
+  private lastHiddenState(inputs: ModelInputs, options: ForwardOptions): { hidden: tf.Tensor2D; shape: Shape } {
+    if (this.disposed) throw new Error('RobertaForMaskedLM: the model has been disposed');
+    const seed = options.dropoutSeed ?? siteSeed(0x5eed, this.unseededDropoutCalls++);
+    const { shape, maskBias } = prepareInputs(this.config, this.constants, inputs);
+    const ctx = new ForwardContext(options.training, seed);
+    const embedded = this.embeddings.forward(inputs.inputIds, ctx);
+    return { hidden: this.encoder.forward(embedded, maskBias, shape, ctx, false), shape };
+  }
+}
+
+function createConstants(config: RobertaConfig): Constants {
+  return {
+    one: tf.scalar(1),
+    maskFill: tf.scalar(MASK_FILL),
+    layerNormEps: tf.scalar(config.layer_norm_eps),
+    attentionScale: tf.scalar(1 / Math.sqrt(config.hidden_size / config.num_attention_heads)),
+    half: tf.scalar(0.5),
+    invSqrt2: tf.scalar(Math.SQRT1_2),
+    invSqrt2Pi: tf.scalar(1 / Math.sqrt(2 * Math.PI)),
+    minusHalf: tf.scalar(-0.5),
+  };
+}
+
+/** The MLM's input checks (the classifier's, with the same messages) and the additive attention mask. */
+function prepareInputs(
+  config: RobertaConfig,
+  c: Constants,
+  inputs: ModelInputs,
+): { shape: Shape; maskBias: tf.Tensor4D } {
+  const { inputIds } = inputs;
+  if (inputIds.rank !== 2 || inputIds.dtype !== 'int32') {
+    const found = `${inputIds.dtype} [${inputIds.shape.join(', ')}]`;
+    throw new Error(`forward: inputIds must be an int32 [batch, seq] tensor, found ${found}`);
+  }
+  const [batch, seq] = inputIds.shape;
+  const maxLength = maxSequenceLength(config);
+  if (seq > maxLength) {
+    const positions = config.max_position_embeddings;
+    throw new Error(`forward: sequence length ${seq} exceeds ${maxLength}, the most ${positions} position embeddings allow`);
+  }
+  const ids = inputIds.dataSync();
+  const bad = ids.findIndex((id) => id < 0 || id >= config.vocab_size);
+  if (bad >= 0) {
+    const where = `[${Math.floor(bad / seq)}, ${bad % seq}]`;
+    throw new Error(`forward: token id ${ids[bad]} at ${where} is outside the vocabulary (vocab_size ${config.vocab_size})`);
+  }
+  const mask = inputs.attentionMask ?? tf.onesLike(inputIds);
+  if (mask.shape[0] !== batch || mask.shape[1] !== seq) {
+    throw new Error(`forward: attentionMask is [${mask.shape.join(', ')}], inputIds [${batch}, ${seq}]`);
+  }
+  const maskFill = tf.mul(tf.sub(c.one, tf.cast(mask, 'float32')), c.maskFill);
+  const maskBias = tf.reshape(maskFill, [batch, 1, 1, seq]) as tf.Tensor4D;
+  return { shape: { batch, seq }, maskBias };
 }

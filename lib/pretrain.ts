@@ -1,0 +1,488 @@
+// Masked-language-model pretraining the RoBERTa way (Liu et al. 2019), for a RobertaForMaskedLM on
+// unlabelled texts:
+//
+//   const result = await pretrain({model, tokenizer, texts, heldOutTexts, maxSteps: 200, outputDir: 'runs/mlm'});
+//
+// - inputs: whole sentences packed contiguously across texts (</s> between texts) up to maxLength;
+// - dynamic masking: a new 15% / 80-10-10 mask each time a sequence is fed, seeded by the batch counter;
+// - no next-sentence objective; AdamW with beta2 0.98, epsilon 1e-6, warmup then linear decay;
+// - the vocabulary projection only at the masked positions (the same loss, far less work);
+// - optional `restrictVocabulary`: the softmax runs over the ids that occur in the pretraining text
+//   only. An approximation (ids absent from the text can never be predicted) that pays off when a
+//   corpus uses few of the vocabulary's ids, as the offline corpus does;
+// - checkpoints (lib/checkpoint.ts) every `checkpointSteps` and at the end; resume is exact because
+//   the batch order, the masks and the dropout depend only on the seed and the counters.
+import * as path from 'path';
+import * as tf from '@tensorflow/tfjs';
+import { AdamOptimizer } from './optimizer';
+import { makeSchedule, type LearningRateSchedule } from './schedule';
+import { loadCheckpoint, restoreParameters, saveCheckpoint, replaceDirectory } from './checkpoint';
+import { ProgressBar, type ProgressMode } from './display/progress';
+import { yieldToEventLoop } from './display/output';
+import { configToJson, maxSequenceLength } from './model/config';
+import { RobertaForMaskedLM, maskedPositions } from './model/roberta';
+import { maskTokens, type MaskedTokens, type MaskingOptions } from './data/masking';
+import { packSequences, splitSentences } from './data/packing';
+import { hashSeed, mulberry32, permutation } from './data/random';
+import { dropoutSeedFor } from './trainer';
+
+/** What pretraining needs of a tokenizer (RobertaTokenizer has it). */
+export interface PretrainTokenizer {
+  readonly bosTokenId: number;
+  readonly eosTokenId: number;
+  readonly padTokenId: number;
+  readonly maskTokenId: number;
+  readonly vocabSize: number;
+  encodeText(text: string): number[];
+  isSpecialId(id: number): boolean;
+  saveTo?(dir: string): void | Promise<void>;
+}
+
+export interface PretrainOptions {
+  model: RobertaForMaskedLM;
+  tokenizer: PretrainTokenizer;
+  /** Unlabelled training texts. */
+  texts: readonly string[];
+  /** Texts for the final held-out loss and masked-token accuracy. */
+  heldOutTexts?: readonly string[];
+  /** Tokens per packed sequence, with <s> and </s> (default 256, at most what the model allows). */
+  maxLength?: number;
+  batchSize?: number;
+  epochs?: number;
+  /** Stop after this many optimizer steps (the schedule then spans them); default epochs × batches. */
+  maxSteps?: number;
+  learningRate?: number;
+  /** Warm-up as a share of all steps (default 0.06). */
+  warmupRatio?: number;
+  weightDecay?: number;
+  beta2?: number;
+  epsilon?: number;
+  /** Share of tokens picked for prediction (default 0.15). */
+  mlmProbability?: number;
+  /** Seeds the batch order, the masks and the dropout (default 42). */
+  seed?: number;
+  /** Softmax over the ids occurring in `texts` only (see the file comment). */
+  restrictVocabulary?: boolean;
+  /** Where checkpoints (outputDir/checkpoint) and the final model (outputDir/final) go; nothing is saved without it. */
+  outputDir?: string;
+  /** Save a checkpoint every this many steps (default 0: only at the end). */
+  checkpointSteps?: number;
+  /** A checkpoint folder to continue from. */
+  resumeFrom?: string;
+  signal?: AbortSignal;
+  progress?: ProgressMode | false;
+  log?: (line: string) => void;
+}
+
+export interface HeldOutResult {
+  /** Mean cross-entropy over the held-out masked positions the training vocabulary's softmax can score. */
+  loss: number;
+  /** Share of masked positions whose original id is the model's top prediction. */
+  accuracy: number;
+  /** The same positions guessed with the most frequent token of the training text. */
+  unigramAccuracy: number;
+  maskedTokens: number;
+  sequences: number;
+}
+
+export interface PretrainResult {
+  steps: number;
+  stopped: 'completed' | 'interrupted';
+  /** Training loss of each step. */
+  losses: number[];
+  secondsPerStep: number;
+  sequences: number;
+  /** 'full' or the number of ids the softmax ran over. */
+  vocabulary: 'full' | number;
+  heldOut: HeldOutResult | null;
+  finalModelDir: string | null;
+}
+
+/** The JSON part of a pretraining checkpoint. */
+export interface PretrainState {
+  version: 1;
+  kind: 'mlm-pretraining';
+  epoch: number;
+  /** Batches of that epoch already trained on. */
+  batchIndex: number;
+  globalStep: number;
+  /** Batches fed overall: seeds the masks and the dropout. */
+  batchesSeen: number;
+  seed: number;
+  sequences: number;
+  batchSize: number;
+  maxLength: number;
+  losses: number[];
+}
+
+export interface PackedBatch {
+  inputIds: Int32Array;
+  attentionMask: Int32Array;
+  batchSize: number;
+  seqLength: number;
+}
+
+/** Sentences of each text tokenized, then packed into sequences. */
+export function packTexts(texts: readonly string[], tokenizer: PretrainTokenizer, maxLength: number): number[][] {
+  const documents = texts.map((text) => splitSentences(text).map((sentence) => tokenizer.encodeText(sentence)));
+  return packSequences(documents, { maxLength, bosTokenId: tokenizer.bosTokenId, eosTokenId: tokenizer.eosTokenId });
+}
+
+/** Sequences padded with <pad> to the longest of them. */
+export function collateSequences(sequences: readonly number[][], padTokenId: number): PackedBatch {
+  const seqLength = Math.max(...sequences.map((s) => s.length));
+  const inputIds = new Int32Array(sequences.length * seqLength).fill(padTokenId);
+  const attentionMask = new Int32Array(sequences.length * seqLength);
+  sequences.forEach((sequence, row) => {
+    inputIds.set(sequence, row * seqLength);
+    attentionMask.fill(1, row * seqLength, row * seqLength + sequence.length);
+  });
+  return { inputIds, attentionMask, batchSize: sequences.length, seqLength };
+}
+
+/** Sorted distinct non-special ids of the sequences: what `restrictVocabulary` scores. */
+export function vocabularyOf(sequences: readonly number[][], isSpecialId: (id: number) => boolean): Int32Array {
+  const seen = new Set<number>();
+  for (const sequence of sequences) for (const id of sequence) if (!isSpecialId(id)) seen.add(id);
+  return Int32Array.from([...seen].sort((a, b) => a - b));
+}
+
+/** The most frequent non-special id: the unigram guesser's answer for every masked position. */
+export function mostFrequentId(sequences: readonly number[][], isSpecialId: (id: number) => boolean): number {
+  const counts = new Map<number, number>();
+  for (const sequence of sequences)
+    for (const id of sequence) if (!isSpecialId(id)) counts.set(id, (counts.get(id) ?? 0) + 1);
+  let best = -1;
+  let bestCount = 0;
+  for (const [id, count] of counts) {
+    if (count > bestCount || (count === bestCount && id < best)) [best, bestCount] = [id, count];
+  }
+  return best;
+}
+
+/** A fresh, reproducible random source for the mask of the `counter`-th training (or held-out) batch. */
+export function maskRng(seed: number, counter: number, purpose: 'train' | 'held-out' = 'train'): () => number {
+  return mulberry32(hashSeed('mlm-mask', purpose, seed, counter));
+}
+
+export class Pretrainer {
+  readonly model: RobertaForMaskedLM;
+  readonly optimizer: AdamOptimizer;
+  readonly sequences: number[][];
+  readonly maxLength: number;
+  readonly batchSize: number;
+  readonly totalSteps: number;
+  state: PretrainState;
+  private readonly options: PretrainOptions;
+  private readonly schedule: LearningRateSchedule;
+  private readonly masking: MaskingOptions;
+  /** The ids the softmax runs over (restricted) and each id's index among them. */
+  private readonly vocabulary: { ids: Int32Array; index: Map<number, number> } | null;
+  private readonly vocabularyTensor: tf.Tensor1D | null;
+
+  constructor(options: PretrainOptions) {
+    this.options = options;
+    this.model = options.model;
+    const { tokenizer } = options;
+    this.maxLength = Math.min(options.maxLength ?? 256, maxSequenceLength(this.model.config));
+    this.batchSize = options.batchSize ?? 16;
+    if (!(Number.isInteger(this.batchSize) && this.batchSize >= 1))
+      throw new Error(`pretrain: batchSize must be a positive integer, got ${this.batchSize}`);
+    if (tokenizer.vocabSize > this.model.config.vocab_size) {
+      throw new Error(
+        `pretrain: the tokenizer has ${tokenizer.vocabSize} ids, the model's vocab_size is ${this.model.config.vocab_size}`,
+      );
+    }
+    this.sequences = packTexts(options.texts, tokenizer, this.maxLength);
+    if (this.sequences.length === 0) throw new Error('pretrain: no text to pretrain on (texts are empty)');
+    const epochs = options.epochs ?? 1;
+    const batchesPerEpoch = Math.ceil(this.sequences.length / this.batchSize);
+    this.totalSteps = options.maxSteps ?? epochs * batchesPerEpoch;
+    if (!(Number.isInteger(this.totalSteps) && this.totalSteps >= 1))
+      throw new Error(`pretrain: maxSteps must be a positive integer, got ${this.totalSteps}`);
+    const learningRate = options.learningRate ?? 5e-4;
+    this.optimizer = new AdamOptimizer(this.model.parameters, {
+      name: 'adamw',
+      learningRate,
+      beta1: 0.9,
+      beta2: options.beta2 ?? 0.98,
+      epsilon: options.epsilon ?? 1e-6,
+      weightDecay: options.weightDecay ?? 0.01,
+      noDecay: ['.bias', 'LayerNorm.', 'layer_norm.'],
+    });
+    this.schedule = makeSchedule({
+      name: 'linear',
+      learningRate,
+      totalSteps: this.totalSteps,
+      warmupRatio: options.warmupRatio ?? 0.06,
+    });
+    this.masking = {
+      maskTokenId: tokenizer.maskTokenId,
+      vocabSize: tokenizer.vocabSize,
+      isSpecialId: (id) => tokenizer.isSpecialId(id) || id === tokenizer.padTokenId,
+      probability: options.mlmProbability ?? 0.15,
+    };
+    if (options.restrictVocabulary === true) {
+      const ids = vocabularyOf(this.sequences, this.masking.isSpecialId);
+      this.vocabulary = { ids, index: new Map(Array.from(ids, (id, i) => [id, i])) };
+      this.vocabularyTensor = tf.tensor1d(ids, 'int32');
+    } else {
+      this.vocabulary = null;
+      this.vocabularyTensor = null;
+    }
+    this.state = {
+      version: 1,
+      kind: 'mlm-pretraining',
+      epoch: 0,
+      batchIndex: 0,
+      globalStep: 0,
+      batchesSeen: 0,
+      seed: options.seed ?? 42,
+      sequences: this.sequences.length,
+      batchSize: this.batchSize,
+      maxLength: this.maxLength,
+      losses: [],
+    };
+  }
+
+  get batchesPerEpoch(): number {
+    return Math.ceil(this.sequences.length / this.batchSize);
+  }
+
+  get checkpointDir(): string | null {
+    return this.options.outputDir === undefined ? null : path.join(this.options.outputDir, 'checkpoint');
+  }
+
+  private log(line: string): void {
+    (this.options.log ?? ((text: string) => process.stderr.write(`${text}\n`)))(line);
+  }
+
+  /** Batch `index` of `epoch`: the epoch's seeded shuffle of the sequences, cut into batches. */
+  batch(epoch: number, index: number): PackedBatch {
+    const order = permutation(mulberry32(hashSeed('mlm-order', this.state.seed, epoch)), this.sequences.length);
+    const picked = order.slice(index * this.batchSize, (index + 1) * this.batchSize).map((i) => this.sequences[i]);
+    return collateSequences(picked, this.options.tokenizer.padTokenId);
+  }
+
+  /** A new mask for the batch about to be fed, drawn from the seed and the batch counter. */
+  maskBatch(batch: PackedBatch): MaskedTokens {
+    return maskTokens(batch.inputIds, maskRng(this.state.seed, this.state.batchesSeen), this.masking);
+  }
+
+  /** Masks the batch afresh, takes one AdamW step, returns the loss. */
+  trainStep(batch: PackedBatch): number {
+    const masked = this.maskBatch(batch);
+    const picked = maskedPositions(masked.labels);
+    // Labels come from the training text, so every one has an index in the restricted vocabulary.
+    const vocabulary = this.vocabulary;
+    const targets = vocabulary === null ? picked.labels : picked.labels.map((id) => vocabulary.index.get(id) ?? -1);
+    const dropoutSeed = dropoutSeedFor(this.state.seed, this.state.batchesSeen);
+    const { value, grads } = tf.tidy(() => {
+      const shape: [number, number] = [batch.batchSize, batch.seqLength];
+      const inputs = {
+        inputIds: tf.tensor2d(masked.inputIds, shape, 'int32'),
+        attentionMask: tf.tensor2d(batch.attentionMask, shape, 'int32'),
+      };
+      const positions = tf.tensor1d(picked.positions, 'int32');
+      const labels = tf.tensor1d(targets, 'int32');
+      return tf.variableGrads(() => {
+        const logits = this.model.forwardAtPositions(inputs, positions, {
+          training: true,
+          dropoutSeed,
+          vocabularyIds: this.vocabularyTensor ?? undefined,
+        });
+        return this.model.loss(logits, labels);
+      }, this.model.trainableVariables());
+    });
+    const loss = value.dataSync()[0];
+    const byName = new Map<string, tf.Tensor>();
+    for (const [name, variable] of this.model.parameters) byName.set(name, grads[variable.name]);
+    this.optimizer.learningRate = this.schedule(this.state.globalStep);
+    this.optimizer.step(byName);
+    tf.dispose([value, grads]);
+    this.state.globalStep += 1;
+    this.state.batchesSeen += 1;
+    this.state.losses.push(loss);
+    return loss;
+  }
+
+  /** Trains until totalSteps (or a stop request), checkpointing as configured. */
+  async fit(): Promise<PretrainResult> {
+    if (this.options.resumeFrom !== undefined) this.loadCheckpoint(this.options.resumeFrom);
+    const mode = this.options.progress === false ? 'silent' : this.options.progress;
+    const bar = new ProgressBar({
+      total: this.totalSteps,
+      description: 'MLM pretraining',
+      unit: 'step',
+      mode,
+      initial: this.state.globalStep,
+    });
+    const checkpointSteps = this.options.checkpointSteps ?? 0;
+    const started = performance.now();
+    const stepsBefore = this.state.globalStep;
+    let stopped: PretrainResult['stopped'] = 'completed';
+    try {
+      while (this.state.globalStep < this.totalSteps) {
+        if (this.options.signal?.aborted === true) {
+          stopped = 'interrupted';
+          break;
+        }
+        if (this.state.batchIndex >= this.batchesPerEpoch) {
+          this.state.epoch += 1;
+          this.state.batchIndex = 0;
+        }
+        const loss = this.trainStep(this.batch(this.state.epoch, this.state.batchIndex));
+        this.state.batchIndex += 1;
+        await bar.tick(1, { loss });
+        await yieldToEventLoop();
+        if (
+          checkpointSteps > 0 &&
+          this.state.globalStep % checkpointSteps === 0 &&
+          this.state.globalStep < this.totalSteps
+        ) {
+          await this.saveCheckpoint();
+        }
+      }
+    } finally {
+      await bar.close();
+    }
+    const seconds = (performance.now() - started) / 1000;
+    if (this.checkpointDir !== null) await this.saveCheckpoint();
+    let finalModelDir: string | null = null;
+    if (this.options.outputDir !== undefined && stopped === 'completed')
+      finalModelDir = await this.saveModel(path.join(this.options.outputDir, 'final'));
+    const heldOut =
+      this.options.heldOutTexts === undefined || this.options.heldOutTexts.length === 0
+        ? null
+        : this.evaluate(this.options.heldOutTexts);
+    return {
+      steps: this.state.globalStep,
+      stopped,
+      losses: [...this.state.losses],
+      secondsPerStep: seconds / Math.max(1, this.state.globalStep - stepsBefore),
+      sequences: this.sequences.length,
+      vocabulary: this.vocabulary === null ? 'full' : this.vocabulary.ids.length,
+      heldOut,
+      finalModelDir,
+    };
+  }
+
+  /**
+   * MLM loss and masked-token accuracy on `texts`, packed and masked as in training with a fixed
+   * seed (eval mode), next to the unigram guesser's accuracy on the same positions.
+   */
+  evaluate(texts: readonly string[]): HeldOutResult {
+    const sequences = packTexts(texts, this.options.tokenizer, this.maxLength);
+    const guess = mostFrequentId(this.sequences, this.masking.isSpecialId);
+    const vocabulary = this.vocabulary;
+    let lossSum = 0;
+    let correct = 0;
+    let unigramCorrect = 0;
+    let count = 0;
+    let scoredCount = 0;
+    for (let start = 0; start < sequences.length; start += this.batchSize) {
+      const batch = collateSequences(sequences.slice(start, start + this.batchSize), this.options.tokenizer.padTokenId);
+      const masked = maskTokens(batch.inputIds, maskRng(this.state.seed, start, 'held-out'), this.masking);
+      const picked = maskedPositions(masked.labels);
+      // With the restricted softmax, an id absent from the training text cannot be scored: it
+      // counts as a miss and stays out of the loss.
+      const scored = Array.from(picked.labels.keys()).filter(
+        (i) => vocabulary === null || vocabulary.index.has(picked.labels[i]),
+      );
+      const targets = scored.map((i) =>
+        vocabulary === null ? picked.labels[i] : (vocabulary.index.get(picked.labels[i]) ?? -1),
+      );
+      if (scored.length > 0) {
+        const { loss, predictions } = tf.tidy(() => {
+          const shape: [number, number] = [batch.batchSize, batch.seqLength];
+          const inputs = {
+            inputIds: tf.tensor2d(masked.inputIds, shape, 'int32'),
+            attentionMask: tf.tensor2d(batch.attentionMask, shape, 'int32'),
+          };
+          const positions = tf.tensor1d(
+            scored.map((i) => picked.positions[i]),
+            'int32',
+          );
+          const logits = this.model.forwardAtPositions(inputs, positions, {
+            training: false,
+            vocabularyIds: this.vocabularyTensor ?? undefined,
+          });
+          return {
+            loss: this.model.loss(logits, tf.tensor1d(targets, 'int32')).dataSync()[0],
+            predictions: tf.argMax(logits, 1).dataSync(),
+          };
+        });
+        lossSum += loss * scored.length;
+        scoredCount += scored.length;
+        scored.forEach((_, k) => (correct += predictions[k] === targets[k] ? 1 : 0));
+      }
+      for (const label of picked.labels) unigramCorrect += label === guess ? 1 : 0;
+      count += picked.labels.length;
+    }
+    return {
+      loss: lossSum / Math.max(1, scoredCount),
+      accuracy: correct / Math.max(1, count),
+      unigramAccuracy: unigramCorrect / Math.max(1, count),
+      maskedTokens: count,
+      sequences: sequences.length,
+    };
+  }
+
+  async saveCheckpoint(dir: string | null = this.checkpointDir): Promise<void> {
+    if (dir === null) throw new Error('pretrain: no outputDir, so no checkpoint folder');
+    await saveCheckpoint(dir, {
+      parameters: this.model.parameters,
+      optimizer: this.optimizer.getState(),
+      state: this.state,
+      config: { ...configToJson(this.model.config), architectures: ['RobertaForMaskedLM'] },
+    });
+  }
+
+  /** Restores weights, optimizer moments and counters; the data and batch size must be the run's. */
+  loadCheckpoint(dir: string): void {
+    const loaded = loadCheckpoint(dir);
+    const state = loaded.state as PretrainState;
+    if (state === null || typeof state !== 'object' || state.kind !== 'mlm-pretraining' || state.version !== 1) {
+      throw new Error(
+        `${loaded.dir}: trainer_state.json is not a version-1 MLM pretraining state (kind 'mlm-pretraining')`,
+      );
+    }
+    const checks: [string, number, number][] = [
+      ['packed sequences', state.sequences, this.sequences.length],
+      ['batchSize', state.batchSize, this.batchSize],
+      ['maxLength', state.maxLength, this.maxLength],
+      ['seed', state.seed, this.state.seed],
+    ];
+    for (const [what, saved, now] of checks) {
+      if (saved !== now) throw new Error(`${loaded.dir}: checkpoint has ${what} ${saved}, this run has ${now}`);
+    }
+    restoreParameters(this.model.parameters, loaded.weights);
+    this.optimizer.setState(loaded.optimizer);
+    this.state = { ...state, losses: [...state.losses] };
+    this.log(`resumed from ${loaded.dir} at step ${state.globalStep}`);
+  }
+
+  /** The model in Hugging Face format (and the tokenizer files when the tokenizer can save them). */
+  async saveModel(dir: string): Promise<string> {
+    await replaceDirectory(dir, async (temp) => {
+      await this.model.savePretrained(temp);
+      await this.options.tokenizer.saveTo?.(temp);
+    });
+    return dir;
+  }
+
+  dispose(): void {
+    this.optimizer.dispose();
+    this.vocabularyTensor?.dispose();
+  }
+}
+
+/** Runs a whole pretraining (see PretrainOptions); the model stays the caller's. */
+export async function pretrain(options: PretrainOptions): Promise<PretrainResult> {
+  const pretrainer = new Pretrainer(options);
+  try {
+    return await pretrainer.fit();
+  } finally {
+    pretrainer.dispose();
+  }
+}
