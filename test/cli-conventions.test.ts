@@ -32,7 +32,7 @@ function cli(args: string[], nodeOptions: string[] = []): Run {
 const ALL_SPECS: CommandSpec[] = Object.values(specs);
 
 test('every command prints its own usage for --help and -h, on stdout, exit 0', () => {
-  assert.equal(ALL_SPECS.length, 9);
+  assert.equal(ALL_SPECS.length, 11);
   for (const spec of ALL_SPECS) {
     for (const flag of ['--help', '-h']) {
       const run = cli([spec.name, flag]);
@@ -79,7 +79,7 @@ test('usage errors exit 2 with the message and the usage on stderr, nothing on s
     ],
     [
       ['corpus', '--split', 'dev'],
-      /^ft-roberta: corpus: --split should be one of train, validation, test, found "dev"\n/,
+      /^ft-roberta: corpus: --split should be one of train, validation, test, unsupervised, found "dev"\n/,
       specs.CORPUS,
     ],
     [['corpus', '--limit', 'ten'], /--limit should be an integer >= 0, found "ten"/, specs.CORPUS],
