@@ -3,13 +3,14 @@ import * as assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
 import { initBackend } from '../lib/backend';
 import { AdamOptimizer, GradientAccumulator, clipByGlobalNorm, type AdamOptions } from '../lib/optimizer';
-import { makeSchedule } from '../lib/schedule';
 import * as fs from 'fs';
 import * as path from 'path';
 import { RobertaForSequenceClassification } from '../lib/model/roberta';
 import { lossAndGradients } from '../lib/trainer';
 import type { Batch } from '../lib/batching';
 import { FIXTURES_DIR } from './helpers/paths';
+import { withComposedAdam } from './helpers/composed-adam';
+import { ADAM_UPDATE_KERNEL } from '../lib/kernels';
 
 before(async () => {
   await initBackend('wasm');
@@ -75,8 +76,23 @@ function disposeMap(m: Map<string, tf.Tensor>): void {
   for (const t of m.values()) t.dispose();
 }
 
-for (const name of ['adam', 'adamw'] as const) {
-  test(`${name} matches torch's update rule over 6 steps (weight decay on, biases and LayerNorm excluded)`, () => {
+// Both update paths: the fused kernel (wasm, cpu) and the op-by-op composition (tfjs-node).
+const PATHS = ['fused', 'composed'] as const;
+type UpdatePath = (typeof PATHS)[number];
+
+async function onPath<T>(updatePath: UpdatePath, body: () => T | Promise<T>): Promise<T> {
+  if (updatePath === 'fused') {
+    assert.notEqual(tf.getKernel(ADAM_UPDATE_KERNEL, tf.getBackend()), undefined, 'the fused kernel is registered');
+    return body();
+  }
+  return withComposedAdam(() => {
+    assert.equal(tf.getKernel(ADAM_UPDATE_KERNEL, tf.getBackend()), undefined, 'the fused kernel is out of the way');
+    return body();
+  });
+}
+
+for (const [name, updatePath] of (['adam', 'adamw'] as const).flatMap((n) => PATHS.map((p) => [n, p] as const))) {
+  test(`${name} (${updatePath}) matches torch's update rule over 6 steps (weight decay on, biases and LayerNorm excluded)`, () => onPath(updatePath, () => {
     const params = makeParams();
     const options: AdamOptions = { name, learningRate: 0.01, weightDecay: 0.1 };
     const optimizer = new AdamOptimizer(params, options);
@@ -105,7 +121,7 @@ for (const name of ['adam', 'adamw'] as const) {
     assert.equal(optimizer.stepCount, 6);
     optimizer.dispose();
     for (const v of params.values()) v.dispose();
-  });
+  }));
 }
 
 test('adamw decays weights but not biases or LayerNorm weights (zero gradients isolate the decay)', () => {
@@ -180,18 +196,6 @@ test('errors name the parameter and the shapes', () => {
   for (const v of params.values()) v.dispose();
 });
 
-test('linear schedule with warm-up follows get_linear_schedule_with_warmup', () => {
-  const lr = makeSchedule({ name: 'linear', learningRate: 1, totalSteps: 10, warmupSteps: 2 });
-  const got = [0, 1, 2, 3, 6, 9, 10, 11].map(lr);
-  assert.deepEqual(got, [0, 0.5, 1, 7 / 8, 4 / 8, 1 / 8, 0, 0]);
-  const noWarmup = makeSchedule({ name: 'linear', learningRate: 2e-5, totalSteps: 4 });
-  [2e-5, 1.5e-5, 1e-5, 0.5e-5].forEach((want, step) => assert.ok(Math.abs(noWarmup(step) - want) < 1e-18, `step ${step}: ${noWarmup(step)} != ${want}`));
-  const ratio = makeSchedule({ name: 'linear', learningRate: 1, totalSteps: 10, warmupRatio: 0.25 });
-  assert.equal(ratio(3), 1); // ceil(2.5) = 3 warm-up steps
-  const constant = makeSchedule({ name: 'constant', learningRate: 3, totalSteps: 5 });
-  assert.deepEqual([0, 4, 99].map(constant), [3, 3, 3]);
-});
-
 test('clipping by global norm scales every gradient by maxNorm / norm, and only when above', () => {
   const grads = new Map<string, tf.Tensor>([
     ['a', tf.tensor1d([3, 0])],
@@ -264,8 +268,8 @@ function fixtureBatch(fixture: Fixture): Batch {
   };
 }
 
-for (const name of ['adam', 'adamw'] as const) {
-  test(`${name}: 5 steps on the fixture reproduce PyTorch's losses and parameters`, async () => {
+for (const [name, updatePath] of (['adam', 'adamw'] as const).flatMap((n) => PATHS.map((p) => [n, p] as const))) {
+  test(`${name} (${updatePath}): 5 steps on the fixture reproduce PyTorch's losses and parameters`, () => onPath(updatePath, async () => {
     const fixture = JSON.parse(fs.readFileSync(path.join(FIXTURE, 'expected.json'), 'utf8')) as Fixture;
     const record = fixture.optimizer_steps[name];
     const model = await RobertaForSequenceClassification.fromPretrained(FIXTURE);
@@ -310,5 +314,5 @@ for (const name of ['adam', 'adamw'] as const) {
     }
     optimizer.dispose();
     model.dispose();
-  });
+  }));
 }
