@@ -2,7 +2,7 @@ import { test, before } from 'node:test';
 import * as assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
 import { initBackend } from '../lib/backend';
-import { AdamOptimizer, GradientAccumulator, clipByGlobalNorm, type AdamOptions } from '../lib/optimizer';
+import { AdamOptimizer, GradientAccumulator, clipByGlobalNorm, resolveAdamOptions, type AdamOptions } from '../lib/optimizer';
 import * as fs from 'fs';
 import * as path from 'path';
 import { RobertaForSequenceClassification } from '../lib/model/roberta';
@@ -123,6 +123,21 @@ for (const [name, updatePath] of (['adam', 'adamw'] as const).flatMap((n) => PAT
     for (const v of params.values()) v.dispose();
   }));
 }
+
+test('defaults are torch.optim.Adam / AdamW\'s and the Hugging Face Trainer\'s no-decay names', () => {
+  // torch: betas (0.9, 0.999), eps 1e-8, weight_decay 0 (Adam) and 1e-2 (AdamW); the HF Trainer
+  // exempts biases and LayerNorm weights from decay.
+  for (const [name, weightDecay] of [['adam', 0], ['adamw', 0.01]] as const) {
+    const resolved = resolveAdamOptions({ name, learningRate: 5e-5 });
+    assert.deepEqual(resolved, { name, learningRate: 5e-5, beta1: 0.9, beta2: 0.999, epsilon: 1e-8, weightDecay, noDecay: ['.bias', 'LayerNorm.'] });
+  }
+  const params = makeParams();
+  const optimizer = new AdamOptimizer(params, { name: 'adamw', learningRate: 1e-3 });
+  assert.deepEqual([...params.keys()].map((n) => optimizer.decays(n)), [true, false, false]);
+  assert.equal(new AdamOptimizer(params, { name: 'adam', learningRate: 1e-3 }).decays('encoder.dense.weight'), false, 'Adam: no decay by default');
+  optimizer.dispose();
+  for (const v of params.values()) v.dispose();
+});
 
 test('adamw decays weights but not biases or LayerNorm weights (zero gradients isolate the decay)', () => {
   const params = makeParams();
