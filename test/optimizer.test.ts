@@ -2,7 +2,7 @@ import { test, before } from 'node:test';
 import * as assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
 import { initBackend } from '../lib/backend';
-import { AdamOptimizer, GradientAccumulator, clipByGlobalNorm, resolveAdamOptions, type AdamOptions } from '../lib/optimizer';
+import { AdamOptimizer, GradientAccumulator, clipByGlobalNorm, resolveAdamOptions, type AdamOptions, type OptimizerState } from '../lib/optimizer';
 import * as fs from 'fs';
 import * as path from 'path';
 import { RobertaForSequenceClassification } from '../lib/model/roberta';
@@ -209,6 +209,49 @@ test('errors name the parameter and the shapes', () => {
   disposeMap(unknown);
   optimizer.dispose();
   for (const v of params.values()) v.dispose();
+});
+
+test('bad options and saved states are named; dispose releases the moments', () => {
+  const unknownName = JSON.parse('{"name": "sgd", "learningRate": 1}') as AdamOptions;
+  assert.throws(() => resolveAdamOptions(unknownName), /^Error: optimizer: name must be 'adam' or 'adamw', got 'sgd'$/);
+  assert.throws(() => resolveAdamOptions({ name: 'adam', learningRate: 1, epsilon: 0 }), /^Error: optimizer: epsilon must be > 0, got 0$/);
+  assert.throws(() => resolveAdamOptions({ name: 'adam', learningRate: 1, beta1: 1 }), /^Error: optimizer: beta1 must be in \[0, 1\), got 1$/);
+  assert.throws(() => resolveAdamOptions({ name: 'adam', learningRate: 1, beta2: -0.5 }), /^Error: optimizer: beta2 must be in \[0, 1\), got -0.5$/);
+  assert.throws(() => resolveAdamOptions({ name: 'adamw', learningRate: 1, weightDecay: -1 }), /^Error: optimizer: weightDecay must be >= 0, got -1$/);
+  assert.equal(resolveAdamOptions({ name: 'adam', learningRate: 1, beta1: 0, beta2: 0 }).beta1, 0, 'beta 0 is allowed (no momentum)');
+
+  const params = makeParams();
+  const before = tf.memory().numTensors;
+  const optimizer = new AdamOptimizer(params, { name: 'adamw', learningRate: 0.01 });
+  const grads = gradsFor(params, 0);
+  optimizer.step(grads);
+  disposeMap(grads);
+  const saved = optimizer.getState();
+  assert.deepEqual(saved.options.noDecay, ['.bias', 'LayerNorm.']);
+  const withMoments = tf.memory().numTensors;
+  optimizer.setState(saved);
+  assert.equal(tf.memory().numTensors, withMoments, 'setState replaces the moments, it does not add to them');
+  const unknown: OptimizerState = { ...saved, steps: { ...saved.steps, 'pooler.dense.weight': 1 } };
+  assert.throws(() => optimizer.setState(unknown), /^Error: optimizer.setState: state for unknown parameter 'pooler.dense.weight'$/);
+  const noMoments: OptimizerState = { ...saved, moments: new Map([...saved.moments].slice(1)) };
+  assert.throws(() => optimizer.setState(noMoments), /^Error: optimizer.setState: step count for 'encoder.dense.weight' but no moments$/);
+  const first = saved.moments.get('encoder.dense.weight')!;
+  const reshaped: OptimizerState = { ...saved, moments: new Map([...saved.moments, ['encoder.dense.weight', { ...first, shape: [4, 3] }]]) };
+  assert.throws(() => optimizer.setState(reshaped), /moments of 'encoder.dense.weight' have shape \[4,3\], parameter has \[3,4\]/);
+  optimizer.dispose();
+  assert.equal(tf.memory().numTensors, before, 'dispose releases every moment');
+  for (const v of params.values()) v.dispose();
+  assert.throws(() => new GradientAccumulator().mean(), /^Error: GradientAccumulator.mean: no gradients were added$/);
+});
+
+test('clipping adds 1e-6 to the norm, as torch does: visible when the norm itself is tiny', () => {
+  const grads = new Map<string, tf.Tensor>([['a', tf.tensor1d([6e-6, 8e-6])]]);
+  const clipped = clipByGlobalNorm(grads, 5e-6);
+  const coefficient = 5e-6 / (1e-5 + 1e-6);
+  const a = clipped.grads.get('a')!.dataSync();
+  assert.ok(Math.abs(a[0] / 6e-6 - coefficient) < 1e-4, `scaled by ${a[0] / 6e-6}, expected ${coefficient}`);
+  disposeMap(grads);
+  disposeMap(clipped.grads);
 });
 
 test('clipping by global norm scales every gradient by maxNorm / norm, and only when above', () => {
