@@ -15,7 +15,9 @@ const TARGETS = {
   batching: {
     mutate: ['lib/batching.ts'],
     tests: ['batching'],
-    nodeArgs: ['--test-name-pattern=^(static|dynamic mode|grouped|unshuffled|the order|dropLast|bad options|toTensors|paddingReport)'],
+    nodeArgs: [
+      '--test-name-pattern=^(static|dynamic mode|grouped|unshuffled|the order|dropLast|bad options|toTensors|paddingReport)',
+    ],
   },
   optimizer: { mutate: ['lib/optimizer.ts'], tests: ['optimizer', 'kernels'] },
   trainer: { mutate: ['lib/trainer.ts'], tests: ['trainer'] },

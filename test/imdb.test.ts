@@ -112,7 +112,8 @@ test('Hub CSV dataset (jahjinx/IMDb_movie_reviews layout): discovered, downloade
     const downloads = hub.requests.filter((r) => r.includes('/resolve/'));
     assert.equal(downloads.length, 3, `downloads: ${downloads.join(', ')}`);
     // Three loads, three downloads: the second and third read the cached files.
-    const cached = (fs.readdirSync(cacheDir, { recursive: true }) as string[]).map((f) => path.basename(f)).filter((f) => f.endsWith('.csv'));
+    const cachedFiles = fs.readdirSync(cacheDir, { recursive: true }) as string[];
+    const cached = cachedFiles.map((f) => path.basename(f)).filter((f) => f.endsWith('.csv'));
     assert.deepEqual(cached.sort(), ['IMDB_test.csv', 'IMDB_train.csv', 'IMDB_validation.csv']);
     const limited = await loadImdb(repo, { ...options, limit: 4 });
     assert.deepEqual(limited.train.shape, [4, 2]);

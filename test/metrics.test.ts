@@ -49,7 +49,10 @@ test('whole-set F1 differs from the mean of per-batch F1 (why the trainer collec
 });
 
 test('bad inputs are reported with the row', () => {
-  assert.throws(() => confusionMatrix([0, 2], [0, 1], 2), /^Error: confusionMatrix: row 1 has label 2 \/ prediction 1, expected 0\.\.1$/);
+  assert.throws(
+    () => confusionMatrix([0, 2], [0, 1], 2),
+    /^Error: confusionMatrix: row 1 has label 2 \/ prediction 1, expected 0\.\.1$/,
+  );
   assert.throws(() => confusionMatrix([0, -1], [0, 1], 2), /row 1 has label -1 \/ prediction 1/);
   assert.throws(() => confusionMatrix([0, 1, 1], [0, 1, 3], 3), /row 2 has label 1 \/ prediction 3, expected 0\.\.2/);
   assert.throws(() => confusionMatrix([1, 0], [1, -1], 2), /row 1 has label 0 \/ prediction -1/);

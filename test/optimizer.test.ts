@@ -2,7 +2,14 @@ import { test, before } from 'node:test';
 import * as assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
 import { initBackend } from '../lib/backend';
-import { AdamOptimizer, GradientAccumulator, clipByGlobalNorm, resolveAdamOptions, type AdamOptions, type OptimizerState } from '../lib/optimizer';
+import {
+  AdamOptimizer,
+  GradientAccumulator,
+  clipByGlobalNorm,
+  resolveAdamOptions,
+  type AdamOptions,
+  type OptimizerState,
+} from '../lib/optimizer';
 import * as fs from 'fs';
 import * as path from 'path';
 import { RobertaForSequenceClassification } from '../lib/model/roberta';
@@ -91,8 +98,11 @@ async function onPath<T>(updatePath: UpdatePath, body: () => T | Promise<T>): Pr
   });
 }
 
-for (const [name, updatePath] of (['adam', 'adamw'] as const).flatMap((n) => PATHS.map((p) => [n, p] as const))) {
-  test(`${name} (${updatePath}) matches torch's update rule over 6 steps (weight decay on, biases and LayerNorm excluded)`, () => onPath(updatePath, () => {
+const CASES = (['adam', 'adamw'] as const).flatMap((n) => PATHS.map((p) => [n, p] as const));
+
+for (const [name, updatePath] of CASES) {
+  const title = `${name} (${updatePath}) matches torch's update rule over 6 steps (biases, LayerNorm not decayed)`;
+  test(title, () => onPath(updatePath, () => {
     const params = makeParams();
     const options: AdamOptions = { name, learningRate: 0.01, weightDecay: 0.1 };
     const optimizer = new AdamOptimizer(params, options);
@@ -129,12 +139,14 @@ test('defaults are torch.optim.Adam / AdamW\'s and the Hugging Face Trainer\'s n
   // exempts biases and LayerNorm weights from decay.
   for (const [name, weightDecay] of [['adam', 0], ['adamw', 0.01]] as const) {
     const resolved = resolveAdamOptions({ name, learningRate: 5e-5 });
-    assert.deepEqual(resolved, { name, learningRate: 5e-5, beta1: 0.9, beta2: 0.999, epsilon: 1e-8, weightDecay, noDecay: ['.bias', 'LayerNorm.'] });
+    const torch = { beta1: 0.9, beta2: 0.999, epsilon: 1e-8, weightDecay };
+    assert.deepEqual(resolved, { name, learningRate: 5e-5, ...torch, noDecay: ['.bias', 'LayerNorm.'] });
   }
   const params = makeParams();
   const optimizer = new AdamOptimizer(params, { name: 'adamw', learningRate: 1e-3 });
   assert.deepEqual([...params.keys()].map((n) => optimizer.decays(n)), [true, false, false]);
-  assert.equal(new AdamOptimizer(params, { name: 'adam', learningRate: 1e-3 }).decays('encoder.dense.weight'), false, 'Adam: no decay by default');
+  const adam = new AdamOptimizer(params, { name: 'adam', learningRate: 1e-3 });
+  assert.equal(adam.decays('encoder.dense.weight'), false, 'Adam: no decay by default');
   optimizer.dispose();
   for (const v of params.values()) v.dispose();
 });
@@ -213,12 +225,13 @@ test('errors name the parameter and the shapes', () => {
 
 test('bad options and saved states are named; dispose releases the moments', () => {
   const unknownName = JSON.parse('{"name": "sgd", "learningRate": 1}') as AdamOptions;
+  const adam = (extra: Partial<AdamOptions>): AdamOptions => ({ name: 'adam', learningRate: 1, ...extra });
   assert.throws(() => resolveAdamOptions(unknownName), /^Error: optimizer: name must be 'adam' or 'adamw', got 'sgd'$/);
-  assert.throws(() => resolveAdamOptions({ name: 'adam', learningRate: 1, epsilon: 0 }), /^Error: optimizer: epsilon must be > 0, got 0$/);
-  assert.throws(() => resolveAdamOptions({ name: 'adam', learningRate: 1, beta1: 1 }), /^Error: optimizer: beta1 must be in \[0, 1\), got 1$/);
-  assert.throws(() => resolveAdamOptions({ name: 'adam', learningRate: 1, beta2: -0.5 }), /^Error: optimizer: beta2 must be in \[0, 1\), got -0.5$/);
-  assert.throws(() => resolveAdamOptions({ name: 'adamw', learningRate: 1, weightDecay: -1 }), /^Error: optimizer: weightDecay must be >= 0, got -1$/);
-  assert.equal(resolveAdamOptions({ name: 'adam', learningRate: 1, beta1: 0, beta2: 0 }).beta1, 0, 'beta 0 is allowed (no momentum)');
+  assert.throws(() => resolveAdamOptions(adam({ epsilon: 0 })), /^Error: optimizer: epsilon must be > 0, got 0$/);
+  assert.throws(() => resolveAdamOptions(adam({ beta1: 1 })), /^Error: optimizer: beta1 must be in \[0, 1\), got 1$/);
+  assert.throws(() => resolveAdamOptions(adam({ beta2: -0.5 })), /optimizer: beta2 must be in \[0, 1\), got -0\.5$/);
+  assert.throws(() => resolveAdamOptions(adam({ weightDecay: -1 })), /optimizer: weightDecay must be >= 0, got -1/);
+  assert.equal(resolveAdamOptions(adam({ beta1: 0, beta2: 0 })).beta1, 0, 'beta 0 is allowed (no momentum)');
 
   const params = makeParams();
   const before = tf.memory().numTensors;
@@ -232,12 +245,12 @@ test('bad options and saved states are named; dispose releases the moments', () 
   optimizer.setState(saved);
   assert.equal(tf.memory().numTensors, withMoments, 'setState replaces the moments, it does not add to them');
   const unknown: OptimizerState = { ...saved, steps: { ...saved.steps, 'pooler.dense.weight': 1 } };
-  assert.throws(() => optimizer.setState(unknown), /^Error: optimizer.setState: state for unknown parameter 'pooler.dense.weight'$/);
+  assert.throws(() => optimizer.setState(unknown), /optimizer.setState: state for unknown parameter 'pooler.dense.weight'/);
   const noMoments: OptimizerState = { ...saved, moments: new Map([...saved.moments].slice(1)) };
-  assert.throws(() => optimizer.setState(noMoments), /^Error: optimizer.setState: step count for 'encoder.dense.weight' but no moments$/);
-  const first = saved.moments.get('encoder.dense.weight')!;
-  const reshaped: OptimizerState = { ...saved, moments: new Map([...saved.moments, ['encoder.dense.weight', { ...first, shape: [4, 3] }]]) };
-  assert.throws(() => optimizer.setState(reshaped), /moments of 'encoder.dense.weight' have shape \[4,3\], parameter has \[3,4\]/);
+  assert.throws(() => optimizer.setState(noMoments), /optimizer.setState: step count for 'encoder.dense.weight' but no/);
+  const first = { ...saved.moments.get('encoder.dense.weight')!, shape: [4, 3] };
+  const reshaped: OptimizerState = { ...saved, moments: new Map([...saved.moments, ['encoder.dense.weight', first]]) };
+  assert.throws(() => optimizer.setState(reshaped), /'encoder.dense.weight' have shape \[4,3\], parameter has \[3,4\]/);
   optimizer.dispose();
   assert.equal(tf.memory().numTensors, before, 'dispose releases every moment');
   for (const v of params.values()) v.dispose();
@@ -326,8 +339,9 @@ function fixtureBatch(fixture: Fixture): Batch {
   };
 }
 
-for (const [name, updatePath] of (['adam', 'adamw'] as const).flatMap((n) => PATHS.map((p) => [n, p] as const))) {
-  test(`${name} (${updatePath}): 5 steps on the fixture reproduce PyTorch's losses and parameters`, () => onPath(updatePath, async () => {
+for (const [name, updatePath] of CASES) {
+  const title = `${name} (${updatePath}): 5 steps on the fixture reproduce PyTorch's losses and parameters`;
+  test(title, () => onPath(updatePath, async () => {
     const fixture = JSON.parse(fs.readFileSync(path.join(FIXTURE, 'expected.json'), 'utf8')) as Fixture;
     const record = fixture.optimizer_steps[name];
     const model = await RobertaForSequenceClassification.fromPretrained(FIXTURE);

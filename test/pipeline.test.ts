@@ -88,7 +88,7 @@ test('pipeline from a saved folder (model + tokenizer files) gives the in-memory
   model.dispose();
 });
 
-test('evaluateModel scores the whole split once (same as scoring each text alone), from texts or a DataFrame', async () => {
+test('evaluateModel scores the whole split once (as scoring each text alone), from texts or a DataFrame', async () => {
   // A wide initialisation, so that attending to padding would visibly change the scores.
   const model = tinyModel(2, 0.5);
   const data = await loadSplit('offline', 'test', { limit: 40, seed: 42 });
@@ -97,7 +97,8 @@ test('evaluateModel scores the whole split once (same as scoring each text alone
   const probabilities = predictProbabilities(model, tokenizer, data.texts, { maxLength: 64, batchSize: 1 });
   const expected = classificationMetrics(Array.from(data.labels), probabilities.map((p) => (p[1] > p[0] ? 1 : 0)), 2);
   const expectedLoss = probabilities.reduce((sum, p, i) => sum - Math.log(p[data.labels[i]]), 0) / probabilities.length;
-  assert.ok(Math.abs(report.loss - expectedLoss) < 1e-5 * expectedLoss, `loss over padded batches ${report.loss}, text by text ${expectedLoss}`);
+  const lossError = Math.abs(report.loss - expectedLoss);
+  assert.ok(lossError < 1e-5 * expectedLoss, `loss over padded batches ${report.loss}, text by text ${expectedLoss}`);
   assert.equal(report.accuracy, expected.accuracy);
   assert.equal(report.f1, expected.f1);
   assert.deepEqual(report.confusion_matrix, expected.confusionMatrix);

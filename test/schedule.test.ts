@@ -10,13 +10,16 @@ test('linear schedule with warm-up follows get_linear_schedule_with_warmup', () 
   const got = [0, 1, 2, 3, 6, 9, 10, 11].map(lr);
   assert.deepEqual(got, [0, 0.5, 1, 7 / 8, 4 / 8, 1 / 8, 0, 0]);
   const noWarmup = makeSchedule({ name: 'linear', learningRate: 2e-5, totalSteps: 4 });
-  [2e-5, 1.5e-5, 1e-5, 0.5e-5].forEach((want, step) => assert.ok(Math.abs(noWarmup(step) - want) < 1e-18, `step ${step}: ${noWarmup(step)} != ${want}`));
+  [2e-5, 1.5e-5, 1e-5, 0.5e-5].forEach((want, step) => {
+    assert.ok(Math.abs(noWarmup(step) - want) < 1e-18, `step ${step}: ${noWarmup(step)} != ${want}`);
+  });
 });
 
 test('warm-up ratio rounds up as Hugging Face does; explicit warm-up steps win over the ratio', () => {
   assert.equal(warmupStepCount({ name: 'linear', learningRate: 1, totalSteps: 10, warmupRatio: 0.25 }), 3);
   assert.equal(warmupStepCount({ name: 'linear', learningRate: 1, totalSteps: 10 }), 0);
-  assert.equal(warmupStepCount({ name: 'linear', learningRate: 1, totalSteps: 10, warmupSteps: 1, warmupRatio: 0.5 }), 1);
+  const both = { name: 'linear', learningRate: 1, totalSteps: 10, warmupSteps: 1, warmupRatio: 0.5 } as const;
+  assert.equal(warmupStepCount(both), 1);
   const ratio = makeSchedule({ name: 'linear', learningRate: 1, totalSteps: 10, warmupRatio: 0.25 });
   // ceil(2.5) = 3 warm-up steps: 0, 1/3, 2/3, then the peak, then (10 - step) / 7.
   assert.deepEqual([0, 1, 2, 3, 4, 10].map(ratio), [0, 1 / 3, 2 / 3, 1, 6 / 7, 0]);
@@ -35,9 +38,11 @@ test('constant schedule keeps the rate; with warm-up it climbs to it first', () 
 });
 
 test('bad learning rates and step counts are named', () => {
-  assert.throws(() => makeSchedule({ name: 'linear', learningRate: 0, totalSteps: 5 }), /^Error: schedule: learningRate must be > 0, got 0$/);
-  assert.throws(() => makeSchedule({ name: 'linear', learningRate: Number.NaN, totalSteps: 5 }), /learningRate must be > 0, got NaN/);
-  assert.throws(() => makeSchedule({ name: 'constant', learningRate: 1, totalSteps: 0 }), /^Error: schedule: totalSteps must be >= 1, got 0$/);
-  assert.throws(() => makeSchedule({ name: 'constant', learningRate: 1, totalSteps: Number.NaN }), /totalSteps must be >= 1, got NaN/);
+  const linear = (learningRate: number, totalSteps: number) => (): unknown =>
+    makeSchedule({ name: 'linear', learningRate, totalSteps });
+  assert.throws(linear(0, 5), /^Error: schedule: learningRate must be > 0, got 0$/);
+  assert.throws(linear(Number.NaN, 5), /learningRate must be > 0, got NaN/);
+  assert.throws(linear(1, 0), /^Error: schedule: totalSteps must be >= 1, got 0$/);
+  assert.throws(linear(1, Number.NaN), /totalSteps must be >= 1, got NaN/);
   assert.equal(makeSchedule({ name: 'linear', learningRate: 1, totalSteps: 1 })(0), 1);
 });

@@ -115,7 +115,9 @@ async function straightRun(overrides: Partial<TrainerOptions>): Promise<Map<stri
   return weights;
 }
 
-function assertEveryParameterMoved(actual: Map<string, Float32Array>, initial: Map<string, Float32Array>, what: string): void {
+type Weights = Map<string, Float32Array>;
+
+function assertEveryParameterMoved(actual: Weights, initial: Weights, what: string): void {
   for (const [name, start] of initial) {
     const now = actual.get(name)!;
     assert.ok(now.some((x, i) => x !== start[i]), `${what}: ${name} still holds its initial values`);
@@ -235,14 +237,16 @@ test('tensor count stays flat across training steps', async () => {
 });
 
 for (const maxGradNorm of [0, 1]) {
-  test(`training on a learnable task lowers the loss and moves every weight (${maxGradNorm ? 'with' : 'without'} clipping)`, async () => {
+  const clipping = maxGradNorm > 0 ? 'with clipping' : 'without clipping';
+  test(`training on a learnable task lowers the loss and moves every weight (${clipping})`, async () => {
     const model = RobertaForSequenceClassification.fromConfig(CONFIG, { seed: 3 });
     const initial = weightsOf(model);
     // Measured in eval mode on the training set itself: no dropout noise in the comparison.
     const trainSet = new DataLoader(TRAIN, { batchSize: 8, mode: 'dynamic', maxLength: 32, shuffle: false });
     const before = await evaluateBatches(model, trainSet, 2);
     const optimizer = { name: 'adamw' as const, learningRate: 5e-3 };
-    const trainer = new Trainer(trainerOptions(model, tempDir('learns'), { epochs: 6, optimizer, maxGradNorm, validationLoader: undefined }));
+    const overrides = { epochs: 6, optimizer, maxGradNorm, validationLoader: undefined };
+    const trainer = new Trainer(trainerOptions(model, tempDir('learns'), overrides));
     const history = await trainer.fit();
     const after = await evaluateBatches(model, trainSet, 2);
     // The loss sits near ln 2 for a few epochs, then falls: 6 epochs leave a wide margin.
@@ -258,7 +262,10 @@ for (const maxGradNorm of [0, 1]) {
 
 /** The loader's batches with every attention-mask entry set to 1: what an evaluation that ignores the mask sees. */
 function unmasked(loader: BatchLoader): BatchLoader {
-  return { numBatches: loader.numBatches, batches: (epoch) => [...loader.batches(epoch)].map((b) => ({ ...b, attentionMask: b.attentionMask.map(() => 1) })) };
+  return {
+    numBatches: loader.numBatches,
+    batches: (epoch) => [...loader.batches(epoch)].map((b) => ({ ...b, attentionMask: b.attentionMask.map(() => 1) })),
+  };
 }
 
 test('evaluation over padded batches equals evaluation of each example alone, unpadded', async () => {
@@ -277,7 +284,8 @@ test('evaluation over padded batches equals evaluation of each example alone, un
   assert.deepEqual(batched.confusionMatrix, single.confusionMatrix);
   // The comparison has teeth: attending to the padding would change this model's loss.
   const ignoringMask = await evaluateBatches(model, unmasked(padded), 2);
-  assert.ok(Math.abs(ignoringMask.loss - single.loss) > 1e-3 * single.loss, `unmasked loss ${ignoringMask.loss} vs ${single.loss}`);
+  const change = Math.abs(ignoringMask.loss - single.loss);
+  assert.ok(change > 1e-3 * single.loss, `unmasked loss ${ignoringMask.loss} vs ${single.loss}`);
   model.dispose();
 });
 
@@ -300,9 +308,10 @@ test('validation metrics cover the whole set; history has timing; the model is s
   const predictions: number[] = [];
   for (const example of VALIDATION) {
     const length = example.inputIds.length;
-    const logits = tf.tidy(() =>
-      model.forward({ inputIds: tf.tensor2d(example.inputIds, [1, length], 'int32'), attentionMask: tf.ones([1, length], 'int32') }, { training: false }),
-    );
+    const logits = tf.tidy(() => {
+      const inputIds = tf.tensor2d(example.inputIds, [1, length], 'int32');
+      return model.forward({ inputIds, attentionMask: tf.ones([1, length], 'int32') }, { training: false });
+    });
     predictions.push(...argmaxRows(logits.dataSync(), 2));
     labels.push(example.label);
     logits.dispose();
