@@ -111,7 +111,10 @@ test('Hub CSV dataset (jahjinx/IMDb_movie_reviews layout): discovered, downloade
     assert.deepEqual(reviewsOf(unshuffled.train), TRAIN);
     const downloads = hub.requests.filter((r) => r.includes('/resolve/'));
     assert.equal(downloads.length, 3, `downloads: ${downloads.join(', ')}`);
-    assert.ok(fs.existsSync(path.join(cacheDir)), 'cache directory exists');
+    // Three loads, three downloads: the second and third read the cached files.
+    const cachedFiles = fs.readdirSync(cacheDir, { recursive: true }) as string[];
+    const cached = cachedFiles.map((f) => path.basename(f)).filter((f) => f.endsWith('.csv'));
+    assert.deepEqual(cached.sort(), ['IMDB_test.csv', 'IMDB_train.csv', 'IMDB_validation.csv']);
     const limited = await loadImdb(repo, { ...options, limit: 4 });
     assert.deepEqual(limited.train.shape, [4, 2]);
     assert.deepEqual(limited.test.shape, [3, 2]);

@@ -49,13 +49,28 @@ test('whole-set F1 differs from the mean of per-batch F1 (why the trainer collec
 });
 
 test('bad inputs are reported with the row', () => {
-  assert.throws(() => confusionMatrix([0, 2], [0, 1], 2), /row 1 has label 2/);
+  assert.throws(
+    () => confusionMatrix([0, 2], [0, 1], 2),
+    /^Error: confusionMatrix: row 1 has label 2 \/ prediction 1, expected 0\.\.1$/,
+  );
+  assert.throws(() => confusionMatrix([0, -1], [0, 1], 2), /row 1 has label -1 \/ prediction 1/);
+  assert.throws(() => confusionMatrix([0, 1, 1], [0, 1, 3], 3), /row 2 has label 1 \/ prediction 3, expected 0\.\.2/);
+  assert.throws(() => confusionMatrix([1, 0], [1, -1], 2), /row 1 has label 0 \/ prediction -1/);
+  assert.throws(() => confusionMatrix([1, 0], [1, 2], 2), /row 1 has label 0 \/ prediction 2/);
   assert.throws(() => confusionMatrix([0], [0, 1], 2), /1 labels but 2 predictions/);
 });
 
 test('argmax and softmax per row', () => {
   assert.deepEqual([...argmaxRows([0.1, 0.9, 2, -1, 0, 0], 2)], [1, 0, 0]);
+  // Three labels, several rows: each row's winner is found within that row, ties go to the first.
+  assert.deepEqual([...argmaxRows([0, 5, 1, 3, 9, 4, 7, 2, 8, 1, 1, 1], 3)], [1, 1, 2, 0]);
   const p = softmaxRows([0, Math.log(3)], 2);
   close(p[0], 0.25, 'p0');
   close(p[1], 0.75, 'p1');
+  // Rows are independent, and large logits do not overflow (the row maximum is subtracted first).
+  const rows = softmaxRows([0, Math.log(3), 1000, 1000 + Math.log(4), Math.log(2), 0], 2);
+  const expected = [0.25, 0.75, 0.2, 0.8, 2 / 3, 1 / 3];
+  expected.forEach((want, i) => close(rows[i], want, `softmax[${i}]`));
+  const three = softmaxRows([Math.log(1), Math.log(2), Math.log(5), 0, 0, 0], 3);
+  [0.125, 0.25, 0.625, 1 / 3, 1 / 3, 1 / 3].forEach((want, i) => close(three[i], want, `softmax3[${i}]`));
 });

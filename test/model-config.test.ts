@@ -7,7 +7,6 @@ import * as os from 'os';
 import * as path from 'path';
 import {
   configToJson,
-  HF_ROBERTA_DEFAULTS,
   loadConfig,
   maxSequenceLength,
   offlineModelConfig,
@@ -41,12 +40,34 @@ test('the fixture config.json reads with its values; absent fields take transfor
   assert.equal(config.extras.use_cache, true);
   assert.equal(maxSequenceLength(config), 64);
 
+  // transformers' RobertaConfig() defaults as its documentation lists them (PretrainedConfig adds
+  // num_labels 2 with LABEL_0 / LABEL_1 and problem_type None).
   const defaults = robertaConfig({});
-  assert.equal(defaults.max_position_embeddings, 512);
-  assert.equal(defaults.type_vocab_size, 2);
-  assert.equal(defaults.layer_norm_eps, 1e-12);
-  assert.equal(defaults.vocab_size, 50265);
-  assert.deepEqual({ ...defaults, extras: undefined }, { ...HF_ROBERTA_DEFAULTS, extras: undefined });
+  assert.deepEqual({ ...defaults, extras: undefined }, {
+    model_type: 'roberta',
+    vocab_size: 50265,
+    hidden_size: 768,
+    num_hidden_layers: 12,
+    num_attention_heads: 12,
+    intermediate_size: 3072,
+    hidden_act: 'gelu',
+    hidden_dropout_prob: 0.1,
+    attention_probs_dropout_prob: 0.1,
+    max_position_embeddings: 512,
+    type_vocab_size: 2,
+    initializer_range: 0.02,
+    layer_norm_eps: 1e-12,
+    pad_token_id: 1,
+    bos_token_id: 0,
+    eos_token_id: 2,
+    position_embedding_type: 'absolute',
+    classifier_dropout: null,
+    num_labels: 2,
+    id2label: { 0: 'LABEL_0', 1: 'LABEL_1' },
+    label2id: { LABEL_0: 0, LABEL_1: 1 },
+    problem_type: null,
+    extras: undefined,
+  });
 });
 
 test('the offline config is the small RoBERTa shape, sized for 256 tokens, vocabulary as given', () => {

@@ -2,14 +2,22 @@ import { test, before } from 'node:test';
 import * as assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
 import { initBackend } from '../lib/backend';
-import { AdamOptimizer, GradientAccumulator, clipByGlobalNorm, type AdamOptions } from '../lib/optimizer';
-import { makeSchedule } from '../lib/schedule';
+import {
+  AdamOptimizer,
+  GradientAccumulator,
+  clipByGlobalNorm,
+  resolveAdamOptions,
+  type AdamOptions,
+  type OptimizerState,
+} from '../lib/optimizer';
 import * as fs from 'fs';
 import * as path from 'path';
 import { RobertaForSequenceClassification } from '../lib/model/roberta';
 import { lossAndGradients } from '../lib/trainer';
 import type { Batch } from '../lib/batching';
 import { FIXTURES_DIR } from './helpers/paths';
+import { withComposedAdam } from './helpers/composed-adam';
+import { ADAM_UPDATE_KERNEL } from '../lib/kernels';
 
 before(async () => {
   await initBackend('wasm');
@@ -75,8 +83,26 @@ function disposeMap(m: Map<string, tf.Tensor>): void {
   for (const t of m.values()) t.dispose();
 }
 
-for (const name of ['adam', 'adamw'] as const) {
-  test(`${name} matches torch's update rule over 6 steps (weight decay on, biases and LayerNorm excluded)`, () => {
+// Both update paths: the fused kernel (wasm, cpu) and the op-by-op composition (tfjs-node).
+const PATHS = ['fused', 'composed'] as const;
+type UpdatePath = (typeof PATHS)[number];
+
+async function onPath<T>(updatePath: UpdatePath, body: () => T | Promise<T>): Promise<T> {
+  if (updatePath === 'fused') {
+    assert.notEqual(tf.getKernel(ADAM_UPDATE_KERNEL, tf.getBackend()), undefined, 'the fused kernel is registered');
+    return body();
+  }
+  return withComposedAdam(() => {
+    assert.equal(tf.getKernel(ADAM_UPDATE_KERNEL, tf.getBackend()), undefined, 'the fused kernel is out of the way');
+    return body();
+  });
+}
+
+const CASES = (['adam', 'adamw'] as const).flatMap((n) => PATHS.map((p) => [n, p] as const));
+
+for (const [name, updatePath] of CASES) {
+  const title = `${name} (${updatePath}) matches torch's update rule over 6 steps (biases, LayerNorm not decayed)`;
+  test(title, () => onPath(updatePath, () => {
     const params = makeParams();
     const options: AdamOptions = { name, learningRate: 0.01, weightDecay: 0.1 };
     const optimizer = new AdamOptimizer(params, options);
@@ -105,8 +131,25 @@ for (const name of ['adam', 'adamw'] as const) {
     assert.equal(optimizer.stepCount, 6);
     optimizer.dispose();
     for (const v of params.values()) v.dispose();
-  });
+  }));
 }
+
+test('defaults are torch.optim.Adam / AdamW\'s and the Hugging Face Trainer\'s no-decay names', () => {
+  // torch: betas (0.9, 0.999), eps 1e-8, weight_decay 0 (Adam) and 1e-2 (AdamW); the HF Trainer
+  // exempts biases and LayerNorm weights from decay.
+  for (const [name, weightDecay] of [['adam', 0], ['adamw', 0.01]] as const) {
+    const resolved = resolveAdamOptions({ name, learningRate: 5e-5 });
+    const torch = { beta1: 0.9, beta2: 0.999, epsilon: 1e-8, weightDecay };
+    assert.deepEqual(resolved, { name, learningRate: 5e-5, ...torch, noDecay: ['.bias', 'LayerNorm.'] });
+  }
+  const params = makeParams();
+  const optimizer = new AdamOptimizer(params, { name: 'adamw', learningRate: 1e-3 });
+  assert.deepEqual([...params.keys()].map((n) => optimizer.decays(n)), [true, false, false]);
+  const adam = new AdamOptimizer(params, { name: 'adam', learningRate: 1e-3 });
+  assert.equal(adam.decays('encoder.dense.weight'), false, 'Adam: no decay by default');
+  optimizer.dispose();
+  for (const v of params.values()) v.dispose();
+});
 
 test('adamw decays weights but not biases or LayerNorm weights (zero gradients isolate the decay)', () => {
   const params = makeParams();
@@ -180,16 +223,48 @@ test('errors name the parameter and the shapes', () => {
   for (const v of params.values()) v.dispose();
 });
 
-test('linear schedule with warm-up follows get_linear_schedule_with_warmup', () => {
-  const lr = makeSchedule({ name: 'linear', learningRate: 1, totalSteps: 10, warmupSteps: 2 });
-  const got = [0, 1, 2, 3, 6, 9, 10, 11].map(lr);
-  assert.deepEqual(got, [0, 0.5, 1, 7 / 8, 4 / 8, 1 / 8, 0, 0]);
-  const noWarmup = makeSchedule({ name: 'linear', learningRate: 2e-5, totalSteps: 4 });
-  [2e-5, 1.5e-5, 1e-5, 0.5e-5].forEach((want, step) => assert.ok(Math.abs(noWarmup(step) - want) < 1e-18, `step ${step}: ${noWarmup(step)} != ${want}`));
-  const ratio = makeSchedule({ name: 'linear', learningRate: 1, totalSteps: 10, warmupRatio: 0.25 });
-  assert.equal(ratio(3), 1); // ceil(2.5) = 3 warm-up steps
-  const constant = makeSchedule({ name: 'constant', learningRate: 3, totalSteps: 5 });
-  assert.deepEqual([0, 4, 99].map(constant), [3, 3, 3]);
+test('bad options and saved states are named; dispose releases the moments', () => {
+  const unknownName = JSON.parse('{"name": "sgd", "learningRate": 1}') as AdamOptions;
+  const adam = (extra: Partial<AdamOptions>): AdamOptions => ({ name: 'adam', learningRate: 1, ...extra });
+  assert.throws(() => resolveAdamOptions(unknownName), /^Error: optimizer: name must be 'adam' or 'adamw', got 'sgd'$/);
+  assert.throws(() => resolveAdamOptions(adam({ epsilon: 0 })), /^Error: optimizer: epsilon must be > 0, got 0$/);
+  assert.throws(() => resolveAdamOptions(adam({ beta1: 1 })), /^Error: optimizer: beta1 must be in \[0, 1\), got 1$/);
+  assert.throws(() => resolveAdamOptions(adam({ beta2: -0.5 })), /optimizer: beta2 must be in \[0, 1\), got -0\.5$/);
+  assert.throws(() => resolveAdamOptions(adam({ weightDecay: -1 })), /optimizer: weightDecay must be >= 0, got -1/);
+  assert.equal(resolveAdamOptions(adam({ beta1: 0, beta2: 0 })).beta1, 0, 'beta 0 is allowed (no momentum)');
+
+  const params = makeParams();
+  const before = tf.memory().numTensors;
+  const optimizer = new AdamOptimizer(params, { name: 'adamw', learningRate: 0.01 });
+  const grads = gradsFor(params, 0);
+  optimizer.step(grads);
+  disposeMap(grads);
+  const saved = optimizer.getState();
+  assert.deepEqual(saved.options.noDecay, ['.bias', 'LayerNorm.']);
+  const withMoments = tf.memory().numTensors;
+  optimizer.setState(saved);
+  assert.equal(tf.memory().numTensors, withMoments, 'setState replaces the moments, it does not add to them');
+  const unknown: OptimizerState = { ...saved, steps: { ...saved.steps, 'pooler.dense.weight': 1 } };
+  assert.throws(() => optimizer.setState(unknown), /optimizer.setState: state for unknown parameter 'pooler.dense.weight'/);
+  const noMoments: OptimizerState = { ...saved, moments: new Map([...saved.moments].slice(1)) };
+  assert.throws(() => optimizer.setState(noMoments), /optimizer.setState: step count for 'encoder.dense.weight' but no/);
+  const first = { ...saved.moments.get('encoder.dense.weight')!, shape: [4, 3] };
+  const reshaped: OptimizerState = { ...saved, moments: new Map([...saved.moments, ['encoder.dense.weight', first]]) };
+  assert.throws(() => optimizer.setState(reshaped), /'encoder.dense.weight' have shape \[4,3\], parameter has \[3,4\]/);
+  optimizer.dispose();
+  assert.equal(tf.memory().numTensors, before, 'dispose releases every moment');
+  for (const v of params.values()) v.dispose();
+  assert.throws(() => new GradientAccumulator().mean(), /^Error: GradientAccumulator.mean: no gradients were added$/);
+});
+
+test('clipping adds 1e-6 to the norm, as torch does: visible when the norm itself is tiny', () => {
+  const grads = new Map<string, tf.Tensor>([['a', tf.tensor1d([6e-6, 8e-6])]]);
+  const clipped = clipByGlobalNorm(grads, 5e-6);
+  const coefficient = 5e-6 / (1e-5 + 1e-6);
+  const a = clipped.grads.get('a')!.dataSync();
+  assert.ok(Math.abs(a[0] / 6e-6 - coefficient) < 1e-4, `scaled by ${a[0] / 6e-6}, expected ${coefficient}`);
+  disposeMap(grads);
+  disposeMap(clipped.grads);
 });
 
 test('clipping by global norm scales every gradient by maxNorm / norm, and only when above', () => {
@@ -264,8 +339,9 @@ function fixtureBatch(fixture: Fixture): Batch {
   };
 }
 
-for (const name of ['adam', 'adamw'] as const) {
-  test(`${name}: 5 steps on the fixture reproduce PyTorch's losses and parameters`, async () => {
+for (const [name, updatePath] of CASES) {
+  const title = `${name} (${updatePath}): 5 steps on the fixture reproduce PyTorch's losses and parameters`;
+  test(title, () => onPath(updatePath, async () => {
     const fixture = JSON.parse(fs.readFileSync(path.join(FIXTURE, 'expected.json'), 'utf8')) as Fixture;
     const record = fixture.optimizer_steps[name];
     const model = await RobertaForSequenceClassification.fromPretrained(FIXTURE);
@@ -310,5 +386,5 @@ for (const name of ['adam', 'adamw'] as const) {
     }
     optimizer.dispose();
     model.dispose();
-  });
+  }));
 }

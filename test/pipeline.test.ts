@@ -22,8 +22,9 @@ before(async () => {
   tokenizer = await loadTokenizer('offline');
 });
 
-function tinyModel(seed = 1): RobertaForSequenceClassification {
+function tinyModel(seed = 1, initializerRange = 0.02): RobertaForSequenceClassification {
   const config = offlineModelConfig(tokenizer.vocabSize, {
+    initializer_range: initializerRange,
     hidden_size: 16,
     num_hidden_layers: 1,
     num_attention_heads: 2,
@@ -87,12 +88,17 @@ test('pipeline from a saved folder (model + tokenizer files) gives the in-memory
   model.dispose();
 });
 
-test('evaluateModel scores the whole split once (same as scoring pipeline predictions), from texts or a DataFrame', async () => {
-  const model = tinyModel(2);
+test('evaluateModel scores the whole split once (as scoring each text alone), from texts or a DataFrame', async () => {
+  // A wide initialisation, so that attending to padding would visibly change the scores.
+  const model = tinyModel(2, 0.5);
   const data = await loadSplit('offline', 'test', { limit: 40, seed: 42 });
-  const report = await evaluateModel({ model, tokenizer, data, maxLength: 64, progress: false });
-  const probabilities = predictProbabilities(model, tokenizer, data.texts, { maxLength: 64 });
+  const report = await evaluateModel({ model, tokenizer, data, maxLength: 64, batchSize: 8, progress: false });
+  // The reference scores each text alone (batchSize 1): no padding, so nothing for a mask to hide.
+  const probabilities = predictProbabilities(model, tokenizer, data.texts, { maxLength: 64, batchSize: 1 });
   const expected = classificationMetrics(Array.from(data.labels), probabilities.map((p) => (p[1] > p[0] ? 1 : 0)), 2);
+  const expectedLoss = probabilities.reduce((sum, p, i) => sum - Math.log(p[data.labels[i]]), 0) / probabilities.length;
+  const lossError = Math.abs(report.loss - expectedLoss);
+  assert.ok(lossError < 1e-5 * expectedLoss, `loss over padded batches ${report.loss}, text by text ${expectedLoss}`);
   assert.equal(report.accuracy, expected.accuracy);
   assert.equal(report.f1, expected.f1);
   assert.deepEqual(report.confusion_matrix, expected.confusionMatrix);

@@ -115,8 +115,21 @@ async function straightRun(overrides: Partial<TrainerOptions>): Promise<Map<stri
   return weights;
 }
 
+type Weights = Map<string, Float32Array>;
+
+function assertEveryParameterMoved(actual: Weights, initial: Weights, what: string): void {
+  for (const [name, start] of initial) {
+    const now = actual.get(name)!;
+    assert.ok(now.some((x, i) => x !== start[i]), `${what}: ${name} still holds its initial values`);
+  }
+}
+
 test('2 epochs straight == 1 epoch, checkpoint, resume for 1 more (dropout on, seeded): identical weights', async () => {
   const straight = await straightRun({});
+  // Equal runs prove nothing if neither trains: the straight run must have left its initial weights.
+  const initialModel = RobertaForSequenceClassification.fromConfig(CONFIG, { seed: 3 });
+  assertEveryParameterMoved(straight, weightsOf(initialModel), 'straight run');
+  initialModel.dispose();
   const dir = tempDir('resume');
   const first = RobertaForSequenceClassification.fromConfig(CONFIG, { seed: 3 });
   const one = new Trainer(trainerOptions(first, dir, { epochs: 1, checkpointFreq: 1 }));
@@ -223,6 +236,59 @@ test('tensor count stays flat across training steps', async () => {
   model.dispose();
 });
 
+for (const maxGradNorm of [0, 1]) {
+  const clipping = maxGradNorm > 0 ? 'with clipping' : 'without clipping';
+  test(`training on a learnable task lowers the loss and moves every weight (${clipping})`, async () => {
+    const model = RobertaForSequenceClassification.fromConfig(CONFIG, { seed: 3 });
+    const initial = weightsOf(model);
+    // Measured in eval mode on the training set itself: no dropout noise in the comparison.
+    const trainSet = new DataLoader(TRAIN, { batchSize: 8, mode: 'dynamic', maxLength: 32, shuffle: false });
+    const before = await evaluateBatches(model, trainSet, 2);
+    const optimizer = { name: 'adamw' as const, learningRate: 5e-3 };
+    const overrides = { epochs: 6, optimizer, maxGradNorm, validationLoader: undefined };
+    const trainer = new Trainer(trainerOptions(model, tempDir('learns'), overrides));
+    const history = await trainer.fit();
+    const after = await evaluateBatches(model, trainSet, 2);
+    // The loss sits near ln 2 for a few epochs, then falls: 6 epochs leave a wide margin.
+    assert.ok(after.loss < 0.75 * before.loss, `training-set loss ${before.loss} before, ${after.loss} after 6 epochs`);
+    assert.ok(after.accuracy >= 0.9, `training-set accuracy ${before.accuracy} before, ${after.accuracy} after`);
+    const trainLosses = history.epochs.map((e) => e.trainLoss);
+    assert.ok(trainLosses[5] < trainLosses[0], `mean training loss per epoch ${trainLosses.join(', ')}`);
+    assertEveryParameterMoved(weightsOf(model), initial, 'after training');
+    trainer.dispose();
+    model.dispose();
+  });
+}
+
+/** The loader's batches with every attention-mask entry set to 1: what an evaluation that ignores the mask sees. */
+function unmasked(loader: BatchLoader): BatchLoader {
+  return {
+    numBatches: loader.numBatches,
+    batches: (epoch) => [...loader.batches(epoch)].map((b) => ({ ...b, attentionMask: b.attentionMask.map(() => 1) })),
+  };
+}
+
+test('evaluation over padded batches equals evaluation of each example alone, unpadded', async () => {
+  // A wide initialisation: at std 0.02 the logits hardly depend on the input, padding included.
+  const model = RobertaForSequenceClassification.fromConfig({ ...CONFIG, initializer_range: 0.5 }, { seed: 4 });
+  const padded = new DataLoader(VALIDATION, { batchSize: 8, mode: 'dynamic', maxLength: 32, shuffle: false });
+  const alone = new DataLoader(VALIDATION, { batchSize: 1, mode: 'dynamic', maxLength: 32, shuffle: false });
+  const paddedPositions = [...padded.batches(0)].reduce((sum, b) => sum + b.batchSize * b.seqLength - b.realTokens, 0);
+  assert.ok(paddedPositions > 0, 'the batched loader pads');
+  assert.ok([...alone.batches(0)].every((b) => b.realTokens === b.seqLength), 'single examples are not padded');
+  const batched = await evaluateBatches(model, padded, 2);
+  const single = await evaluateBatches(model, alone, 2);
+  assert.equal(batched.count, VALIDATION.length);
+  const relative = Math.abs(batched.loss - single.loss) / single.loss;
+  assert.ok(relative < 1e-5, `loss over padded batches ${batched.loss}, one by one ${single.loss}`);
+  assert.deepEqual(batched.confusionMatrix, single.confusionMatrix);
+  // The comparison has teeth: attending to the padding would change this model's loss.
+  const ignoringMask = await evaluateBatches(model, unmasked(padded), 2);
+  const change = Math.abs(ignoringMask.loss - single.loss);
+  assert.ok(change > 1e-3 * single.loss, `unmasked loss ${ignoringMask.loss} vs ${single.loss}`);
+  model.dispose();
+});
+
 test('validation metrics cover the whole set; history has timing; the model is saved as E01_A…_F… with tokenizer files', async () => {
   const dir = tempDir('save');
   const model = RobertaForSequenceClassification.fromConfig(CONFIG, { seed: 3 });
@@ -237,16 +303,17 @@ test('validation metrics cover the whole set; history has timing; the model is s
   assert.equal(epoch.samples, 48);
   assert.ok(history.batches.every((b) => b.seconds > 0 && b.paddedTokens === b.batchSize * b.seqLength));
 
-  // Recompute predictions for every validation example and score them once.
-  const { validationLoader } = loaders();
+  // Recompute predictions one example at a time, unpadded (mask all ones), and score them once.
   const labels: number[] = [];
   const predictions: number[] = [];
-  for (const batch of validationLoader.batches(0)) {
-    const logits = tf.tidy(() =>
-      model.forward({ inputIds: tf.tensor2d(batch.inputIds, [batch.batchSize, batch.seqLength], 'int32'), attentionMask: tf.tensor2d(batch.attentionMask, [batch.batchSize, batch.seqLength], 'int32') }, { training: false }),
-    );
+  for (const example of VALIDATION) {
+    const length = example.inputIds.length;
+    const logits = tf.tidy(() => {
+      const inputIds = tf.tensor2d(example.inputIds, [1, length], 'int32');
+      return model.forward({ inputIds, attentionMask: tf.ones([1, length], 'int32') }, { training: false });
+    });
     predictions.push(...argmaxRows(logits.dataSync(), 2));
-    labels.push(...batch.labels);
+    labels.push(example.label);
     logits.dispose();
   }
   const expected = classificationMetrics(labels, predictions, 2);
@@ -258,7 +325,7 @@ test('validation metrics cover the whole set; history has timing; the model is s
   assert.equal(epoch.savedModelDir, savedDir);
   for (const file of ['config.json', 'model.safetensors', 'tokenizer.json']) assert.ok(fs.existsSync(path.join(savedDir, file)), `${file} saved`);
   const reloaded = await RobertaForSequenceClassification.fromPretrained(savedDir);
-  const again = await evaluateBatches(reloaded, validationLoader, 2);
+  const again = await evaluateBatches(reloaded, loaders().validationLoader, 2);
   assert.equal(again.accuracy, expected.accuracy);
   reloaded.dispose();
   trainer.dispose();
