@@ -6,6 +6,7 @@ import { commands as dataCommands } from './cli/data';
 import { commands as corpusCommands } from './cli/corpus';
 import { commands as trainCommands } from './cli/train';
 import { commands as benchCommands } from './cli/bench';
+import { commands as exportCommands } from './cli/export';
 
 const ALL_COMMANDS: Record<string, CliCommand> = {
   ...modelCommands,
@@ -13,6 +14,7 @@ const ALL_COMMANDS: Record<string, CliCommand> = {
   ...corpusCommands,
   ...trainCommands,
   ...benchCommands,
+  ...exportCommands,
 };
 
 function usage(): string {

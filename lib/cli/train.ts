@@ -5,7 +5,7 @@
 //       progress goes to stderr, the last stdout line is one JSON object with the metrics.
 //   ft-roberta predict --model DIR "text" ...
 //       one list of {label, score} (all labels, best first) per text.
-//   ft-roberta evaluate --model DIR [--data SOURCE] [--split test] [--limit N] [--max-length N]
+//   ft-roberta evaluate --model DIR [--data SOURCE] [--split test] [--limit N] [--max-length N] [--onnx [--quantized]]
 //       accuracy, f1, precision, recall, confusion_matrix, samples_per_s over a split.
 import { parseArgs } from 'node:util';
 import type { CliCommand } from './types';
@@ -16,6 +16,7 @@ import { params as workshopParams, type WorkshopParams } from '../../params';
 import { pipeline, evaluateModel } from '../pipeline';
 import { RobertaForSequenceClassification } from '../model/roberta';
 import { loadTokenizer } from '../tokenizer';
+import { loadOnnxRuntimeModel } from '../export/ort';
 
 function printJson(value: unknown): void {
   process.stdout.write(JSON.stringify(value) + '\n');
@@ -84,6 +85,8 @@ const evaluate: CliCommand = {
         limit: { type: 'string' },
         'max-length': { type: 'string' },
         'batch-size': { type: 'string', default: '32' },
+        onnx: { type: 'boolean', default: false },
+        quantized: { type: 'boolean', default: false },
       },
       strict: true,
     });
@@ -92,8 +95,10 @@ const evaluate: CliCommand = {
     if (split !== 'train' && split !== 'validation' && split !== 'test') throw new Error(`evaluate: --split must be train, validation or test, got '${split}'`);
     const limit = values.limit === undefined ? undefined : Number(values.limit);
     if (limit !== undefined && !(Number.isInteger(limit) && limit > 0)) throw new Error(`evaluate: --limit must be a positive integer, got '${values.limit}'`);
-    await initBackend(workshopParams.backend);
-    const model = await RobertaForSequenceClassification.fromPretrained(values.model);
+    // --onnx: an exported folder (or a saved model, exported on the fly) on ONNX Runtime.
+    const onnx = values.onnx || values.quantized;
+    if (!onnx) await initBackend(workshopParams.backend);
+    const model = onnx ? await loadOnnxRuntimeModel(values.model, { quantized: values.quantized }) : await RobertaForSequenceClassification.fromPretrained(values.model);
     const tokenizer = await loadTokenizer(values.model);
     const data = await loadSplit(values.data, split, { limit, seed: workshopParams.seed });
     const report = await evaluateModel({
@@ -105,7 +110,7 @@ const evaluate: CliCommand = {
       batchSize: Number(values['batch-size']),
     });
     printJson(report);
-    model.dispose();
+    if (model instanceof RobertaForSequenceClassification) model.dispose();
   },
 };
 
