@@ -38,7 +38,12 @@ interface ReferenceRun {
 function pytorchReviewsPerSecond(config: RobertaConfig): number | null {
   const runs = (JSON.parse(fs.readFileSync(REFERENCE_FILE, 'utf8')) as { runs: ReferenceRun[] }).runs;
   const run = runs.find(
-    (r) => r.mode === 'infer-static' && r.max_length === SEQ_LENGTH && r.batch_size === BATCH_SIZE && r.model.hidden === config.hidden_size && r.model.layers === config.num_hidden_layers,
+    (r) =>
+      r.mode === 'infer-static' &&
+      r.max_length === SEQ_LENGTH &&
+      r.batch_size === BATCH_SIZE &&
+      r.model.hidden === config.hidden_size &&
+      r.model.layers === config.num_hidden_layers,
   );
   return run?.samples_per_s ?? null;
 }
@@ -66,7 +71,13 @@ async function reviewsPerSecond(runBatch: () => Promise<void>, repeats: number):
   return (repeats * BATCH_SIZE) / ((performance.now() - started) / 1000);
 }
 
-async function benchShape(name: string, config: RobertaConfig, repeats: number, threads: number, work: string): Promise<Record<string, unknown>> {
+async function benchShape(
+  name: string,
+  config: RobertaConfig,
+  repeats: number,
+  threads: number,
+  work: string,
+): Promise<Record<string, unknown>> {
   const { inputIds, attentionMask } = syntheticBatch(config.vocab_size);
   const shape: [number, number] = [BATCH_SIZE, SEQ_LENGTH];
   const saved = path.join(work, `${name}-saved`);
@@ -78,10 +89,10 @@ async function benchShape(name: string, config: RobertaConfig, repeats: number, 
   try {
     tfjs = await reviewsPerSecond(async () => {
       for (let start = 0; start < BATCH_SIZE; start += rows) {
-        const slice = (values: Int32Array): Int32Array => values.subarray(start * SEQ_LENGTH, (start + rows) * SEQ_LENGTH);
-        const sliceShape: [number, number] = [rows, SEQ_LENGTH];
+        const slice = (values: Int32Array): tf.Tensor2D =>
+          tf.tensor2d(values.subarray(start * SEQ_LENGTH, (start + rows) * SEQ_LENGTH), [rows, SEQ_LENGTH], 'int32');
         const logits = tf.tidy(() =>
-          model.forward({ inputIds: tf.tensor2d(slice(inputIds), sliceShape, 'int32'), attentionMask: tf.tensor2d(slice(attentionMask), sliceShape, 'int32') }, { training: false }),
+          model.forward({ inputIds: slice(inputIds), attentionMask: slice(attentionMask) }, { training: false }),
         );
         await logits.data();
         logits.dispose();
@@ -131,11 +142,14 @@ async function main(argv: string[]): Promise<void> {
     strict: true,
   });
   const shapes = values.shapes.split(',');
-  for (const shape of shapes) if (SHAPES[shape] === undefined) throw new Error(`--shapes: unknown shape '${shape}' (known: ${Object.keys(SHAPES).join(', ')})`);
+  for (const shape of shapes) {
+    if (SHAPES[shape] === undefined) throw new Error(`--shapes: unknown shape '${shape}'`);
+  }
   const repeats = Number(values.repeats);
   const threads = Number(values.threads);
-  if (!(Number.isInteger(repeats) && repeats > 0)) throw new Error(`--repeats must be a positive integer, got '${values.repeats}'`);
-  if (!(Number.isInteger(threads) && threads > 0)) throw new Error(`--threads must be a positive integer, got '${values.threads}'`);
+  for (const [flag, value] of [['--repeats', repeats], ['--threads', threads]] as const) {
+    if (!(Number.isInteger(value) && value > 0)) throw new Error(`${flag} must be a positive integer, got ${value}`);
+  }
   const platform = await initBackend(values.backend as BackendChoice);
   const work = fs.mkdtempSync(path.join(os.tmpdir(), 'inference-bench-'));
   const results: Record<string, unknown>[] = [];

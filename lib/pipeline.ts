@@ -11,11 +11,10 @@ import type { PretrainedOptions } from './model/pretrained';
 import { maxSequenceLength } from './model/config';
 import { loadTokenizer, type RobertaTokenizer } from './tokenizer';
 import { DataLoader, tokenizedExamples } from './batching';
-import { evaluateBatches, type ClassifierModel, type EvalResult } from './trainer';
+import { evaluateBatches, type BatchLoader, type ClassifierModel, type EvalResult } from './trainer';
 import { classificationMetrics, softmaxRows } from './metrics';
 import { ProgressBar, type ProgressMode } from './display/progress';
 import { loadOnnxRuntimeModel, OnnxRuntimeModel, type OnnxRuntimeOptions } from './export/ort';
-import type { Batch } from './batching';
 import type { RobertaConfig } from './model/config';
 
 export interface LabelScore {
@@ -70,7 +69,12 @@ export function predictProbabilities(model: ClassifierModel, tokenizer: RobertaT
 }
 
 /** predictProbabilities on ONNX Runtime: the same batches, logits from the exported graph. */
-export async function predictProbabilitiesOnnx(model: OnnxRuntimeModel, tokenizer: RobertaTokenizer, texts: string[], options: ClassifyOptions = {}): Promise<Float64Array[]> {
+export async function predictProbabilitiesOnnx(
+  model: OnnxRuntimeModel,
+  tokenizer: RobertaTokenizer,
+  texts: string[],
+  options: ClassifyOptions = {},
+): Promise<Float64Array[]> {
   const numLabels = model.config.num_labels;
   const out: Float64Array[] = new Array(texts.length);
   for (const batch of predictionLoader(model, tokenizer, texts, options).batches(0)) {
@@ -82,7 +86,12 @@ export async function predictProbabilitiesOnnx(model: OnnxRuntimeModel, tokenize
 }
 
 /** Texts sorted by length into batches that pad little; a text over maxLength is an error without truncation. */
-function predictionLoader(model: { config: RobertaConfig }, tokenizer: RobertaTokenizer, texts: string[], options: ClassifyOptions): DataLoader {
+function predictionLoader(
+  model: { config: RobertaConfig },
+  tokenizer: RobertaTokenizer,
+  texts: string[],
+  options: ClassifyOptions,
+): DataLoader {
   const maxLength = options.maxLength ?? defaultMaxLength(model, tokenizer);
   const batchSize = options.batchSize ?? 16;
   const encoded = tokenizer.encodePlain(texts).inputIds;
@@ -148,7 +157,9 @@ export async function pipeline(source: PipelineSource, options: PipelineOptions 
     const texts = typeof input === 'string' ? [input] : input;
     if (!Array.isArray(texts) || texts.some((t) => typeof t !== 'string')) throw new Error('pipeline: expected a string or an array of strings');
     const probabilities =
-      model instanceof OnnxRuntimeModel ? await predictProbabilitiesOnnx(model, tokenizer, texts, merged) : predictProbabilities(model, tokenizer, texts, merged);
+      model instanceof OnnxRuntimeModel
+        ? await predictProbabilitiesOnnx(model, tokenizer, texts, merged)
+        : predictProbabilities(model, tokenizer, texts, merged);
     const results = probabilities.map((p) => ranked(p, labels, merged.topK));
     return typeof input === 'string' ? results[0] : results;
   }
@@ -228,7 +239,9 @@ export async function evaluateModel(options: EvaluateOptions): Promise<Evaluatio
   const mode = options.progress === false ? 'silent' : options.progress;
   const bar = new ProgressBar({ total: loader.numBatches, description: options.description ?? 'Evaluating', unit: 'batch', mode });
   const result =
-    model instanceof OnnxRuntimeModel ? await evaluateOnnxBatches(model, loader, bar) : await evaluateBatches(model, loader, model.config.num_labels, bar);
+    model instanceof OnnxRuntimeModel
+      ? await evaluateOnnxBatches(model, loader, bar)
+      : await evaluateBatches(model, loader, model.config.num_labels, bar);
   return {
     accuracy: result.accuracy,
     f1: result.f1,
@@ -243,7 +256,11 @@ export async function evaluateModel(options: EvaluateOptions): Promise<Evaluatio
 }
 
 /** evaluateBatches on ONNX Runtime: mean cross-entropy and the metrics of the argmax predictions. */
-async function evaluateOnnxBatches(model: OnnxRuntimeModel, loader: { numBatches: number; batches(epoch: number): Iterable<Batch> }, bar: ProgressBar): Promise<EvalResult> {
+async function evaluateOnnxBatches(
+  model: OnnxRuntimeModel,
+  loader: BatchLoader,
+  bar: ProgressBar,
+): Promise<EvalResult> {
   const numLabels = model.config.num_labels;
   const started = performance.now();
   const labels: number[] = [];

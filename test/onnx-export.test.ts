@@ -40,7 +40,7 @@ function worstDifference(actual: ArrayLike<number>, expected: number[]): { diff:
   return worst;
 }
 
-test('classifier: onnxruntime logits within 1e-5 of transformers, padded and each row alone at its own length', async () => {
+test('classifier: ORT logits within 1e-5 of transformers, padded and each row alone at its own length', async () => {
   const expected = readExpected<{ batch: Batch; logits: number[][]; logits_unpadded_rows: number[][] }>(CLASSIFIER);
   const out = path.join(work, 'classifier');
   const result = await exportOnnx({ model: CLASSIFIER, out });
@@ -59,8 +59,9 @@ test('classifier: onnxruntime logits within 1e-5 of transformers, padded and eac
   }
 });
 
-test('masked LM: logits at the masked positions within 1e-4 of transformers (decoder tied to the embeddings)', async () => {
-  const expected = readExpected<{ batch: Batch; masked_positions: [number, number][]; logits_at_masked_positions: number[][] }>(MASKED_LM);
+test('masked LM: logits at the masked positions within 1e-4 of transformers (tied decoder)', async () => {
+  type Expected = { batch: Batch; masked_positions: [number, number][]; logits_at_masked_positions: number[][] };
+  const expected = readExpected<Expected>(MASKED_LM);
   const out = path.join(work, 'masked-lm');
   const result = await exportOnnx({ model: MASKED_LM, out });
   assert.equal(result.head, 'masked-lm');
@@ -78,20 +79,23 @@ test('masked LM: logits at the masked positions within 1e-4 of transformers (dec
   assert.deepEqual(config.architectures, ['RobertaForMaskedLM']);
 });
 
-test('the file: opset 14, int64 inputs with dynamic batch/sequence axes, tensors as raw_data, standard operators', async () => {
+test('the file: opset 14, int64 inputs with dynamic axes, tensors as raw_data, standard operators', async () => {
   const out = path.join(work, 'layout');
   await exportOnnx({ model: CLASSIFIER, out, quantize: true });
   for (const name of ['model.onnx', 'model_quantized.onnx']) {
     const model = onnx.ModelProto.decode(fs.readFileSync(path.join(out, 'onnx', name)));
     assert.deepEqual(model.opsetImport.map((o) => [o.domain, Number(o.version)]), [['', 14]]);
     const graph = model.graph!;
-    const dims = (v: onnx.IValueInfoProto): (string | number)[] => v.type!.tensorType!.shape!.dim!.map((d) => d.dimParam || Number(d.dimValue));
+    const dims = (v: onnx.IValueInfoProto): (string | number)[] =>
+      v.type!.tensorType!.shape!.dim!.map((d) => d.dimParam || Number(d.dimValue));
     assert.deepEqual(graph.input!.map((v) => [v.name, v.type!.tensorType!.elemType, dims(v)]), [
       ['input_ids', 7, ['batch_size', 'sequence_length']],
       ['attention_mask', 7, ['batch_size', 'sequence_length']],
     ]);
     assert.deepEqual(graph.output!.map((v) => [v.name, dims(v)]), [['logits', ['batch_size', 2]]]);
-    for (const init of graph.initializer!) assert.ok(init.rawData !== undefined && init.rawData !== null, `${init.name} has no raw_data`);
+    for (const init of graph.initializer!) {
+      assert.ok(init.rawData !== undefined && init.rawData !== null, `${init.name} has no raw_data`);
+    }
     assert.ok(graph.node!.every((n) => !n.domain), 'only the default ONNX domain');
     const ops = new Set(graph.node!.map((n) => n.opType));
     if (name === 'model_quantized.onnx') {
@@ -119,23 +123,32 @@ function brokenCopy(name: string, configChanges: Record<string, unknown>, dropTe
   const weights = SafetensorsFile.read(path.join(CLASSIFIER, 'model.safetensors'));
   const tensors = weights.names
     .filter((tensor) => tensor !== dropTensor)
-    .map((tensor) => ({ name: tensor, shape: weights.tensors.get(tensor)!.shape, values: weights.readFloat32(tensor) }));
+    .map((name) => ({ name, shape: weights.tensors.get(name)!.shape, values: weights.readFloat32(name) }));
   writeSafetensors(path.join(dir, 'model.safetensors'), tensors);
   return dir;
 }
 
 test('bad input: not RoBERTa, another activation, a missing tensor: errors naming the file and field', async () => {
   const bert = brokenCopy('bert', { model_type: 'bert' });
-  await assert.rejects(exportOnnx({ model: bert, out: path.join(work, 'never-1') }), /bert[/\\]config\.json: model_type must be "roberta".*found "bert"/);
+  await assert.rejects(
+    exportOnnx({ model: bert, out: path.join(work, 'never-1') }),
+    /bert[/\\]config\.json: model_type must be "roberta".*found "bert"/,
+  );
   const relu = brokenCopy('relu', { hidden_act: 'relu' });
-  await assert.rejects(exportOnnx({ model: relu, out: path.join(work, 'never-2') }), /relu[/\\]config\.json: hidden_act must be "gelu".*found "relu"/);
+  await assert.rejects(
+    exportOnnx({ model: relu, out: path.join(work, 'never-2') }),
+    /relu[/\\]config\.json: hidden_act must be "gelu".*found "relu"/,
+  );
   const missing = brokenCopy('missing', {}, 'roberta.encoder.layer.1.output.dense.weight');
   await assert.rejects(
     exportOnnx({ model: missing, out: path.join(work, 'never-3') }),
-    /model\.safetensors: missing weight 'roberta\.encoder\.layer\.1\.output\.dense\.weight' \(expected shape \[64, 128\]\)/,
+    /model\.safetensors: missing weight 'roberta\.encoder\.layer\.1\.output\.dense\.weight' \(expected shape/,
   );
-  for (const never of ['never-1', 'never-2', 'never-3']) assert.equal(fs.existsSync(path.join(work, never)), false, `${never} was created`);
-  assert.deepEqual(fs.readdirSync(work).filter((name) => name.includes('.tmp-')), [], 'no temporary folder left behind');
+  for (const never of ['never-1', 'never-2', 'never-3']) {
+    assert.equal(fs.existsSync(path.join(work, never)), false, `${never} was created`);
+  }
+  const temporary = fs.readdirSync(work).filter((name) => name.includes('.tmp-'));
+  assert.deepEqual(temporary, [], 'no temporary folder left behind');
 });
 
 test('an existing output folder is refused without force and replaced with it', async () => {
@@ -151,13 +164,15 @@ test('an existing output folder is refused without force and replaced with it', 
 
 test('ft-roberta export: JSON on stdout; an existing folder is an error (exit 1) until --force', () => {
   const out = path.join(work, 'cli');
-  const run = (...extra: string[]) => spawnSync(process.execPath, [CLI, 'export', '--model', CLASSIFIER, '--out', out, ...extra], { encoding: 'utf8' });
+  const run = (...extra: string[]) =>
+    spawnSync(process.execPath, [CLI, 'export', '--model', CLASSIFIER, '--out', out, ...extra], { encoding: 'utf8' });
   const first = run('--quantize');
   assert.equal(first.status, 0, first.stderr);
   const result = JSON.parse(first.stdout) as { files: { name: string }[]; tokenizer: string | null };
-  assert.deepEqual(result.files.map((f) => f.name), [path.join('onnx', 'model.onnx'), path.join('onnx', 'model_quantized.onnx')]);
+  const expectedFiles = [path.join('onnx', 'model.onnx'), path.join('onnx', 'model_quantized.onnx')];
+  assert.deepEqual(result.files.map((f) => f.name), expectedFiles);
   assert.equal(result.tokenizer, null);
-  assert.match(first.stderr, /has no tokenizer files/);
+  assert.match(first.stderr, /has no tokenizer files and no --tokenizer was given/);
   const again = run();
   assert.equal(again.status, 1);
   assert.match(again.stderr, /already exists; pass --force/);
@@ -165,7 +180,8 @@ test('ft-roberta export: JSON on stdout; an existing folder is an error (exit 1)
   const mismatch = run('--force', '--tokenizer', 'offline');
   assert.equal(mismatch.status, 1);
   assert.match(mismatch.stderr, /tokenizer offline: its 50261 ids do not fit the model's vocab_size 1000/);
-  assert.ok(fs.existsSync(path.join(out, 'onnx', 'model_quantized.onnx')), 'a failed export leaves the previous folder as it was');
+  const previous = path.join(out, 'onnx', 'model_quantized.onnx');
+  assert.ok(fs.existsSync(previous), 'a failed export leaves the previous folder as it was');
   assert.equal(run('--force').status, 0);
   assert.deepEqual(fs.readdirSync(path.join(out, 'onnx')), ['model.onnx']);
 });

@@ -42,7 +42,15 @@ before(async () => {
   });
   model = RobertaForSequenceClassification.fromConfig(config, { seed: 7 });
   const trainData = await loadSplit('offline', 'train', { limit: 1600, seed: 42 });
-  const args = trainingArguments({ outputDir: path.join(work, 'runs'), epochs: 2, learningRate: 1e-3, trainBatchSize: 16, maxLength: MAX_LENGTH, progress: false });
+  const outputDir = path.join(work, 'runs');
+  const args = trainingArguments({
+    outputDir,
+    epochs: 2,
+    learningRate: 1e-3,
+    trainBatchSize: 16,
+    maxLength: MAX_LENGTH,
+    progress: false,
+  });
   await train({ model, tokenizer, args, trainData, log: () => {} });
   await model.savePretrained(SAVED);
   tokenizer.saveTo(SAVED);
@@ -56,10 +64,11 @@ after(() => {
 });
 
 function accuracy(predicted: string[], labels: ArrayLike<number>): number {
-  return predicted.filter((label, i) => label === (labels[i] === 1 ? 'POSITIVE' : 'NEGATIVE')).length / predicted.length;
+  const correct = predicted.filter((label, i) => label === (labels[i] === 1 ? 'POSITIVE' : 'NEGATIVE')).length;
+  return correct / predicted.length;
 }
 
-test('our pipeline on ONNX Runtime gives the tfjs scores (1e-5), from the exported folder and from the saved one', async () => {
+test('our pipeline on ORT gives the tfjs scores (1e-5), from the exported folder and from the saved one', async () => {
   const texts = testData.texts.slice(0, 100);
   const tfjs = (await (await pipeline({ model, tokenizer }))(texts)) as LabelScore[][];
   for (const source of [EXPORTED, SAVED]) {
@@ -68,21 +77,25 @@ test('our pipeline on ONNX Runtime gives the tfjs scores (1e-5), from the export
     const scores = await onnx(texts);
     scores.forEach((ranked, i) => {
       assert.equal(ranked[0].label, tfjs[i][0].label, `${source} text ${i}`);
-      ranked.forEach((s, j) => assert.ok(Math.abs(s.score - tfjs[i][j].score) <= 1e-5, `${source} text ${i}: ${s.score} vs ${tfjs[i][j].score}`));
+      ranked.forEach((s, j) => {
+        const message = `${source} text ${i}: ${s.score} vs ${tfjs[i][j].score}`;
+        assert.ok(Math.abs(s.score - tfjs[i][j].score) <= 1e-5, message);
+      });
     });
   }
 });
 
 test('evaluateModel on ONNX Runtime: the tfjs metrics; the model has learned something', async () => {
   const onTfjs = await evaluateModel({ model, tokenizer, data: testData, progress: false });
-  const onOrt = await evaluateModel({ model: await loadOnnxRuntimeModel(EXPORTED), tokenizer, data: testData, progress: false });
+  const onnxModel = await loadOnnxRuntimeModel(EXPORTED);
+  const onOrt = await evaluateModel({ model: onnxModel, tokenizer, data: testData, progress: false });
   assert.ok(onTfjs.accuracy >= 0.7, `trained model accuracy ${onTfjs.accuracy}`);
   assert.equal(onOrt.accuracy, onTfjs.accuracy);
   assert.deepEqual(onOrt.confusion_matrix, onTfjs.confusion_matrix);
   assert.ok(Math.abs(onOrt.loss - onTfjs.loss) <= 1e-5, `loss ${onOrt.loss} vs ${onTfjs.loss}`);
 });
 
-test("transformers.js's pipeline reads the exported folder: tfjs labels and scores (1e-4); int8 agrees on 99%", async (t) => {
+test("transformers.js's pipeline on the export: tfjs labels and scores (1e-4); int8 agrees on 99%", async (t) => {
   const { pipeline: transformersPipeline, env } = await import('@xenova/transformers');
   env.allowRemoteModels = false;
   env.allowLocalModels = true;
@@ -105,23 +118,26 @@ test("transformers.js's pipeline reads the exported folder: tfjs labels and scor
   const theirs = await topOf(fp32, fitting);
   theirs.forEach((top, i) => {
     assert.equal(top.label, ours[i][0].label, `review ${i}`);
-    assert.ok(Math.abs(top.score - ours[i][0].score) <= 1e-4, `review ${i}: transformers.js ${top.score}, ours ${ours[i][0].score}`);
+    const message = `review ${i}: transformers.js ${top.score}, ours ${ours[i][0].score}`;
+    assert.ok(Math.abs(top.score - ours[i][0].score) <= 1e-4, message);
   });
   // int8 against fp32, both through transformers.js, on the test sample as it comes (long reviews included).
   const full = await topOf(fp32, testData.texts);
   const quantized = await topOf(int8, testData.texts);
   const agreeing = quantized.filter((top, i) => top.label === full[i].label).length / quantized.length;
-  assert.ok(agreeing >= 0.99, `int8 agrees with fp32 on ${(agreeing * 100).toFixed(1)}% of ${quantized.length} reviews`);
+  const agreement = `int8 agrees with fp32 on ${(agreeing * 100).toFixed(1)}% of ${quantized.length} reviews`;
+  assert.ok(agreeing >= 0.99, agreement);
   const fp32Accuracy = accuracy(full.map((r) => r.label), testData.labels);
   const int8Accuracy = accuracy(quantized.map((r) => r.label), testData.labels);
-  t.diagnostic(`${quantized.length} reviews: int8 agrees on ${(agreeing * 100).toFixed(1)}%, accuracy fp32 ${fp32Accuracy} int8 ${int8Accuracy}`);
+  t.diagnostic(`${agreement}; accuracy fp32 ${fp32Accuracy}, int8 ${int8Accuracy}`);
   assert.ok(fp32Accuracy >= 0.7, `transformers.js fp32 accuracy ${fp32Accuracy}`);
   assert.ok(Math.abs(int8Accuracy - fp32Accuracy) <= 0.005, `accuracy fp32 ${fp32Accuracy}, int8 ${int8Accuracy}`);
 });
 
 test('ft-roberta evaluate --onnx on a saved model (exported on the fly) prints the tfjs accuracy', async () => {
   const onTfjs = await evaluateModel({ model, tokenizer, data: testData, limit: 64, progress: false });
-  const run = spawnSync(process.execPath, [CLI, 'evaluate', '--model', SAVED, '--limit', '64', '--onnx'], { encoding: 'utf8' });
+  const args = [CLI, 'evaluate', '--model', SAVED, '--limit', '64', '--onnx'];
+  const run = spawnSync(process.execPath, args, { encoding: 'utf8' });
   assert.equal(run.status, 0, run.stderr);
   const report = JSON.parse(run.stdout.trim().split('\n').at(-1)!) as { accuracy: number; count: number };
   assert.equal(report.count, 64);

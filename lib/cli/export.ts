@@ -8,9 +8,13 @@ import { exportOnnx } from '../export/onnx';
 import type { RobertaHead } from '../export/onnx-graph';
 
 const USAGE =
-  'ft-roberta export --model DIR --out DIR2 [--quantize] [--force] [--tokenizer offline|DIR|HUB_ID] [--task text-classification|fill-mask]';
+  'ft-roberta export --model DIR --out DIR2 [--quantize] [--force] [--tokenizer offline|DIR|HUB_ID]' +
+  ' [--task text-classification|fill-mask]';
 
-const TASK_HEADS: Record<string, RobertaHead> = { 'text-classification': 'sequence-classification', 'fill-mask': 'masked-lm' };
+const TASK_HEADS: Record<string, RobertaHead> = {
+  'text-classification': 'sequence-classification',
+  'fill-mask': 'masked-lm',
+};
 
 const exportCommand: CliCommand = {
   summary: 'export --model DIR --out DIR2 [--quantize] [--force]: ONNX folder for transformers.js / ONNX Runtime',
@@ -32,11 +36,14 @@ const exportCommand: CliCommand = {
     let head: RobertaHead | undefined;
     if (values.task !== undefined) {
       head = TASK_HEADS[values.task];
-      if (head === undefined) throw new Error(`export: --task must be ${Object.keys(TASK_HEADS).join(' or ')}, got '${values.task}'`);
+      if (head === undefined) {
+        throw new Error(`export: --task must be ${Object.keys(TASK_HEADS).join(' or ')}, got '${values.task}'`);
+      }
     }
-    const result = await exportOnnx({ model: values.model, out: values.out, quantize: values.quantize, force: values.force, tokenizer: values.tokenizer, head });
+    const { model, out, quantize, force, tokenizer } = values;
+    const result = await exportOnnx({ model, out, quantize, force, tokenizer, head });
     if (result.tokenizer === null) {
-      process.stderr.write(`export: ${values.model} has no tokenizer files and no --tokenizer was given; the folder has no tokenizer\n`);
+      process.stderr.write(`export: ${model} has no tokenizer files and no --tokenizer was given: none exported\n`);
     }
     process.stdout.write(JSON.stringify(result) + '\n');
   },

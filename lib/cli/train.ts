@@ -98,7 +98,9 @@ const evaluate: CliCommand = {
     // --onnx: an exported folder (or a saved model, exported on the fly) on ONNX Runtime.
     const onnx = values.onnx || values.quantized;
     if (!onnx) await initBackend(workshopParams.backend);
-    const model = onnx ? await loadOnnxRuntimeModel(values.model, { quantized: values.quantized }) : await RobertaForSequenceClassification.fromPretrained(values.model);
+    const model = onnx
+      ? await loadOnnxRuntimeModel(values.model, { quantized: values.quantized })
+      : await RobertaForSequenceClassification.fromPretrained(values.model);
     const tokenizer = await loadTokenizer(values.model);
     const data = await loadSplit(values.data, split, { limit, seed: workshopParams.seed });
     const report = await evaluateModel({

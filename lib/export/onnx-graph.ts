@@ -79,7 +79,11 @@ export function transpose2d(values: Float32Array, rows: number, cols: number): F
  * MatMulInteger. Seven bits (±63), as ORT's quantizer does with reduce_range: on AVX2 without VNNI
  * the u8·s8 kernel sums pairs of products in int16, and 255·63·2 stays below 32767.
  */
-export function quantizeLinearWeight(values: Float32Array, outFeatures: number, inFeatures: number): { weights: Int8Array; scales: Float32Array } {
+export function quantizeLinearWeight(
+  values: Float32Array,
+  outFeatures: number,
+  inFeatures: number,
+): { weights: Int8Array; scales: Float32Array } {
   const QMAX = 63;
   const weights = new Int8Array(values.length);
   const scales = new Float32Array(outFeatures);
@@ -121,9 +125,9 @@ export class GraphBuilder {
   }
 
   /** A node with several outputs, returned in order. */
-  nodeN(opType: string, inputs: string[], outputCount: number, attributes: Record<string, AttributeValue> = {}): string[] {
+  nodeN(opType: string, inputs: string[], outputCount: number): string[] {
     const outputs = Array.from({ length: outputCount }, (_, i) => this.unique(`${opType}_out${i}`));
-    this.nodes.push({ opType, name: this.unique(`${opType}_node`), inputs, outputs, attributes });
+    this.nodes.push({ opType, name: this.unique(`${opType}_node`), inputs, outputs, attributes: {} });
     return outputs;
   }
 
@@ -153,7 +157,8 @@ export class GraphBuilder {
     const known = this.scalars.get(key);
     if (known !== undefined) return known;
     const data = BigInt64Array.from(values.map((v) => BigInt(v)));
-    const name = this.initializer(`const_i64_${values.join('_').replace(/-/g, 'm')}`, OnnxType.INT64, dims, new Uint8Array(data.buffer));
+    const label = `const_i64_${values.join('_').replace(/-/g, 'm')}`;
+    const name = this.initializer(label, OnnxType.INT64, dims, new Uint8Array(data.buffer));
     this.scalars.set(key, name);
     return name;
   }
@@ -177,22 +182,34 @@ export class GraphBuilder {
   linear(x: string, prefix: string, inFeatures: number, outFeatures: number): string {
     const weight = this.weight(`${prefix}.weight`, [outFeatures, inFeatures]);
     const bias = this.weightInitializer(`${prefix}.bias`, [outFeatures]);
-    const product = this.options.quantize
-      ? this.quantizedMatMul(x, `${prefix}.weight`, weight, outFeatures, inFeatures)
-      : this.node('MatMul', [x, this.floatTensor(`${prefix}.weight_transposed`, [inFeatures, outFeatures], transpose2d(weight, outFeatures, inFeatures))]);
+    if (this.options.quantize) {
+      return this.node('Add', [this.quantizedMatMul(x, `${prefix}.weight`, weight, outFeatures, inFeatures), bias]);
+    }
+    const transposed = transpose2d(weight, outFeatures, inFeatures);
+    const transposedName = this.floatTensor(`${prefix}.weight_transposed`, [inFeatures, outFeatures], transposed);
+    const product = this.node('MatMul', [x, transposedName]);
     return this.node('Add', [product, bias]);
   }
 
   /**
    * The operator sequence ORT's dynamic quantizer writes for a MatMul with a constant weight:
-   * DynamicQuantizeLinear(x) -> MatMulInteger -> Cast(float) -> Mul(x_scale · w_scale). ORT's
-   * optimizer fuses it into one DynamicQuantizeMatMul kernel on CPU.
+   * DynamicQuantizeLinear(x) -> MatMulInteger -> Cast(float) -> Mul(x_scale · w_scale), the pattern
+   * ORT's CPU graph optimizer looks for to fuse into its DynamicQuantizeMatMul kernel.
    */
-  quantizedMatMul(x: string, weightName: string, weight: Float32Array, outFeatures: number, inFeatures: number): string {
+  quantizedMatMul(
+    x: string,
+    weightName: string,
+    weight: Float32Array,
+    outFeatures: number,
+    inFeatures: number,
+  ): string {
     const { weights, scales } = quantizeLinearWeight(weight, outFeatures, inFeatures);
     const [xQuantized, xScale, xZeroPoint] = this.nodeN('DynamicQuantizeLinear', [x], 3);
-    const weightQuantized = this.initializer(`${weightName}_quantized`, OnnxType.INT8, [inFeatures, outFeatures], new Uint8Array(weights.buffer));
-    const weightZeroPoint = this.initializer(`${weightName}_zero_point`, OnnxType.INT8, [outFeatures], new Uint8Array(outFeatures));
+    const shape = [inFeatures, outFeatures];
+    const weightBytes = new Uint8Array(weights.buffer);
+    const weightQuantized = this.initializer(`${weightName}_quantized`, OnnxType.INT8, shape, weightBytes);
+    const zeros = new Uint8Array(outFeatures);
+    const weightZeroPoint = this.initializer(`${weightName}_zero_point`, OnnxType.INT8, [outFeatures], zeros);
     const weightScale = this.floatTensor(`${weightName}_scale`, [outFeatures], scales);
     const integer = this.node('MatMulInteger', [xQuantized, weightQuantized, xZeroPoint, weightZeroPoint]);
     const asFloat = this.node('Cast', [integer], { to: OnnxType.FLOAT });
@@ -235,7 +252,8 @@ function embeddings(b: GraphBuilder, config: RobertaConfig): string {
   const hidden = config.hidden_size;
   const prefix = 'roberta.embeddings';
   const words = b.weightInitializer(`${prefix}.word_embeddings.weight`, [config.vocab_size, hidden]);
-  const positions = b.weightInitializer(`${prefix}.position_embeddings.weight`, [config.max_position_embeddings, hidden]);
+  const positionShape = [config.max_position_embeddings, hidden];
+  const positions = b.weightInitializer(`${prefix}.position_embeddings.weight`, positionShape);
   const tokenTypes = b.weightInitializer(`${prefix}.token_type_embeddings.weight`, [config.type_vocab_size, hidden]);
 
   // position_ids = cumsum(ids != pad) * (ids != pad) + pad
@@ -270,7 +288,14 @@ function splitHeads(b: GraphBuilder, x: string, config: RobertaConfig, keyLayout
  * One encoder layer. `queries` is `hidden` itself, or only the first token ([B, 1, H]) in the
  * last layer of a classifier, whose head reads nothing else.
  */
-function encoderLayer(b: GraphBuilder, config: RobertaConfig, index: number, hidden: string, queries: string, maskBias: string): string {
+function encoderLayer(
+  b: GraphBuilder,
+  config: RobertaConfig,
+  index: number,
+  hidden: string,
+  queries: string,
+  maskBias: string,
+): string {
   const H = config.hidden_size;
   const prefix = `roberta.encoder.layer.${index}`;
   const q = splitHeads(b, b.linear(queries, `${prefix}.attention.self.query`, H, H), config);
@@ -285,7 +310,8 @@ function encoderLayer(b: GraphBuilder, config: RobertaConfig, index: number, hid
   const attentionOut = b.layerNorm(attended, `${prefix}.attention.output.LayerNorm`, H, config.layer_norm_eps);
 
   const intermediate = b.gelu(b.linear(attentionOut, `${prefix}.intermediate.dense`, H, config.intermediate_size));
-  const output = b.node('Add', [b.linear(intermediate, `${prefix}.output.dense`, config.intermediate_size, H), attentionOut]);
+  const projected = b.linear(intermediate, `${prefix}.output.dense`, config.intermediate_size, H);
+  const output = b.node('Add', [projected, attentionOut]);
   return b.layerNorm(output, `${prefix}.output.LayerNorm`, H, config.layer_norm_eps);
 }
 
@@ -295,7 +321,8 @@ function encoder(b: GraphBuilder, config: RobertaConfig, firstTokenOnly: boolean
   let hidden = embeddings(b, config);
   for (let i = 0; i < config.num_hidden_layers; i++) {
     const last = i === config.num_hidden_layers - 1;
-    const queries = last && firstTokenOnly ? b.node('Slice', [hidden, b.int64s([0]), b.int64s([1]), b.int64s([1])]) : hidden;
+    const firstToken = (): string => b.node('Slice', [hidden, b.int64s([0]), b.int64s([1]), b.int64s([1])]);
+    const queries = last && firstTokenOnly ? firstToken() : hidden;
     hidden = encoderLayer(b, config, i, hidden, queries, maskBias);
   }
   return hidden;
@@ -322,7 +349,8 @@ function sequenceClassificationHead(b: GraphBuilder, config: RobertaConfig, firs
 function maskedLmHead(b: GraphBuilder, config: RobertaConfig, hidden: string): HeadOutput {
   const H = config.hidden_size;
   const V = config.vocab_size;
-  const transformed = b.layerNorm(b.gelu(b.linear(hidden, 'lm_head.dense', H, H)), 'lm_head.layer_norm', H, config.layer_norm_eps);
+  const activated = b.gelu(b.linear(hidden, 'lm_head.dense', H, H));
+  const transformed = b.layerNorm(activated, 'lm_head.layer_norm', H, config.layer_norm_eps);
   const bias = b.weightInitializer('lm_head.bias', [V]);
   let scores: string;
   if (b.options.quantize) {
@@ -331,15 +359,22 @@ function maskedLmHead(b: GraphBuilder, config: RobertaConfig, hidden: string): H
   } else {
     // Tied: the decoder reads the embedding table through a Transpose that ORT folds at load time.
     const table = b.initializers.find((init) => init.name === 'roberta.embeddings.word_embeddings.weight');
-    if (table === undefined) throw new Error('masked-lm head: the word embeddings must be in the graph before the decoder');
+    if (table === undefined) throw new Error('masked-lm head: the word embeddings must be in the graph first');
     scores = b.node('MatMul', [transformed, b.node('Transpose', [table.name], { perm: [1, 0] })]);
   }
   return { logits: b.node('Add', [scores, bias]), shape: [BATCH_AXIS, SEQUENCE_AXIS, V] };
 }
 
 /** The whole graph: inputs input_ids / attention_mask (int64 [batch, sequence]), output logits. */
-export function buildRobertaGraph(config: RobertaConfig, weights: WeightSource, head: RobertaHead, options: GraphOptions): OnnxGraph {
-  if (config.hidden_act !== 'gelu') throw new Error(`hidden_act must be "gelu", found ${JSON.stringify(config.hidden_act)}`);
+export function buildRobertaGraph(
+  config: RobertaConfig,
+  weights: WeightSource,
+  head: RobertaHead,
+  options: GraphOptions,
+): OnnxGraph {
+  if (config.hidden_act !== 'gelu') {
+    throw new Error(`hidden_act must be "gelu", found ${JSON.stringify(config.hidden_act)}`);
+  }
   const b = new GraphBuilder(weights, options);
   let out: HeadOutput;
   if (head === 'sequence-classification') {
@@ -348,7 +383,8 @@ export function buildRobertaGraph(config: RobertaConfig, weights: WeightSource, 
     out = maskedLmHead(b, config, encoder(b, config, false));
   }
   // Name the head's result `logits` (the graph output) with an Identity.
-  b.nodes.push({ opType: 'Identity', name: 'logits_identity', inputs: [out.logits], outputs: [LOGITS], attributes: {} });
+  const identity = { opType: 'Identity', name: 'logits_identity', attributes: {} };
+  b.nodes.push({ ...identity, inputs: [out.logits], outputs: [LOGITS] });
   const dynamic: (number | string)[] = [BATCH_AXIS, SEQUENCE_AXIS];
   return {
     name: head === 'sequence-classification' ? 'RobertaForSequenceClassification' : 'RobertaForMaskedLM',

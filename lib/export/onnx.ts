@@ -78,7 +78,10 @@ export function checkpointWeights(tensors: Map<string, CheckpointTensor>): Weigh
 function detectHead(weights: { has(name: string): boolean }, source: string): RobertaHead {
   if (weights.has('classifier.out_proj.weight')) return 'sequence-classification';
   if (weights.has('lm_head.dense.weight')) return 'masked-lm';
-  throw new Error(`${source}: missing weights: neither a classification head (classifier.out_proj.weight) nor a masked-LM head (lm_head.dense.weight)`);
+  throw new Error(
+    `${source}: missing weights: neither a classification head (classifier.out_proj.weight) ` +
+      'nor a masked-LM head (lm_head.dense.weight)',
+  );
 }
 
 /** config.json's model_type and hidden_act, checked before the full validation so the error says what the file is. */
@@ -86,10 +89,12 @@ function checkArchitecture(configFile: string): void {
   const raw = readJsonFile(configFile) as Record<string, unknown> | null;
   if (raw === null || typeof raw !== 'object') throw new Error(`${configFile}: expected a JSON object`);
   if (raw.model_type !== 'roberta') {
-    throw new Error(`${configFile}: model_type must be "roberta" to export a RoBERTa graph, found ${JSON.stringify(raw.model_type)}`);
+    const found = JSON.stringify(raw.model_type);
+    throw new Error(`${configFile}: model_type must be "roberta" to export a RoBERTa graph, found ${found}`);
   }
   if (raw.hidden_act !== undefined && raw.hidden_act !== 'gelu') {
-    throw new Error(`${configFile}: hidden_act must be "gelu" (the exact erf GELU; no other activation is exported), found ${JSON.stringify(raw.hidden_act)}`);
+    const found = JSON.stringify(raw.hidden_act);
+    throw new Error(`${configFile}: hidden_act must be "gelu" (exact erf GELU, the only one exported), found ${found}`);
   }
 }
 
@@ -99,13 +104,15 @@ function exportedConfig(config: RobertaConfig, head: RobertaHead): Record<string
 }
 
 function hasTokenizerFiles(dir: string): boolean {
-  return fs.existsSync(path.join(dir, 'tokenizer.json')) || (fs.existsSync(path.join(dir, 'vocab.json')) && fs.existsSync(path.join(dir, 'merges.txt')));
+  const has = (name: string): boolean => fs.existsSync(path.join(dir, name));
+  return has('tokenizer.json') || (has('vocab.json') && has('merges.txt'));
 }
 
 async function writeTokenizer(dir: string, source: string, config: RobertaConfig): Promise<void> {
   const tokenizer = await loadTokenizer(source);
   if (tokenizer.vocabSize > config.vocab_size) {
-    throw new Error(`tokenizer ${source}: its ${tokenizer.vocabSize} ids do not fit the model's vocab_size ${config.vocab_size}`);
+    const sizes = `its ${tokenizer.vocabSize} ids do not fit the model's vocab_size ${config.vocab_size}`;
+    throw new Error(`tokenizer ${source}: ${sizes}`);
   }
   tokenizer.saveTo(dir);
   // transformers.js truncates to model_max_length: make it the longest input the position table holds.
@@ -118,7 +125,9 @@ async function writeTokenizer(dir: string, source: string, config: RobertaConfig
 /** Exports a saved RoBERTa model folder to ONNX in the layout transformers.js loads. */
 export async function exportOnnx(options: ExportOptions): Promise<ExportResult> {
   const { out } = options;
-  if (fs.existsSync(out) && !options.force) throw new Error(`${out}: already exists; pass --force (force: true) to replace it`);
+  if (fs.existsSync(out) && !options.force) {
+    throw new Error(`${out}: already exists; pass --force (force: true) to replace it`);
+  }
   const files = await resolvePretrained(options.model);
   checkArchitecture(files.configFile);
   const config = loadConfig(files.configFile);

@@ -44,7 +44,9 @@ export class OnnxRuntimeModel {
   static async load(dir: string, options: OnnxRuntimeOptions = {}): Promise<OnnxRuntimeModel> {
     const modelFile = path.join(dir, ONNX_DIR, options.quantized ? ONNX_QUANTIZED_FILE : ONNX_MODEL_FILE);
     if (!fs.existsSync(modelFile)) {
-      const hint = options.quantized ? ' (export with --quantize to get it)' : ' (export the model with `ft-roberta export` first)';
+      const hint = options.quantized
+        ? ' (export with --quantize to get it)'
+        : ' (export the model with `ft-roberta export` first)';
       throw new Error(`${dir}: no ${path.join(ONNX_DIR, path.basename(modelFile))}${hint}`);
     }
     const config = loadConfig(path.join(dir, 'config.json'));
@@ -58,12 +60,22 @@ export class OnnxRuntimeModel {
   }
 
   /** Logits for a padded batch of ids and mask (row-major [batch, seq]). */
-  async run(inputIds: ArrayLike<number>, attentionMask: ArrayLike<number>, shape: [number, number]): Promise<OnnxOutput> {
+  async run(
+    inputIds: ArrayLike<number>,
+    attentionMask: ArrayLike<number>,
+    shape: [number, number],
+  ): Promise<OnnxOutput> {
     const [batch, seq] = shape;
     if (inputIds.length !== batch * seq || attentionMask.length !== batch * seq) {
-      throw new Error(`onnxruntime: batch [${batch}, ${seq}] needs ${batch * seq} ids and mask values, got ${inputIds.length} and ${attentionMask.length}`);
+      throw new Error(
+        `onnxruntime: batch [${batch}, ${seq}] needs ${batch * seq} ids and mask values, ` +
+          `got ${inputIds.length} and ${attentionMask.length}`,
+      );
     }
-    const feeds = { [INPUT_IDS]: int64Tensor(this.ort, inputIds, shape), [ATTENTION_MASK]: int64Tensor(this.ort, attentionMask, shape) };
+    const feeds = {
+      [INPUT_IDS]: int64Tensor(this.ort, inputIds, shape),
+      [ATTENTION_MASK]: int64Tensor(this.ort, attentionMask, shape),
+    };
     const result = await this.session.run(feeds);
     const logits = result[LOGITS];
     return { logits: logits.data as Float32Array, dims: [...logits.dims] };
