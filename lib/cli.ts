@@ -31,6 +31,7 @@ const COMMANDS: Record<string, RegisteredCommand> = {
   bench: { spec: specs.BENCH, load: async () => (await import('./cli/bench')).commands.bench },
   pretrain: { spec: specs.PRETRAIN, load: async () => (await import('./cli/pretrain')).commands.pretrain },
   'fill-mask': { spec: specs.FILL_MASK, load: async () => (await import('./cli/pretrain')).commands['fill-mask'] },
+  export: { spec: specs.EXPORT, load: async () => (await import('./cli/export')).commands.export },
 };
 
 function usage(): string {

@@ -4,15 +4,18 @@
 //   const classify = await pipeline('runs/01/best');          // or a Hub id, or {model, tokenizer}
 //   await classify('I hate this movie!')   // [{label: 'NEGATIVE', score: 0.98}, {label: 'POSITIVE', score: 0.02}]
 //   await classify(['…', '…'], {topK: 1}) // one list per text
+//   await pipeline('web/model', {runtime: 'onnxruntime'}) // an exported folder (lib/export) on ONNX Runtime
 import * as tf from '@tensorflow/tfjs';
 import { RobertaForSequenceClassification } from './model/roberta';
 import type { PretrainedOptions } from './model/pretrained';
 import { maxSequenceLength } from './model/config';
 import { loadTokenizer, type RobertaTokenizer } from './tokenizer';
 import { DataLoader, toTensors, tokenizedExamples } from './batching';
-import { evaluateBatches, type ClassifierModel } from './trainer';
-import { softmaxRows } from './metrics';
+import { evaluateBatches, type BatchLoader, type ClassifierModel, type EvalResult } from './trainer';
+import { classificationMetrics, softmaxRows } from './metrics';
 import { ProgressBar, type ProgressMode } from './display/progress';
+import { loadOnnxRuntimeModel, OnnxRuntimeModel, type OnnxRuntimeOptions } from './export/ort';
+import type { RobertaConfig } from './model/config';
 
 export interface LabelScore {
   label: string;
@@ -31,7 +34,8 @@ export interface ClassifyOptions {
 export interface TextClassificationPipeline {
   (text: string, options?: ClassifyOptions): Promise<LabelScore[]>;
   (texts: string[], options?: ClassifyOptions): Promise<LabelScore[][]>;
-  readonly model: ClassifierModel;
+  /** The tfjs model, or an ONNX Runtime session with `runtime: 'onnxruntime'`. */
+  readonly model: ClassifierModel | OnnxRuntimeModel;
   readonly tokenizer: RobertaTokenizer;
   /** Label names by class index, from the config's id2label. */
   readonly labels: string[];
@@ -39,20 +43,57 @@ export interface TextClassificationPipeline {
   dispose(): void;
 }
 
-export function labelNames(model: ClassifierModel): string[] {
+export function labelNames(model: { config: RobertaConfig }): string[] {
   return Array.from({ length: model.config.num_labels }, (_, i) => model.config.id2label[String(i)] ?? `LABEL_${i}`);
 }
 
 /** The longest input both the tokenizer and the model's position table allow. */
-export function defaultMaxLength(model: ClassifierModel, tokenizer: RobertaTokenizer): number {
+export function defaultMaxLength(model: { config: RobertaConfig }, tokenizer: RobertaTokenizer): number {
   return Math.min(tokenizer.modelMaxLength, maxSequenceLength(model.config));
 }
 
 /** Class probabilities [texts][labels], batched, texts sorted by length so batches pad little. */
 export function predictProbabilities(model: ClassifierModel, tokenizer: RobertaTokenizer, texts: string[], options: ClassifyOptions = {}): Float64Array[] {
+  const numLabels = model.config.num_labels;
+  const out: Float64Array[] = new Array(texts.length);
+  for (const batch of predictionLoader(model, tokenizer, texts, options).batches(0)) {
+    const logits = tf.tidy(() => {
+      const { inputIds, attentionMask } = toTensors(batch, model.config.vocab_size);
+      return model.forward({ inputIds, attentionMask }, { training: false });
+    });
+    const probabilities = softmaxRows(logits.dataSync(), numLabels);
+    logits.dispose();
+    batch.exampleIndices.forEach((example, row) => (out[example] = probabilities.slice(row * numLabels, (row + 1) * numLabels)));
+  }
+  return out;
+}
+
+/** predictProbabilities on ONNX Runtime: the same batches, logits from the exported graph. */
+export async function predictProbabilitiesOnnx(
+  model: OnnxRuntimeModel,
+  tokenizer: RobertaTokenizer,
+  texts: string[],
+  options: ClassifyOptions = {},
+): Promise<Float64Array[]> {
+  const numLabels = model.config.num_labels;
+  const out: Float64Array[] = new Array(texts.length);
+  for (const batch of predictionLoader(model, tokenizer, texts, options).batches(0)) {
+    const { logits } = await model.run(batch.inputIds, batch.attentionMask, [batch.batchSize, batch.seqLength]);
+    const probabilities = softmaxRows(logits, numLabels);
+    batch.exampleIndices.forEach((example, row) => (out[example] = probabilities.slice(row * numLabels, (row + 1) * numLabels)));
+  }
+  return out;
+}
+
+/** Texts sorted by length into batches that pad little; a text over maxLength is an error without truncation. */
+function predictionLoader(
+  model: { config: RobertaConfig },
+  tokenizer: RobertaTokenizer,
+  texts: string[],
+  options: ClassifyOptions,
+): DataLoader {
   const maxLength = options.maxLength ?? defaultMaxLength(model, tokenizer);
   const batchSize = options.batchSize ?? 16;
-  const numLabels = model.config.num_labels;
   const encoded = tokenizer.encodePlain(texts).inputIds;
   encoded.forEach((ids, i) => {
     if (ids.length > maxLength && options.truncation === false) {
@@ -66,17 +107,7 @@ export function predictProbabilities(model: ClassifierModel, tokenizer: RobertaT
     shuffle: false,
     padTokenId: tokenizer.padTokenId,
   });
-  const out: Float64Array[] = new Array(texts.length);
-  for (const batch of loader.batches(0)) {
-    const logits = tf.tidy(() => {
-      const { inputIds, attentionMask } = toTensors(batch, model.config.vocab_size);
-      return model.forward({ inputIds, attentionMask }, { training: false });
-    });
-    const probabilities = softmaxRows(logits.dataSync(), numLabels);
-    logits.dispose();
-    batch.exampleIndices.forEach((example, row) => (out[example] = probabilities.slice(row * numLabels, (row + 1) * numLabels)));
-  }
-  return out;
+  return loader;
 }
 
 function ranked(probabilities: Float64Array, labels: string[], topK: number | undefined): LabelScore[] {
@@ -85,17 +116,31 @@ function ranked(probabilities: Float64Array, labels: string[], topK: number | un
   return topK === undefined ? scores : scores.slice(0, topK);
 }
 
-export type PipelineSource = string | { model: ClassifierModel; tokenizer: RobertaTokenizer };
+export type PipelineSource = string | { model: ClassifierModel | OnnxRuntimeModel; tokenizer: RobertaTokenizer };
+
+export interface PipelineOptions extends ClassifyOptions {
+  hub?: PretrainedOptions;
+  /**
+   * 'tfjs' (default) or 'onnxruntime': a folder written by `exportOnnx` / `ft-roberta export`
+   * (a saved model folder is exported to a temporary folder on the fly).
+   */
+  runtime?: 'tfjs' | 'onnxruntime';
+  /** With runtime 'onnxruntime': which graph (quantized int8 or fp32) and how many threads. */
+  onnx?: OnnxRuntimeOptions;
+}
 
 /**
  * A text-classification pipeline from a saved model folder (with its tokenizer files), a Hub id,
  * or a model and tokenizer already in memory.
  */
-export async function pipeline(source: PipelineSource, options: ClassifyOptions & { hub?: PretrainedOptions } = {}): Promise<TextClassificationPipeline> {
-  let model: ClassifierModel;
+export async function pipeline(source: PipelineSource, options: PipelineOptions = {}): Promise<TextClassificationPipeline> {
+  let model: ClassifierModel | OnnxRuntimeModel;
   let tokenizer: RobertaTokenizer;
   let owned: RobertaForSequenceClassification | null = null;
-  if (typeof source === 'string') {
+  if (typeof source === 'string' && options.runtime === 'onnxruntime') {
+    model = await loadOnnxRuntimeModel(source, options.onnx);
+    tokenizer = await loadTokenizer(source, options.hub);
+  } else if (typeof source === 'string') {
     owned = await RobertaForSequenceClassification.fromPretrained(source, options.hub);
     model = owned;
     tokenizer = await loadTokenizer(source, options.hub);
@@ -111,7 +156,11 @@ export async function pipeline(source: PipelineSource, options: ClassifyOptions 
     }
     const texts = typeof input === 'string' ? [input] : input;
     if (!Array.isArray(texts) || texts.some((t) => typeof t !== 'string')) throw new Error('pipeline: expected a string or an array of strings');
-    const results = predictProbabilities(model, tokenizer, texts, merged).map((p) => ranked(p, labels, merged.topK));
+    const probabilities =
+      model instanceof OnnxRuntimeModel
+        ? await predictProbabilitiesOnnx(model, tokenizer, texts, merged)
+        : predictProbabilities(model, tokenizer, texts, merged);
+    const results = probabilities.map((p) => ranked(p, labels, merged.topK));
     return typeof input === 'string' ? results[0] : results;
   }
   return Object.assign(classify as TextClassificationPipeline, {
@@ -145,7 +194,8 @@ export function textsAndLabels(data: LabeledTexts | TextLabelFrame): { texts: st
 }
 
 export interface EvaluateOptions {
-  model: ClassifierModel;
+  /** The tfjs model, or an exported model on ONNX Runtime (`loadOnnxRuntimeModel`). */
+  model: ClassifierModel | OnnxRuntimeModel;
   tokenizer: RobertaTokenizer;
   data: LabeledTexts | TextLabelFrame;
   maxLength?: number;
@@ -188,7 +238,10 @@ export async function evaluateModel(options: EvaluateOptions): Promise<Evaluatio
   });
   const mode = options.progress === false ? 'silent' : options.progress;
   const bar = new ProgressBar({ total: loader.numBatches, description: options.description ?? 'Evaluating', unit: 'batch', mode });
-  const result = await evaluateBatches(model, loader, model.config.num_labels, bar);
+  const result =
+    model instanceof OnnxRuntimeModel
+      ? await evaluateOnnxBatches(model, loader, bar)
+      : await evaluateBatches(model, loader, model.config.num_labels, bar);
   return {
     accuracy: result.accuracy,
     f1: result.f1,
@@ -199,5 +252,50 @@ export async function evaluateModel(options: EvaluateOptions): Promise<Evaluatio
     count: result.count,
     seconds: result.seconds,
     samples_per_s: result.samplesPerSecond,
+  };
+}
+
+/** evaluateBatches on ONNX Runtime: mean cross-entropy and the metrics of the argmax predictions. */
+async function evaluateOnnxBatches(
+  model: OnnxRuntimeModel,
+  loader: BatchLoader,
+  bar: ProgressBar,
+): Promise<EvalResult> {
+  const numLabels = model.config.num_labels;
+  const started = performance.now();
+  const labels: number[] = [];
+  const predictions: number[] = [];
+  let lossSum = 0;
+  try {
+    for (const batch of loader.batches(0)) {
+      const { logits } = await model.run(batch.inputIds, batch.attentionMask, [batch.batchSize, batch.seqLength]);
+      for (let row = 0; row < batch.batchSize; row++) {
+        const rowLogits = logits.subarray(row * numLabels, (row + 1) * numLabels);
+        let best = 0;
+        for (let k = 1; k < numLabels; k++) if (rowLogits[k] > rowLogits[best]) best = k;
+        let sum = 0;
+        for (let k = 0; k < numLabels; k++) sum += Math.exp(rowLogits[k] - rowLogits[best]);
+        // Cross-entropy as log-sum-exp minus the true label's logit.
+        lossSum += rowLogits[best] + Math.log(sum) - rowLogits[batch.labels[row]];
+        predictions.push(best);
+        labels.push(batch.labels[row]);
+      }
+      await bar.tick(1);
+    }
+  } finally {
+    await bar.close();
+  }
+  const seconds = (performance.now() - started) / 1000;
+  const metrics = classificationMetrics(labels, predictions, numLabels);
+  return {
+    loss: lossSum / Math.max(1, labels.length),
+    accuracy: metrics.accuracy,
+    precision: metrics.precision,
+    recall: metrics.recall,
+    f1: metrics.f1,
+    confusionMatrix: metrics.confusionMatrix,
+    count: labels.length,
+    seconds,
+    samplesPerSecond: labels.length / seconds,
   };
 }

@@ -70,6 +70,11 @@ export const EVALUATE: CommandSpec = {
     limit: { kind: 'string', value: 'N', description: 'the first N reviews of the split (default all)' },
     'max-length': { kind: 'string', value: 'N', description: 'truncate reviews to N tokens' },
     'batch-size': { kind: 'string', value: 'N', description: 'reviews per forward pass (default 32)' },
+    onnx: {
+      kind: 'boolean',
+      description: 'run on ONNX Runtime: an exported folder, or a saved model exported on the fly',
+    },
+    quantized: { kind: 'boolean', description: 'with --onnx: the int8 graph (onnx/model_quantized.onnx)' },
     'skip-bad-rows': {
       kind: 'boolean',
       description: 'skip unreadable rows of review files (bad quotes, field counts, UTF-8) and report them',
@@ -205,5 +210,22 @@ export const FILL_MASK: CommandSpec = {
     model: MODEL_SOURCE,
     'top-k': { kind: 'string', value: 'N', description: 'how many candidates per mask (default 5)' },
     backend: BACKEND,
+  },
+};
+
+export const EXPORT: CommandSpec = {
+  name: 'export',
+  summary: 'write an ONNX folder that transformers.js and ONNX Runtime load (prints what was written as JSON)',
+  options: {
+    model: { ...MODEL_SOURCE, value: 'DIR' },
+    out: { kind: 'string', value: 'DIR2', description: 'the folder to write (refused if it exists)', required: true },
+    quantize: { kind: 'boolean', description: 'also write onnx/model_quantized.onnx (dynamic int8 MatMul weights)' },
+    force: { kind: 'boolean', description: 'replace DIR2 if it exists' },
+    tokenizer: TOKENIZER_SOURCE,
+    task: {
+      kind: 'string',
+      value: 'NAME',
+      description: 'text-classification|fill-mask (default: the head the checkpoint holds)',
+    },
   },
 };

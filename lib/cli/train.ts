@@ -7,6 +7,7 @@
 //   ft-roberta predict --model DIR "text" ...
 //       one list of {label, score} (all labels, best first) per text.
 //   ft-roberta evaluate --model DIR [--data SOURCE] [--split test] [--limit N] [--max-length N] [--skip-bad-rows]
+//       [--onnx [--quantized]]
 //       accuracy, f1, precision, recall, confusion_matrix, samples_per_s over a split.
 import * as path from 'path';
 import type { ParsedArgs } from './args';
@@ -20,6 +21,7 @@ import { params as workshopParams, type WorkshopParams } from '../../params';
 import { pipeline, evaluateModel } from '../pipeline';
 import { RobertaForSequenceClassification } from '../model/roberta';
 import { loadTokenizer } from '../tokenizer';
+import { loadOnnxRuntimeModel } from '../export/ort';
 
 function printJson(value: unknown): void {
   process.stdout.write(JSON.stringify(value) + '\n');
@@ -125,8 +127,13 @@ const evaluate: CliCommand = defineCommand(EVALUATE, async (args) => {
   const maxLength = args.string('max-length') === undefined ? undefined : args.integer('max-length', 0);
   const batchSize = args.integer('batch-size', 32);
   const modelDir = args.required('model');
-  await initBackend(workshopParams.backend);
-  const model = await RobertaForSequenceClassification.fromPretrained(modelDir);
+  // --onnx: an exported folder (or a saved model, exported on the fly) on ONNX Runtime.
+  const quantized = args.flag('quantized');
+  const onnx = args.flag('onnx') || quantized;
+  if (!onnx) await initBackend(workshopParams.backend);
+  const model = onnx
+    ? await loadOnnxRuntimeModel(modelDir, { quantized })
+    : await RobertaForSequenceClassification.fromPretrained(modelDir);
   const tokenizer = await loadTokenizer(modelDir);
   const data = await loadSplit(args.string('data') ?? workshopParams.data, split, {
     limit,
@@ -136,7 +143,7 @@ const evaluate: CliCommand = defineCommand(EVALUATE, async (args) => {
   });
   const report = await evaluateModel({ model, tokenizer, data, limit, maxLength, batchSize });
   printJson(report);
-  model.dispose();
+  if (model instanceof RobertaForSequenceClassification) model.dispose();
 });
 
 export const commands: Record<string, CliCommand> = { train, predict, evaluate };
