@@ -11,8 +11,8 @@ import type { PretrainedOptions } from './model/pretrained';
 import { maxSequenceLength } from './model/config';
 import { loadTokenizer, type RobertaTokenizer } from './tokenizer';
 import { DataLoader, toTensors, tokenizedExamples } from './batching';
-import { evaluateBatches, type BatchLoader, type ClassifierModel, type EvalResult } from './trainer';
-import { classificationMetrics, softmaxRows } from './metrics';
+import { evaluateBatches, evaluationResult, type BatchLoader, type ClassifierModel, type EvalResult } from './trainer';
+import { softmaxRows } from './metrics';
 import { ProgressBar, type ProgressMode } from './display/progress';
 import { loadOnnxRuntimeModel, OnnxRuntimeModel, type OnnxRuntimeOptions } from './export/ort';
 import type { RobertaConfig } from './model/config';
@@ -285,17 +285,5 @@ async function evaluateOnnxBatches(
   } finally {
     await bar.close();
   }
-  const seconds = (performance.now() - started) / 1000;
-  const metrics = classificationMetrics(labels, predictions, numLabels);
-  return {
-    loss: lossSum / Math.max(1, labels.length),
-    accuracy: metrics.accuracy,
-    precision: metrics.precision,
-    recall: metrics.recall,
-    f1: metrics.f1,
-    confusionMatrix: metrics.confusionMatrix,
-    count: labels.length,
-    seconds,
-    samplesPerSecond: labels.length / seconds,
-  };
+  return evaluationResult(labels, predictions, lossSum, numLabels, started);
 }

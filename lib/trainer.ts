@@ -532,6 +532,17 @@ export async function evaluateBatches(model: ClassifierModel, loader: BatchLoade
   } finally {
     await bar?.close();
   }
+  return evaluationResult(labels, predictions, lossSum, numLabels, started);
+}
+
+/** Metrics of an evaluation pass: mean loss from the summed loss, and the time since `started` (ms). */
+export function evaluationResult(
+  labels: number[],
+  predictions: number[],
+  lossSum: number,
+  numLabels: number,
+  started: number,
+): EvalResult {
   const seconds = (performance.now() - started) / 1000;
   const metrics = classificationMetrics(labels, predictions, numLabels);
   return {

@@ -321,3 +321,40 @@ export function savePretrainedFiles(
   writeSafetensors(path.join(dir, SAFETENSORS_FILE), tensors, { format: 'pt' });
   writeJsonAtomic(path.join(dir, CONFIG_FILE), { ...configToJson(config), architectures: [architecture] });
 }
+
+/** What `loadPretrainedValues` read: the config, the matched weights by name, and the load report. */
+export interface PretrainedValues {
+  config: RobertaConfig;
+  values: Map<string, Float32Array>;
+  report: LoadReport;
+}
+
+/**
+ * Reads a checkpoint (folder or Hub id) for `architecture`: its config, the weights matched to the
+ * parameters `specsOf(config)` lists, and a load report, which is logged when it has news.
+ */
+export async function loadPretrainedValues(
+  dirOrHubId: string,
+  options: PretrainedOptions,
+  architecture: RobertaArchitecture,
+  specsOf: (config: RobertaConfig) => ParameterSpec[],
+): Promise<PretrainedValues> {
+  const files = await resolvePretrained(dirOrHubId, options);
+  const config = configForPretrained(files.configFile, options);
+  const checkpoint = readCheckpoint(files.weightFiles);
+  const match = matchCheckpoint(specsOf(config), checkpoint, { strict: options.strict ?? false, architecture });
+  const values = new Map<string, Float32Array>();
+  for (const [name, tensor] of match.assigned) values.set(name, tensor.read());
+  const report: LoadReport = {
+    source: dirOrHubId,
+    architecture,
+    files: files.weightFiles,
+    missing: match.missing,
+    unexpected: match.unexpected,
+    ignored: match.ignored,
+    unused: match.unused,
+  };
+  const message = formatLoadReport(report);
+  if (message !== null) (options.log ?? ((line: string) => console.warn(line)))(message);
+  return { config, values, report };
+}

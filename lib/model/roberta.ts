@@ -10,12 +10,8 @@ import { robertaConfig, maxSequenceLength, type RobertaConfig } from './config';
 import { parameterSpecs, maskedLmParameterSpecs, elementCount, type ParameterSpec } from './parameters';
 import { checkLabels, checkModelInputs } from './inputs';
 import {
-  readCheckpoint,
-  matchCheckpoint,
-  resolvePretrained,
+  loadPretrainedValues,
   savePretrainedFiles,
-  configForPretrained,
-  formatLoadReport,
   type LoadReport,
   type PretrainedOptions,
 } from './pretrained';
@@ -469,26 +465,13 @@ export class RobertaForSequenceClassification {
    * ignored; a missing classifier head is initialised fresh. `model.loadReport` says what happened.
    */
   static async fromPretrained(dirOrHubId: string, options: PretrainedOptions = {}): Promise<RobertaForSequenceClassification> {
-    const files = await resolvePretrained(dirOrHubId, options);
-    const config = configForPretrained(files.configFile, options);
-    const checkpoint = readCheckpoint(files.weightFiles);
-    const match = matchCheckpoint(parameterSpecs(config), checkpoint, { strict: options.strict ?? false });
-    const values = new Map<string, Float32Array>();
-    for (const [name, tensor] of match.assigned) values.set(name, tensor.read());
+    const architecture = 'RobertaForSequenceClassification';
+    const { config, values, report } = await loadPretrainedValues(dirOrHubId, options, architecture, parameterSpecs);
     const model = new RobertaForSequenceClassification(config, options.seed ?? 0, values);
-    model.loadReport = {
-      source: dirOrHubId,
-      architecture: 'RobertaForSequenceClassification',
-      files: files.weightFiles,
-      missing: match.missing,
-      unexpected: match.unexpected,
-      ignored: match.ignored,
-      unused: match.unused,
-    };
-    const message = formatLoadReport(model.loadReport);
-    if (message !== null) (options.log ?? ((line: string) => console.warn(line)))(message);
+    model.loadReport = report;
     return model;
   }
+
 
   /** The trainable variables, in state-dict order (what an optimizer updates). */
   trainableVariables(): tf.Variable[] {
@@ -733,29 +716,14 @@ export class RobertaForMaskedLM {
    * checkpoints with or without them load. The pooler is dropped, a missing lm_head initialised fresh.
    */
   static async fromPretrained(dirOrHubId: string, options: PretrainedOptions = {}): Promise<RobertaForMaskedLM> {
-    const files = await resolvePretrained(dirOrHubId, options);
-    const config = configForPretrained(files.configFile, options);
-    const checkpoint = readCheckpoint(files.weightFiles);
-    const match = matchCheckpoint(maskedLmParameterSpecs(config), checkpoint, {
-      strict: options.strict ?? false,
-      architecture: 'RobertaForMaskedLM',
-    });
-    const values = new Map<string, Float32Array>();
-    for (const [name, tensor] of match.assigned) values.set(name, tensor.read());
+    const architecture = 'RobertaForMaskedLM';
+    const specsOf = maskedLmParameterSpecs;
+    const { config, values, report } = await loadPretrainedValues(dirOrHubId, options, architecture, specsOf);
     const model = new RobertaForMaskedLM(config, options.seed ?? 0, values);
-    model.loadReport = {
-      source: dirOrHubId,
-      architecture: 'RobertaForMaskedLM',
-      files: files.weightFiles,
-      missing: match.missing,
-      unexpected: match.unexpected,
-      ignored: match.ignored,
-      unused: match.unused,
-    };
-    const message = formatLoadReport(model.loadReport);
-    if (message !== null) (options.log ?? ((line: string) => console.warn(line)))(message);
+    model.loadReport = report;
     return model;
   }
+
 
   /** The trainable variables, in state-dict order (the tied decoder is not a second variable). */
   trainableVariables(): tf.Variable[] {
