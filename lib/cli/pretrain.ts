@@ -94,6 +94,17 @@ const pretrainCommand: CliCommand = defineCommand(PRETRAIN, async (args) => {
     `backend ${platform.backend}; MLM pretraining on ${texts.length} texts ` +
       `(${heldOutTexts.length} held out), ${model.numParameters()} parameters`,
   );
+  // Ctrl-C (SIGINT) stops after the current step: the checkpoint is saved and the held-out figures
+  // still printed; a second Ctrl-C quits at once. Without this, an interrupt lost the JSON line.
+  const stop = new AbortController();
+  let interrupts = 0;
+  const onSigint = (): void => {
+    interrupts += 1;
+    if (interrupts > 1) process.exit(130);
+    logToStderr('interrupt received: stopping after the current step (press Ctrl-C again to quit at once)');
+    stop.abort();
+  };
+  process.on('SIGINT', onSigint);
   try {
     const result = await pretrain({
       model,
@@ -111,8 +122,10 @@ const pretrainCommand: CliCommand = defineCommand(PRETRAIN, async (args) => {
       resumeFrom: args.string('resume'),
       outputDir: args.string('output-dir') ?? path.join(workshopParams.outputDir, 'pretrain'),
       seed,
+      signal: stop.signal,
       log: logToStderr,
     });
+    if (result.stopped === 'interrupted') process.exitCode = 130;
     const last = result.losses.slice(-10);
     printJson({
       steps: result.steps,
@@ -128,6 +141,7 @@ const pretrainCommand: CliCommand = defineCommand(PRETRAIN, async (args) => {
       model_dir: result.finalModelDir,
     });
   } finally {
+    process.removeListener('SIGINT', onSigint);
     model.dispose();
   }
 });

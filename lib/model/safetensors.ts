@@ -1,6 +1,7 @@
 // The safetensors format: 8 bytes little-endian header length N, N bytes of JSON header
 // ({name: {dtype, shape, data_offsets: [begin, end]}, "__metadata__": {...}}), then the data
-// section the offsets point into. Read: F32, F16, BF16 (widened), F64 (narrowed). Write: F32.
+// section the offsets point into. Read: F32, F16, BF16 (widened), F64 (narrowed). Write: F32 or
+// F16 (rounded to nearest, ties to even, as numpy's and PyTorch's float16 casts round).
 import * as fs from 'fs';
 import { writeFileAtomic } from '../fsutil';
 import { decodeFloats, type FloatEncoding } from './float-decode';
@@ -150,12 +151,66 @@ function validateLayout(source: string, tensors: Map<string, TensorInfo>, dataLe
   }
 }
 
+/** The dtypes the writer produces. */
+export type WritableDtype = 'F32' | 'F16';
+
+const FLOAT32_SCRATCH = new Float32Array(1);
+const FLOAT32_BITS = new Uint32Array(FLOAT32_SCRATCH.buffer);
+
 /**
- * Encodes F32 tensors as safetensors bytes in the order given (state-dict order), `__metadata__`
- * last and the header padded with spaces to a multiple of 8 so the data section is aligned: the
- * layout of the fixture files made in Python.
+ * The IEEE 754 binary16 bits nearest to `value` (first rounded to float32), ties to even:
+ * too large for float16 (>= 65520) gives Infinity, too small (<= 2^-25) a signed zero, NaN stays NaN.
  */
-export function serializeSafetensors(tensors: NamedFloat32Tensor[], metadata: Record<string, string> = { format: 'pt' }): Buffer {
+export function floatToHalfBits(value: number): number {
+  FLOAT32_SCRATCH[0] = value;
+  const bits = FLOAT32_BITS[0];
+  const sign = (bits >>> 16) & 0x8000;
+  const exponent = (bits >>> 23) & 0xff;
+  const mantissa = bits & 0x7fffff;
+  if (exponent === 0xff) return sign | 0x7c00 | (mantissa !== 0 ? 0x200 : 0);
+  const halfExponent = exponent - 127 + 15;
+  if (halfExponent >= 0x1f) return sign | 0x7c00;
+  if (halfExponent <= 0) {
+    // A float16 subnormal (or zero): the significand with its implicit 1, shifted into 10 bits.
+    if (halfExponent < -10) return sign;
+    return sign | roundShift(mantissa | 0x800000, 14 - halfExponent);
+  }
+  // A carry out of the mantissa raises the exponent, and past the largest finite value gives Infinity.
+  return sign | ((halfExponent << 10) + roundShift(mantissa, 13));
+}
+
+/** `value >> shift` rounded to nearest, ties to even (shift 1..24). */
+function roundShift(value: number, shift: number): number {
+  const kept = value >>> shift;
+  const rest = value & ((1 << shift) - 1);
+  const halfway = 1 << (shift - 1);
+  return rest > halfway || (rest === halfway && (kept & 1) === 1) ? kept + 1 : kept;
+}
+
+const WRITE_BYTES: Record<WritableDtype, number> = { F32: 4, F16: 2 };
+
+function encodeValues(values: Float32Array, dtype: WritableDtype): Uint8Array {
+  if (dtype === 'F32') return new Uint8Array(values.buffer, values.byteOffset, values.byteLength);
+  const out = new Uint8Array(values.length * 2);
+  const view = new DataView(out.buffer);
+  for (let i = 0; i < values.length; i++) view.setUint16(i * 2, floatToHalfBits(values[i]), true);
+  return out;
+}
+
+/**
+ * Encodes float32 tensors as safetensors bytes of `dtype` (default F32) in the order given
+ * (state-dict order), `__metadata__` last and the header padded with spaces to a multiple of 8 so
+ * the data section is aligned: the layout of the fixture files made in Python.
+ */
+export function serializeSafetensors(
+  tensors: NamedFloat32Tensor[],
+  metadata: Record<string, string> = { format: 'pt' },
+  dtype: WritableDtype = 'F32',
+): Buffer {
+  const bytesPerValue = WRITE_BYTES[dtype];
+  if (bytesPerValue === undefined) {
+    throw new Error(`safetensors: cannot write dtype ${JSON.stringify(dtype)} (F32 or F16)`);
+  }
   const header: Record<string, unknown> = {};
   let offset = 0;
   for (const tensor of tensors) {
@@ -164,8 +219,8 @@ export function serializeSafetensors(tensors: NamedFloat32Tensor[], metadata: Re
     if (count !== tensor.values.length) {
       throw new Error(`safetensors: tensor '${tensor.name}' has ${tensor.values.length} values but shape [${tensor.shape.join(', ')}]`);
     }
-    header[tensor.name] = { dtype: 'F32', shape: tensor.shape, data_offsets: [offset, offset + count * 4] };
-    offset += count * 4;
+    header[tensor.name] = { dtype, shape: tensor.shape, data_offsets: [offset, offset + count * bytesPerValue] };
+    offset += count * bytesPerValue;
   }
   header.__metadata__ = metadata;
   let headerText = JSON.stringify(header);
@@ -176,13 +231,19 @@ export function serializeSafetensors(tensors: NamedFloat32Tensor[], metadata: Re
   out.write(headerText, 8, 'utf8');
   let position = 8 + headerLength;
   for (const tensor of tensors) {
-    out.set(new Uint8Array(tensor.values.buffer, tensor.values.byteOffset, tensor.values.byteLength), position);
-    position += tensor.values.byteLength;
+    const encoded = encodeValues(tensor.values, dtype);
+    out.set(encoded, position);
+    position += encoded.byteLength;
   }
   return out;
 }
 
-/** Writes F32 tensors to `file` atomically (temp file, then rename). */
-export function writeSafetensors(file: string, tensors: NamedFloat32Tensor[], metadata: Record<string, string> = { format: 'pt' }): void {
-  writeFileAtomic(file, serializeSafetensors(tensors, metadata));
+/** Writes float32 tensors to `file` as `dtype` (default F32) atomically (temp file, then rename). */
+export function writeSafetensors(
+  file: string,
+  tensors: NamedFloat32Tensor[],
+  metadata: Record<string, string> = { format: 'pt' },
+  dtype: WritableDtype = 'F32',
+): void {
+  writeFileAtomic(file, serializeSafetensors(tensors, metadata, dtype));
 }
