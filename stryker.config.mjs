@@ -17,7 +17,7 @@ const TARGETS = {
     tests: ['batching'],
     nodeArgs: [
       '--test-name-pattern=^(static|dynamic mode|grouped|unshuffled|the order|the shuffle|edge cases|dropLast|bad options|' +
-        'toTensors|paddingReport)',
+        'toTensors|token ids|paddingReport)',
     ],
   },
   optimizer: { mutate: ['lib/optimizer.ts'], tests: ['optimizer', 'kernels'] },

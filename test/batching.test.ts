@@ -193,6 +193,7 @@ test('edge cases: batch size 1, a custom pad id, bad start batches, static lengt
 
   const single = new DataLoader(examples, { ...BASE, batchSize: 1, shuffle: false });
   assert.equal(single.numBatches, 3);
+  assert.equal(single.numExamples, 3);
   assert.deepEqual(allBatches(single, 0).map((batch) => [...batch.exampleIndices]), [[0], [1], [2]]);
 
   const padded = allBatches(new DataLoader(examples, { ...BASE, batchSize: 3, shuffle: false, padTokenId: 9 }), 0)[0];
@@ -200,6 +201,11 @@ test('edge cases: batch size 1, a custom pad id, bad start batches, static lengt
   assert.deepEqual(row(padded, 0, 'inputIds'), [0, 5, 2, 9, 9]);
   assert.deepEqual(row(padded, 2, 'inputIds'), [0, 2, 9, 9, 9]);
   assert.equal(new DataLoader(examples, { ...BASE, padTokenId: undefined }).padTokenId, 1);
+  const collated = dynamicPaddingCollate(examples, 9);
+  assert.equal(collated.seqLength, 5);
+  assert.deepEqual(row(collated, 2, 'inputIds'), [0, 2, 9, 9, 9]);
+  assert.deepEqual(row(dynamicPaddingCollate(examples), 2, 'inputIds'), [0, 2, 1, 1, 1]);
+  assert.throws(() => dynamicPaddingCollate([]), { message: 'dynamicPaddingCollate: no examples' });
 
   for (const startBatch of [-1, 0.5]) {
     assert.throws(
@@ -242,6 +248,10 @@ test('bad options and examples are named', () => {
   assert.throws(() => new DataLoader([...examples, { inputIds: [], label: 0 }], BASE), /example 4 has no inputIds/);
   assert.throws(() => new DataLoader([{ inputIds: [0, 2], label: 0.5 }], BASE), /example 0 has label 0\.5, expected a/);
   assert.throws(() => new DataLoader(examples, BASE).batchOrder(-1), /epoch should be an integer >= 0, found -1/);
+  for (const label of [-1, 2 ** 31]) {
+    const expected = new RegExp(`example 0 has label ${label}, expected a class index`);
+    assert.throws(() => new DataLoader([{ inputIds: [0, 2], label }], BASE), expected);
+  }
   assert.throws(() => tokenizedExamples([[0, 2]], [1, 0]), /1 encoded texts but 2 labels/);
 });
 
