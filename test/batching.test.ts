@@ -182,7 +182,8 @@ test('the shuffle puts every example at every position equally often (an unbiase
   // Each cell expects epochs / n = 1000; a binomial's standard deviation here is about 28.
   for (const [example, row] of counts.entries()) {
     for (const [position, count] of row.entries()) {
-      assert.ok(Math.abs(count - epochs / n) < 150, `example ${example} at position ${position} ${count} times of ${epochs}`);
+      const where = `example ${example} at position ${position} ${count} times of ${epochs}`;
+      assert.ok(Math.abs(count - epochs / n) < 150, where);
     }
   }
 });

@@ -71,7 +71,7 @@ function writeNotebook(name: string, cells: string[]): string {
   return file;
 }
 
-test('a TypeScript compile error fails the run, naming the notebook, the cell and the compiler message', { skip }, () => {
+test('a TypeScript compile error fails the run, naming the notebook, cell and compiler message', { skip }, () => {
   const file = writeNotebook('typo', ['console.log(1);', "const count: number = 'three';\nconsole.log(count);"]);
   const run = runRunner([file, '--out', path.join(path.dirname(file), 'out')]);
   assert.equal(run.status, 1, run.stdout);
