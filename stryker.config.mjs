@@ -16,7 +16,8 @@ const TARGETS = {
     mutate: ['lib/batching.ts'],
     tests: ['batching'],
     nodeArgs: [
-      '--test-name-pattern=^(static|dynamic mode|grouped|unshuffled|the order|dropLast|bad options|toTensors|paddingReport)',
+      '--test-name-pattern=^(static|dynamic mode|grouped|unshuffled|the order|the shuffle|edge cases|dropLast|' +
+        'bad options|toTensors|token ids|paddingReport)',
     ],
   },
   optimizer: { mutate: ['lib/optimizer.ts'], tests: ['optimizer', 'kernels'] },

@@ -7,7 +7,7 @@
 // JSON results go to stdout, progress and messages to stderr.
 import * as fs from 'fs';
 import * as path from 'path';
-import { UsageError, commandUsage, isHelpRequest, type CommandSpec } from './cli/args';
+import { UsageError, commandUsage, isHelpRequest, parseCommandArgs, type CommandSpec } from './cli/args';
 import * as specs from './cli/specs';
 import type { CliCommand } from './cli/types';
 
@@ -79,6 +79,9 @@ async function main(argv: string[]): Promise<number> {
     return 0;
   }
   try {
+    // Options the spec does not declare, missing values and missing arguments are answered here,
+    // before the command's module (and tfjs with it) is loaded; the command parses the line again.
+    parseCommandArgs(registered.spec, rest);
     const command = await registered.load();
     await command.run(rest);
   } catch (err) {

@@ -11,6 +11,7 @@ import sys
 
 import nbformat
 from nbclient import NotebookClient
+from nbclient.exceptions import CellTimeoutError
 from nbformat.sign import NotebookNotary
 
 
@@ -53,7 +54,10 @@ def main():
     result = {"ok": True}
     try:
         client.execute()
-    except Exception as err:  # CellExecutionError, DeadKernelError, CellTimeoutError, ...
+    except CellTimeoutError:
+        # nbclient interrupts the kernel, which leaves an "Interrupted" error in the cell: name the cause instead.
+        result = {"ok": False, "cell": state["cell"], "error": f"cell timed out after {timeout} s (--timeout)"}
+    except Exception as err:  # CellExecutionError, DeadKernelError, ...
         found = first_error(nb)
         if found is not None:
             result = {"ok": False, "cell": found[0], "error": found[1]}

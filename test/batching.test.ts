@@ -171,6 +171,76 @@ test('dropLast drops the smaller last batch', () => {
   assert.deepEqual(allBatches(loader, 0).map((batch) => batch.batchSize), [8, 8]);
 });
 
+test('the shuffle puts every example at every position equally often (an unbiased Fisher–Yates)', () => {
+  const n = 5;
+  const epochs = 5000;
+  const loader = new DataLoader(imdbLikeExamples(n, 3), { ...BASE, batchSize: n, seed: 9 });
+  const counts = Array.from({ length: n }, () => new Array<number>(n).fill(0));
+  for (let epoch = 0; epoch < epochs; epoch++) {
+    loader.batchOrder(epoch)[0].forEach((example, position) => counts[example][position]++);
+  }
+  // Each cell expects epochs / n = 1000; a binomial's standard deviation here is about 28.
+  for (const [example, row] of counts.entries()) {
+    for (const [position, count] of row.entries()) {
+      const where = `example ${example} at position ${position} ${count} times of ${epochs}`;
+      assert.ok(Math.abs(count - epochs / n) < 150, where);
+    }
+  }
+});
+
+test('edge cases: batch size 1, a custom pad id, bad start batches, static length, a report on zero batches', () => {
+  const examples = tokenizedExamples([[0, 5, 2], [0, 6, 7, 8, 2], [0, 2]], [1, 0, 1]);
+  assert.deepEqual(examples[1], { inputIds: [0, 6, 7, 8, 2], label: 0 });
+
+  const single = new DataLoader(examples, { ...BASE, batchSize: 1, shuffle: false });
+  assert.equal(single.numBatches, 3);
+  assert.equal(single.numExamples, 3);
+  assert.deepEqual(allBatches(single, 0).map((batch) => [...batch.exampleIndices]), [[0], [1], [2]]);
+
+  const padded = allBatches(new DataLoader(examples, { ...BASE, batchSize: 3, shuffle: false, padTokenId: 9 }), 0)[0];
+  assert.equal(padded.seqLength, 5);
+  assert.deepEqual(row(padded, 0, 'inputIds'), [0, 5, 2, 9, 9]);
+  assert.deepEqual(row(padded, 2, 'inputIds'), [0, 2, 9, 9, 9]);
+  assert.equal(new DataLoader(examples, { ...BASE, padTokenId: undefined }).padTokenId, 1);
+  const collated = dynamicPaddingCollate(examples, 9);
+  assert.equal(collated.seqLength, 5);
+  assert.deepEqual(row(collated, 2, 'inputIds'), [0, 2, 9, 9, 9]);
+  assert.deepEqual(row(dynamicPaddingCollate(examples), 2, 'inputIds'), [0, 2, 1, 1, 1]);
+  assert.throws(() => dynamicPaddingCollate([]), { message: 'dynamicPaddingCollate: no examples' });
+
+  for (const startBatch of [-1, 0.5]) {
+    assert.throws(
+      () => single.batches(0, { startBatch }).next(),
+      new RegExp(`startBatch should be an integer in 0\\.\\.3, found ${startBatch}`),
+    );
+  }
+
+  // Static mode pads to maxLength even when every row is shorter.
+  const staticBatch = allBatches(new DataLoader(examples, { ...BASE, mode: 'static', maxLength: 8 }), 0)[0];
+  assert.equal(staticBatch.seqLength, 8);
+  assert.equal(paddingReport(new DataLoader(examples, { ...BASE, mode: 'static', maxLength: 8 })).minBatchLength, 8);
+
+  // dropLast with fewer examples than a batch: no batches, and the report says so without NaN or Infinity.
+  const none = new DataLoader(examples, { ...BASE, batchSize: 4, dropLast: true });
+  assert.equal(none.numBatches, 0);
+  assert.deepEqual(paddingReport(none), {
+    mode: 'dynamic',
+    batchSize: 4,
+    maxLength: 64,
+    examples: 0,
+    batches: 0,
+    realTokens: 0,
+    paddedTokens: 0,
+    padTokens: 0,
+    paddingShare: 0,
+    meanBatchLength: 0,
+    maxBatchLength: 0,
+    minBatchLength: 0,
+    truncatedExamples: 0,
+    truncatedShare: 0,
+  });
+});
+
 test('bad options and examples are named', () => {
   const examples = imdbLikeExamples(4, 1);
   assert.throws(() => new DataLoader(examples, { ...BASE, batchSize: 0 }), /batchSize should be a positive integer, found 0/);
@@ -179,6 +249,10 @@ test('bad options and examples are named', () => {
   assert.throws(() => new DataLoader([...examples, { inputIds: [], label: 0 }], BASE), /example 4 has no inputIds/);
   assert.throws(() => new DataLoader([{ inputIds: [0, 2], label: 0.5 }], BASE), /example 0 has label 0\.5, expected a/);
   assert.throws(() => new DataLoader(examples, BASE).batchOrder(-1), /epoch should be an integer >= 0, found -1/);
+  for (const label of [-1, 2 ** 31]) {
+    const expected = new RegExp(`example 0 has label ${label}, expected a class index`);
+    assert.throws(() => new DataLoader([{ inputIds: [0, 2], label }], BASE), expected);
+  }
   assert.throws(() => tokenizedExamples([[0, 2]], [1, 0]), /1 encoded texts but 2 labels/);
 });
 

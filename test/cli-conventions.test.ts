@@ -119,7 +119,7 @@ test('failures exit 1 with the reason on stderr; success exits 0 with JSON alone
   assert.equal(stats.count, 2);
 });
 
-test('--help and --version do not load tfjs or any command module; running a command does', () => {
+test('--help, --version and usage errors do not load tfjs or any command module; running a command does', () => {
   // A preloaded script reports, at exit, which of our modules and tfjs packages were loaded.
   const probe = path.join(work, 'loaded-modules.js');
   fs.writeFileSync(
@@ -128,12 +128,19 @@ test('--help and --version do not load tfjs or any command module; running a com
       ".filter((f) => f.includes('@tensorflow') || f.includes(require('path').join('lib', 'cli', ''))))));\n",
   );
   const loaded = (run: Run): string[] => JSON.parse(/LOADED (.*)$/.exec(run.stderr)![1]) as string[];
+  const commandModule = /[\\/]cli[\\/](train|model|data|bench|corpus|pretrain)\.js$/;
+  const heavyModules = (run: Run): string[] =>
+    loaded(run).filter((file) => file.includes('@tensorflow') || commandModule.test(file));
   for (const args of [['--help'], ['--version'], ['train', '--help'], ['evaluate', '-h']]) {
     const run = cli(args, ['-r', probe]);
     assert.equal(run.status, 0, args.join(' '));
-    const commandModule = /[\\/]cli[\\/](train|model|data|bench|corpus)\.js$/;
-    const heavy = loaded(run).filter((file) => file.includes('@tensorflow') || commandModule.test(file));
-    assert.deepEqual(heavy, [], `${args.join(' ')} loaded ${heavy.join(', ')}`);
+    assert.deepEqual(heavyModules(run), [], `${args.join(' ')} loaded ${heavyModules(run).join(', ')}`);
+  }
+  // Usage errors the option declarations catch are answered before the command's module loads.
+  for (const args of [['train', '--epochs', '3'], ['logits', '--input', 'x.json'], ['predict', '--model', 'm']]) {
+    const run = cli(args, ['-r', probe]);
+    assert.equal(run.status, 2, `${args.join(' ')}: ${run.stderr}`);
+    assert.deepEqual(heavyModules(run), [], `${args.join(' ')} loaded ${heavyModules(run).join(', ')}`);
   }
   const tokenize = cli(['tokenize', 'a'], ['-r', probe]);
   assert.equal(tokenize.status, 0, tokenize.stderr);

@@ -88,9 +88,13 @@ test('full size: 50,000 reviews in seconds; bag of words <= 0.88; word order rea
   );
   assert.equal(repeats, 0);
   assert.ok(unlabelled.every((r) => r.label === UNLABELLED));
-  // The repeat check relies on this: a review shorter than 100 tokens drew at most 150.
-  const shortOnes = labelled.filter((r) => robertaTokenCount(r.text) < 100);
-  const longestDraw = Math.max(...shortOnes.map((r) => r.targetTokens));
+  // The repeat check relies on this: a review shorter than 100 tokens drew at most 150. Only the
+  // reviews that drew more need counting, and only those with fewer than 100 words: every word is at
+  // least one BPE token.
+  const shortLongDraws = labelled.filter(
+    (r) => r.targetTokens > 150 && r.text.split(/\s+/).filter(Boolean).length < 100 && robertaTokenCount(r.text) < 100,
+  );
+  const longestDraw = Math.max(0, ...shortLongDraws.map((r) => r.targetTokens));
   assert.ok(longestDraw <= 150, `a review under 100 tokens drew ${longestDraw}`);
 
   const t1 = performance.now();
@@ -109,7 +113,8 @@ test('full size: 50,000 reviews in seconds; bag of words <= 0.88; word order rea
   assert.ok(bagTest > 0.8, `bag-of-words test accuracy ${bagTest}: the plain reviews should still be easy`);
 
   const t2 = performance.now();
-  const ordered = trainOrderAware(full.train, { seed: 0 });
+  // Three epochs instead of the default five: the order-aware figures move by under 0.01 and stay far above the bars.
+  const ordered = trainOrderAware(full.train, { seed: 0, epochs: 3 });
   const orderedTest = accuracy(ordered, full.test);
   const orderedContext = accuracy(ordered, context);
   console.log(

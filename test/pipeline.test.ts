@@ -141,7 +141,7 @@ const CLI = path.join(REPO_ROOT, 'dist', 'lib', 'cli.js');
 test('ft-roberta train / predict / evaluate on a tiny run', async () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cli-train-'));
   const paramsFile = path.join(dir, 'params.json');
-  fs.writeFileSync(paramsFile, JSON.stringify({ trainSize: 32, validationSize: 16, epochs: 1, maxLength: 32, batchSize: 16, outputDir: path.join(dir, 'out') }));
+  fs.writeFileSync(paramsFile, JSON.stringify({ trainSize: 16, validationSize: 8, epochs: 1, maxLength: 24, batchSize: 16, outputDir: path.join(dir, 'out') }));
   const env = { ...process.env, FT_ROBERTA_BACKEND: 'wasm' };
   const trained = await run('node', [CLI, 'train', '--params', paramsFile], { env, maxBuffer: 1 << 24 });
   const lines = trained.stdout.trim().split('\n');

@@ -1,4 +1,4 @@
-import { test } from 'node:test';
+import { test, after } from 'node:test';
 import * as assert from 'node:assert/strict';
 import { spawnSync } from 'child_process';
 import * as fs from 'fs';
@@ -8,6 +8,8 @@ import { REPO_ROOT } from './helpers/paths';
 import { findPython } from '../scripts/run-notebooks';
 
 const RUNNER = path.join(REPO_ROOT, 'dist', 'scripts', 'run-notebooks.js');
+const work = fs.mkdtempSync(path.join(os.tmpdir(), 'run-notebooks-'));
+after(() => fs.rmSync(work, { recursive: true, force: true }));
 
 /** These tests need Jupyter's headless runner; without it they are skipped with what to install. */
 function missingRunner(): string | false {
@@ -59,4 +61,40 @@ test('the runner fails loudly on a broken notebook, naming the notebook, cell an
   assert.match(run.stdout, /FAIL +.*broken\.ipynb .* cell 1: Error: the data folder is missing/);
   assert.match(run.stdout, /0 of 1 notebooks ran/);
   assert.ok(fs.existsSync(path.join(dir, 'out', 'broken.ipynb')), 'the partly executed copy is kept for inspection');
+});
+
+/** Writes a notebook of `cells` into its own folder under the test's temp folder; returns its path. */
+function writeNotebook(name: string, cells: string[]): string {
+  const dir = fs.mkdtempSync(path.join(work, `${name}-`));
+  const file = path.join(dir, `${name}.ipynb`);
+  fs.writeFileSync(file, notebook(cells));
+  return file;
+}
+
+test('a TypeScript compile error fails the run, naming the notebook, cell and compiler message', { skip }, () => {
+  const file = writeNotebook('typo', ['console.log(1);', "const count: number = 'three';\nconsole.log(count);"]);
+  const run = runRunner([file, '--out', path.join(path.dirname(file), 'out')]);
+  assert.equal(run.status, 1, run.stdout);
+  assert.match(run.stdout, /FAIL +.*typo\.ipynb .* cell 1: .*Type 'string' is not assignable to type 'number'/);
+  assert.match(run.stdout, /0 of 1 notebooks ran/);
+});
+
+test('a cell that never finishes fails after --timeout seconds, naming the timeout', { skip }, () => {
+  const file = writeNotebook('stuck', ['console.log(1);', 'await new Promise(() => setInterval(() => {}, 1000));']);
+  const started = Date.now();
+  const run = runRunner([file, '--out', path.join(path.dirname(file), 'out'), '--timeout', '3']);
+  const seconds = (Date.now() - started) / 1000;
+  assert.equal(run.status, 1, run.stdout);
+  assert.match(run.stdout, /FAIL +.*stuck\.ipynb .* cell 1: .*timed out after 3 s \(--timeout\)/);
+  assert.ok(seconds < 120, `the runner gave up after ${seconds.toFixed(0)} s`);
+});
+
+test('a kernel that dies fails the run clearly instead of hanging', { skip }, () => {
+  const file = writeNotebook('dies', ['console.log(1);', 'process.exit(1);', 'console.log(3);']);
+  const started = Date.now();
+  const run = runRunner([file, '--out', path.join(path.dirname(file), 'out'), '--timeout', '600']);
+  const seconds = (Date.now() - started) / 1000;
+  assert.equal(run.status, 1, run.stdout);
+  assert.match(run.stdout, /FAIL +.*dies\.ipynb .* cell 1: .*kernel died/i);
+  assert.ok(seconds < 120, `the runner gave up after ${seconds.toFixed(0)} s`);
 });
