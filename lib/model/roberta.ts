@@ -472,7 +472,6 @@ export class RobertaForSequenceClassification {
     return model;
   }
 
-
   /** The trainable variables, in state-dict order (what an optimizer updates). */
   trainableVariables(): tf.Variable[] {
     return [...this.parameters.values()];
@@ -723,7 +722,6 @@ export class RobertaForMaskedLM {
     model.loadReport = report;
     return model;
   }
-
 
   /** The trainable variables, in state-dict order (the tied decoder is not a second variable). */
   trainableVariables(): tf.Variable[] {
