@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import * as fs from 'fs';
 import * as path from 'path';
-import { describePlatform, platformSentence, type PlatformInfo } from '../lib/backend';
+import { describePlatform, initBackend, platformSentence, type PlatformInfo } from '../lib/backend';
 import { setDisplaySink, type MimeBundle } from '../lib/display/output';
 import { showPlatform } from '../lib/display/platform';
 import { constantPrediction, epochReadingSentences } from '../lib/display/metrics-reading';
@@ -12,6 +12,7 @@ import { ROBERTA_BASE_CONFIG, offlineModelConfig } from '../lib/model/config';
 import { parameterSummary } from '../lib/model/summary';
 import { OFFLINE_VOCAB_SIZE } from '../lib/tokenizer/offline';
 import { REPO_ROOT } from './helpers/paths';
+import { headTailSplit, truncateIds } from '../lib/truncation';
 
 const info = (backend: PlatformInfo['backend'], notes: string[]): PlatformInfo => ({ backend, tfjsVersion: '4.22.0', threads: 1, nodeVersion: 'v20', slowFallback: backend !== 'tensorflow', notes });
 
@@ -34,6 +35,12 @@ test('platform: one plain sentence, no module-resolution error, no second warnin
   assert.doesNotMatch(text + String(bundles[0]['text/html']), /Cannot find module|Slow fallback|note:/);
   assert.equal(text.split('\n').filter((line) => line.startsWith('Tensors run')).length, 1);
   assert.equal(describePlatform(wasm).split('\n').length, 2);
+});
+
+test('the platform check on this machine says in words why a backend was not used', async () => {
+  const info = await initBackend('auto');
+  for (const note of info.notes) assert.doesNotMatch(note, /Cannot find module|Require stack/, note);
+  assert.doesNotMatch(describePlatform(info), /Cannot find module/);
 });
 
 test('a constant predictor is named, with why F1 flatters it; a mixed epoch is not', () => {
@@ -73,4 +80,14 @@ test('the README\'s parameter counts of the offline model are the model\'s', () 
   assert.equal(n(match[6]), ROBERTA_BASE_CONFIG.vocab_size);
   assert.equal(n(match[5]), count(ROBERTA_BASE_CONFIG.vocab_size, 258));
   assert.equal(n(match[4]), n(match[5]) - n(match[1]));
+});
+
+test('truncation keeps <s> and </s>; head+tail keeps the opening and the end', () => {
+  const ids = [0, ...Array.from({ length: 20 }, (_, i) => 100 + i), 2];
+  assert.deepEqual(truncateIds(ids, 8, { kind: 'head' }), [0, 100, 101, 102, 103, 104, 105, 2]);
+  assert.deepEqual(truncateIds(ids, 8, { kind: 'head+tail', headTokens: 2 }), [0, 100, 101, 116, 117, 118, 119, 2]);
+  assert.deepEqual(truncateIds([0, 5, 2], 8, { kind: 'head' }), [0, 5, 2]);
+  assert.throws(() => truncateIds(ids, 8, { kind: 'head+tail', headTokens: 7 }), /headTokens should be an integer from 0 to 6/);
+  assert.deepEqual(headTailSplit(512), { kind: 'head+tail', headTokens: 128 });
+  assert.equal(headTailSplit(256).headTokens, 64);
 });
