@@ -68,7 +68,7 @@ export function notebookFigures(name: string, notebook: { cells: NotebookCell[] 
     testAccuracy: testAccuracy === undefined ? null : Number(testAccuracy),
     testReviews: testReviews === undefined ? null : Number(testReviews),
     positionsTable: texts.find((t) => t.startsWith('Positions one epoch computes')) ?? null,
-    timingTable: texts.find((t) => /rounds of one epoch per case/.test(t.split('\n')[0])) ?? null,
+    timingTable: texts.find((t) => /rounds? of one epoch per case/.test(t.split('\n')[0])) ?? null,
   };
 }
 

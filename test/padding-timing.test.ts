@@ -130,6 +130,8 @@ test('findings: "within noise" inside the spread, never a ratio below 1 called f
   const clearlySlower = paddingTimingFindings(fakeTiming([1.3, 1.35, 1.4])).join('\n');
   assert.match(clearlySlower, /At 256, grouped by length: .*1\.35× slower/);
   assert.doesNotMatch(clearlySlower, /0\.\d+× faster/);
+  assert.match(paddingTimingFindings({ ...fakeTiming([1.04, 1.06, 1.05]), rounds: 1 })[0], /One round only: no spread was measured/);
+  assert.doesNotMatch(text, /One round only/);
   const busy = paddingTimingFindings(fakeTiming([1.04, 1.06, 1.05], 0.5));
   assert.match(busy.at(-1)!, /Contention: this kernel got 0\.50 s of CPU time per wall-clock second/);
 });

@@ -63,7 +63,7 @@ export function timingDetailRows(timing: PaddingTiming): Row[] {
 
 export function timingCaption(timing: PaddingTiming): string {
   return (
-    `${timing.rounds} rounds of one epoch per case: ${count(timing.examples)} reviews in ${timing.cases[0]?.batches ?? 0} batches of ` +
+    `${timing.rounds} round${timing.rounds === 1 ? '' : 's'} of one epoch per case: ${count(timing.examples)} reviews in ${timing.cases[0]?.batches ?? 0} batches of ` +
     `${timing.batchSize}, training steps (forward, backward, AdamW) on ${timing.backend}, a ${count(timing.parameters)}-parameter model; ` +
     `${timing.seconds.toFixed(0)} s in all. Seconds are wall-clock time per batch: the median of the rounds, and their range.`
   );
@@ -111,6 +111,7 @@ export function paddingTimingFindings(timing: PaddingTiming): string[] {
   const d256 = find('dynamic', 256);
   const g256 = find('grouped', 256);
   const lines: string[] = [];
+  if (timing.rounds < 2) lines.push('One round only: no spread was measured, so no difference below can be told from noise. Time at least 3 rounds.');
   if (s512 && s256) {
     lines.push(`Cutting at 256 instead of 512 tokens: static 256 computes ${fewerPositions(s256, s512)}; ${timeVerdict(s256, s512)}.`);
   }
