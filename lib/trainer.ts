@@ -19,6 +19,7 @@ import { ProgressBar, type ProgressMode } from './display/progress';
 import { inNotebook, yieldToEventLoop } from './display/output';
 import { configToJson, type RobertaConfig } from './model/config';
 import type { Batch } from './batching';
+import { batchSeed } from './random';
 
 /** What the trainer needs of a model (RobertaForSequenceClassification has it). */
 export interface ClassifierModel {
@@ -151,9 +152,7 @@ export interface TrainerState {
 }
 
 /** A dropout seed per batch: different for every batch, the same on a resumed run. */
-export function dropoutSeedFor(seed: number, batchesSeen: number): number {
-  return (Math.imul(seed >>> 0, 0x9e3779b1) ^ Math.imul(batchesSeen + 1, 0x85ebca6b)) >>> 1;
-}
+export const dropoutSeedFor = batchSeed;
 
 /** Loss and gradients (by HF name) of one batch; every intermediate tensor is released. */
 export function lossAndGradients(

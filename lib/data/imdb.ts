@@ -15,7 +15,7 @@ import {
   DEFAULT_SIZES, DEFAULT_UNSUPERVISED_SIZE, SPLITS, generateSplit, type CorpusSizes, type Review, type Split,
 } from './corpus';
 import { corpusToFrames, reviewsToFrame } from './frames';
-import { permutation, rngFor } from './random';
+import { permutation, rngFor } from '../random';
 import { BadRows, isAclImdbFolder, readAclImdbSplit, readTableReviews, type RowProblem } from './readers';
 
 /** The real data of the original workshop (CSV splits 36000 / 4000 / 10000). */
