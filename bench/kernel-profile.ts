@@ -9,7 +9,7 @@ import * as tf from '@tensorflow/tfjs';
 import { initBackend, type BackendChoice } from '../lib/backend';
 import { setWasmKernelOptions, type WasmKernelOptions } from '../lib/kernels';
 import { writeJsonAtomic } from '../lib/fsutil';
-import { useThreadedWasm } from './wasm-threads';
+import { useThreadedWasm } from '../lib/wasm-threads';
 import {
   TINY_STACK,
   createStackParams,

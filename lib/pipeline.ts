@@ -11,7 +11,7 @@ import type { PretrainedOptions } from './model/pretrained';
 import { maxSequenceLength } from './model/config';
 import { loadTokenizer, type RobertaTokenizer } from './tokenizer';
 import { DataLoader, toTensors, tokenizedExamples } from './batching';
-import { evaluateBatches, evaluationResult, type BatchLoader, type ClassifierModel, type EvalResult } from './trainer';
+import { evaluateBatches, evaluationResult, type BatchLoader, type ClassifierModel, type EvalResult } from './evaluation';
 import { softmaxRows } from './metrics';
 import { ProgressBar, type ProgressMode } from './display/progress';
 import { loadOnnxRuntimeModel, OnnxRuntimeModel, type OnnxRuntimeOptions } from './export/ort';
