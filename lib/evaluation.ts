@@ -46,22 +46,41 @@ export async function evaluateBatches(
   numLabels: number,
   bar?: ProgressBar,
 ): Promise<EvalResult> {
+  return evaluateWith(loader, numLabels, bar, async (batch) => {
+    const { loss, logits } = tf.tidy(() => {
+      const tensors = toTensors(batch);
+      const out = model.forward(tensors, { training: false });
+      return { loss: model.loss(out, tensors.labels), logits: out };
+    });
+    const scored = { lossSum: loss.dataSync()[0] * batch.batchSize, logits: logits.dataSync() };
+    tf.dispose([loss, logits]);
+    return scored;
+  });
+}
+
+/** The logits of a batch ([batchSize, numLabels], row-major) and the batch's summed loss. */
+export interface ScoredBatch {
+  logits: ArrayLike<number>;
+  lossSum: number;
+}
+
+/** Scores every batch of `loader` (epoch 0) with `scoreBatch`; the metrics of the argmax predictions. */
+export async function evaluateWith(
+  loader: BatchLoader,
+  numLabels: number,
+  bar: ProgressBar | undefined,
+  scoreBatch: (batch: Batch) => Promise<ScoredBatch>,
+): Promise<EvalResult> {
   const started = performance.now();
   const labels: number[] = [];
   const predictions: number[] = [];
   let lossSum = 0;
   try {
     for (const batch of loader.batches(0)) {
-      const { loss, logits } = tf.tidy(() => {
-        const tensors = toTensors(batch);
-        const out = model.forward(tensors, { training: false });
-        return { loss: model.loss(out, tensors.labels), logits: out };
-      });
-      lossSum += loss.dataSync()[0] * batch.batchSize;
-      for (const p of argmaxRows(logits.dataSync(), numLabels)) predictions.push(p);
+      const scored = await scoreBatch(batch);
+      lossSum += scored.lossSum;
+      for (const p of argmaxRows(scored.logits, numLabels)) predictions.push(p);
       for (const l of batch.labels) labels.push(l);
-      loss.dispose();
-      logits.dispose();
       await bar?.tick(1);
     }
   } finally {

@@ -398,6 +398,20 @@ abstract class RobertaPreTrainedModel {
   }
 }
 
+/** Reads a checkpoint's config and tensors, builds the model from them and records the load report. */
+async function loadPretrainedModel<M extends RobertaPreTrainedModel>(
+  dirOrHubId: string,
+  options: PretrainedOptions,
+  architecture: RobertaArchitecture,
+  specsOf: (config: RobertaConfig) => ParameterSpec[],
+  build: (config: RobertaConfig, seed: number, values: Map<string, Float32Array>) => M,
+): Promise<M> {
+  const { config, values, report } = await loadPretrainedValues(dirOrHubId, options, architecture, specsOf);
+  const model = build(config, options.seed ?? 0, values);
+  model.loadReport = report;
+  return model;
+}
+
 export class RobertaForSequenceClassification extends RobertaPreTrainedModel {
   readonly classifier: RobertaClassificationHead;
 
@@ -418,12 +432,10 @@ export class RobertaForSequenceClassification extends RobertaPreTrainedModel {
    * Tensor names may carry the `roberta.` prefix or not; `roberta.pooler.*` and `lm_head.*` are
    * ignored; a missing classifier head is initialised fresh. `model.loadReport` says what happened.
    */
-  static async fromPretrained(dirOrHubId: string, options: PretrainedOptions = {}): Promise<RobertaForSequenceClassification> {
-    const architecture = 'RobertaForSequenceClassification';
-    const { config, values, report } = await loadPretrainedValues(dirOrHubId, options, architecture, parameterSpecs);
-    const model = new RobertaForSequenceClassification(config, options.seed ?? 0, values);
-    model.loadReport = report;
-    return model;
+  static fromPretrained(dirOrHubId: string, options: PretrainedOptions = {}): Promise<RobertaForSequenceClassification> {
+    return loadPretrainedModel(dirOrHubId, options, 'RobertaForSequenceClassification', parameterSpecs, (config, seed, values) => {
+      return new RobertaForSequenceClassification(config, seed, values);
+    });
   }
 
   /** Logits [batch, numLabels] from the <s> token. Tensors made on the way are disposed. */
@@ -511,12 +523,10 @@ export class RobertaForMaskedLM extends RobertaPreTrainedModel {
    * `lm_head.decoder.weight` is the tied word embeddings and `lm_head.decoder.bias` is `lm_head.bias`:
    * checkpoints with or without them load. The pooler is dropped, a missing lm_head initialised fresh.
    */
-  static async fromPretrained(dirOrHubId: string, options: PretrainedOptions = {}): Promise<RobertaForMaskedLM> {
-    const architecture = 'RobertaForMaskedLM';
-    const { config, values, report } = await loadPretrainedValues(dirOrHubId, options, architecture, maskedLmParameterSpecs);
-    const model = new RobertaForMaskedLM(config, options.seed ?? 0, values);
-    model.loadReport = report;
-    return model;
+  static fromPretrained(dirOrHubId: string, options: PretrainedOptions = {}): Promise<RobertaForMaskedLM> {
+    return loadPretrainedModel(dirOrHubId, options, 'RobertaForMaskedLM', maskedLmParameterSpecs, (config, seed, values) => {
+      return new RobertaForMaskedLM(config, seed, values);
+    });
   }
 
   /** Logits over the vocabulary at every position: [batch, seq, vocab]. */
