@@ -1,7 +1,8 @@
 // Inference as Hugging Face's text-classification pipeline does it, and the evaluation of a model
 // over a whole split.
 //
-//   const classify = await pipeline('runs/01/best');          // or a Hub id, or {model, tokenizer}
+//   const classify = await pipeline('text-classification', 'runs/01/best'); // or a Hub id, or {model, tokenizer}
+//   await pipeline('runs/01/best')                             // the task name may be left out
 //   await classify('I hate this movie!')   // [{label: 'NEGATIVE', score: 0.98}, {label: 'POSITIVE', score: 0.02}]
 //   await classify(['…', '…'], {topK: 1}) // one list per text
 //   await pipeline('web/model', {runtime: 'onnxruntime'}) // an exported folder (lib/export) on ONNX Runtime
@@ -133,7 +134,21 @@ export interface PipelineOptions extends ClassifyOptions {
  * A text-classification pipeline from a saved model folder (with its tokenizer files), a Hub id,
  * or a model and tokenizer already in memory.
  */
-export async function pipeline(source: PipelineSource, options: PipelineOptions = {}): Promise<TextClassificationPipeline> {
+export async function pipeline(task: 'text-classification', source: PipelineSource, options?: PipelineOptions): Promise<TextClassificationPipeline>;
+export async function pipeline(source: PipelineSource, options?: PipelineOptions): Promise<TextClassificationPipeline>;
+export async function pipeline(
+  ...args: [PipelineSource, PipelineOptions?] | ['text-classification', PipelineSource, PipelineOptions?]
+): Promise<TextClassificationPipeline> {
+  // As in transformers.js and Python, the task may come first; it is the only task this library has.
+  const [first, second, third] = args;
+  const sourceSecond = typeof second === 'string' || (typeof second === 'object' && second !== null && 'model' in second);
+  if (first === 'text-classification' && sourceSecond) {
+    return textClassificationPipeline(second as PipelineSource, (third ?? {}) as PipelineOptions);
+  }
+  return textClassificationPipeline(first, (second ?? {}) as PipelineOptions);
+}
+
+async function textClassificationPipeline(source: PipelineSource, options: PipelineOptions): Promise<TextClassificationPipeline> {
   let model: ClassifierModel | OnnxRuntimeModel;
   let tokenizer: RobertaTokenizer;
   let owned: RobertaForSequenceClassification | null = null;
