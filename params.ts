@@ -1,51 +1,15 @@
-// Parameters the three notebooks (and `ft-roberta train`) share. Each notebook shows these and
-// states its own overrides next to them.
-//
-// The defaults run offline, with nothing to download: a small RoBERTa-shaped model trained from
-// scratch, a tokenizer built from GPT-2's BPE files (RoBERTa's own merges), and a generated
-// IMDb-like corpus. For the real workshop on a machine with internet, set
+// Parameters the three notebooks share. Each notebook shows these and states its own overrides next
+// to them. They start from the library's offline defaults (lib/defaults.ts, also what
+// `ft-roberta train` uses): nothing to download, a small RoBERTa-shaped model, a tokenizer built
+// from GPT-2's BPE files and a generated IMDb-like corpus. For the real workshop on a machine with
+// internet, set here
 //   model: 'roberta-base', tokenizer: 'roberta-base', data: 'jahjinx/IMDb_movie_reviews',
 //   learningRate: 1e-5, and the sizes to 36000 / 4000 / 10000
 // (see the README for what that costs in time and memory on each backend).
-import * as path from 'path';
-import type { BackendChoice } from './lib/backend';
-import type { TrainingDefaults } from './lib/train-api';
+import { REPO_ROOT, WORKSHOP_DEFAULTS, type WorkshopParams } from './lib/defaults';
 
-/** The repository root (this file runs compiled from dist/). */
-export const REPO_ROOT = path.resolve(__dirname, '..');
-
-export interface WorkshopParams extends TrainingDefaults {
-  /** 'auto' picks tfjs-node if it loads, else wasm, else cpu. */
-  backend: BackendChoice;
-}
+export { REPO_ROOT, type WorkshopParams };
 
 export const params: WorkshopParams = {
-  backend: 'auto',
-  /** 'offline' (small config, random start), a model folder, or a Hub id such as 'roberta-base'. */
-  model: 'offline',
-  /** 'offline', a tokenizer folder, or a Hub id such as 'roberta-base'. */
-  tokenizer: 'offline',
-  /** 'offline' (generated corpus), a Hub dataset id, an aclImdb/ folder or a CSV file. */
-  data: 'offline',
-  /** How many reviews of each split the notebooks use (the full splits are 36000 / 4000 / 10000). */
-  trainSize: 2500,
-  validationSize: 500,
-  testSize: 1000,
-  /** 1e-3 suits the small model trained from scratch; fine-tuning roberta-base wants about 1e-5. */
-  learningRate: 1e-3,
-  optimizer: 'adamw',
-  weightDecay: 0.01,
-  epochs: 2,
-  batchSize: 16,
-  evalBatchSize: 32,
-  /** Raise this to train roberta-base on wasm: its 4 GiB heap only holds small batches. */
-  gradientAccumulationSteps: 1,
-  warmupRatio: 0,
-  maxGradNorm: 1,
-  maxLength: 256,
-  padding: 'grouped',
-  /** Seeds weight initialisation, dropout, shuffling and the offline corpus. */
-  seed: 42,
-  /** Saved models and checkpoints go below this folder. */
-  outputDir: path.join(REPO_ROOT, 'outputs'),
+  ...WORKSHOP_DEFAULTS,
 };

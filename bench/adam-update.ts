@@ -5,6 +5,7 @@ import { parseArgs } from 'node:util';
 import * as tf from '@tensorflow/tfjs';
 import { initBackend, type BackendChoice } from '../lib/backend';
 import { ADAM_UPDATE_KERNEL, fusedAdamUpdate, registerTrainingKernels, type AdamUpdateConfig } from '../lib/kernels';
+import { median } from '../lib/metrics';
 
 async function timedUpdate(inputs: tf.Tensor[], config: AdamUpdateConfig): Promise<{ ms: number; peakMb: number }> {
   const start = tf.memory().numBytes;
@@ -42,7 +43,6 @@ async function main(): Promise<void> {
       registerTrainingKernels(platform.backend);
     }
   }
-  const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
   console.log(`${platform.backend}: one AdamW update of a [${shape}] parameter (${((shape[0] * shape[1] * 4) / 2 ** 20).toFixed(1)} MB)`);
   for (const [name, runs] of Object.entries(results)) {
     console.log(`  ${name.padEnd(6)} CPU ${median(runs.map((r) => r.ms)).toFixed(1)} ms (median of ${runs.length}), peak new memory ${median(runs.map((r) => r.peakMb)).toFixed(0)} MB`);

@@ -9,7 +9,8 @@ import * as tf from '@tensorflow/tfjs';
 import { initBackend, type BackendChoice } from '../lib/backend';
 import { setWasmKernelOptions, type WasmKernelOptions } from '../lib/kernels';
 import { writeJsonAtomic } from '../lib/fsutil';
-import { useThreadedWasm } from './wasm-threads';
+import { useThreadedWasm } from '../lib/wasm-threads';
+import { median } from '../lib/metrics';
 import {
   TINY_STACK,
   createStackParams,
@@ -103,11 +104,6 @@ async function profileStep(run: () => void): Promise<{ byKernel: KernelTotal[]; 
   return { byKernel: sorted(byKernel), byShape: sorted(byShape) };
 }
 
-function median(values: number[]): number {
-  const s = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(s.length / 2);
-  return s.length % 2 === 1 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
-}
 
 async function main(): Promise<void> {
   const { values } = parseArgs({

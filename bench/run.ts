@@ -1,5 +1,5 @@
-// `npm run bench`: the padding benchmark with a table on stdout (options: bench/padding-bench.ts).
-import { BENCH_USAGE, parseBenchArgs, runPaddingBench } from './padding-bench';
+// `npm run bench`: the padding benchmark with a table on stdout (options: lib/padding-bench.ts).
+import { BENCH_USAGE, parseBenchArgs, runPaddingBench } from '../lib/padding-bench';
 
 async function main(argv: string[]): Promise<void> {
   if (argv.includes('--help') || argv.includes('-h')) {

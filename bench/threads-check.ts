@@ -3,7 +3,7 @@
 // (the threaded build replaces the 'wasm' backend for the whole process).
 import * as tf from '@tensorflow/tfjs';
 import { initBackend } from '../lib/backend';
-import { useThreadedWasm } from './wasm-threads';
+import { useThreadedWasm } from '../lib/wasm-threads';
 import { THREADS_CHECK_STACK, threadsCheckOutputs } from './threads-check-workload';
 
 async function main(): Promise<void> {

@@ -6,7 +6,7 @@
 //            batches, shuffle the order of the batches
 // The order depends only on (seed, epoch), so a resumed run needs just the epoch and batch index.
 import * as tf from '@tensorflow/tfjs';
-import { mulberry32 } from './data/random';
+import { epochSeed, mulberry32 } from './random';
 import { checkModelInputs } from './model/inputs';
 
 export interface TokenizedExample {
@@ -49,14 +49,8 @@ export interface DataLoaderOptions {
   megaBatchBatches?: number;
 }
 
-/** One generator per (seed, epoch): the epoch's order does not depend on earlier epochs. */
 function epochRng(seed: number, epoch: number): () => number {
-  let h = 2166136261;
-  for (const part of [seed, epoch, 0x5eed]) {
-    h = Math.imul(h ^ (part >>> 0), 16777619);
-    h ^= h >>> 13;
-  }
-  return mulberry32(h);
+  return mulberry32(epochSeed(seed, epoch));
 }
 
 function shuffleInPlace<T>(items: T[], rng: () => number): T[] {

@@ -101,3 +101,11 @@ export function softmaxRows(values: ArrayLike<number>, numLabels: number): Float
   }
   return out;
 }
+
+/** The middle value (the mean of the two middle values for an even count); NaN for none. */
+export function median(values: readonly number[]): number {
+  if (values.length === 0) return NaN;
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+}

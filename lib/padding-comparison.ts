@@ -2,7 +2,7 @@
 // reviews batched four ways (static 512, static 256, dynamic 256 in random order, dynamic 256
 // grouped by length), a fixed number of real training steps timed for each.
 //
-// Why not bench/padding-bench.ts's runPaddingBench: it draws a fresh sample of exactly
+// Why not lib/padding-bench.ts's runPaddingBench: it draws a fresh sample of exactly
 // steps × batchSize reviews and trains one epoch of it per mode. With the few batches a notebook
 // can afford, that sample is too small to group (a mega-batch shrinks to one batch), so grouping
 // would show no gain. Here the loaders run over the notebook's whole training set, grouping works

@@ -1,7 +1,8 @@
 // Inference as Hugging Face's text-classification pipeline does it, and the evaluation of a model
 // over a whole split.
 //
-//   const classify = await pipeline('runs/01/best');          // or a Hub id, or {model, tokenizer}
+//   const classify = await pipeline('text-classification', 'runs/01/best'); // or a Hub id, or {model, tokenizer}
+//   await pipeline('runs/01/best')                             // the task name may be left out
 //   await classify('I hate this movie!')   // [{label: 'NEGATIVE', score: 0.98}, {label: 'POSITIVE', score: 0.02}]
 //   await classify(['…', '…'], {topK: 1}) // one list per text
 //   await pipeline('web/model', {runtime: 'onnxruntime'}) // an exported folder (lib/export) on ONNX Runtime
@@ -11,8 +12,8 @@ import type { PretrainedOptions } from './model/pretrained';
 import { maxSequenceLength } from './model/config';
 import { loadTokenizer, type RobertaTokenizer } from './tokenizer';
 import { DataLoader, toTensors, tokenizedExamples } from './batching';
-import { evaluateBatches, evaluationResult, type BatchLoader, type ClassifierModel, type EvalResult } from './trainer';
-import { softmaxRows } from './metrics';
+import { evaluateBatches, evaluateWith, type BatchLoader, type ClassifierModel, type EvalResult } from './evaluation';
+import { argmaxRows, softmaxRows } from './metrics';
 import { ProgressBar, type ProgressMode } from './display/progress';
 import { loadOnnxRuntimeModel, OnnxRuntimeModel, type OnnxRuntimeOptions } from './export/ort';
 import type { RobertaConfig } from './model/config';
@@ -133,7 +134,21 @@ export interface PipelineOptions extends ClassifyOptions {
  * A text-classification pipeline from a saved model folder (with its tokenizer files), a Hub id,
  * or a model and tokenizer already in memory.
  */
-export async function pipeline(source: PipelineSource, options: PipelineOptions = {}): Promise<TextClassificationPipeline> {
+export async function pipeline(task: 'text-classification', source: PipelineSource, options?: PipelineOptions): Promise<TextClassificationPipeline>;
+export async function pipeline(source: PipelineSource, options?: PipelineOptions): Promise<TextClassificationPipeline>;
+export async function pipeline(
+  ...args: [PipelineSource, PipelineOptions?] | ['text-classification', PipelineSource, PipelineOptions?]
+): Promise<TextClassificationPipeline> {
+  // As in transformers.js and Python, the task may come first; it is the only task this library has.
+  const [first, second, third] = args;
+  const sourceSecond = typeof second === 'string' || (typeof second === 'object' && second !== null && 'model' in second);
+  if (first === 'text-classification' && sourceSecond) {
+    return textClassificationPipeline(second as PipelineSource, (third ?? {}) as PipelineOptions);
+  }
+  return textClassificationPipeline(first, (second ?? {}) as PipelineOptions);
+}
+
+async function textClassificationPipeline(source: PipelineSource, options: PipelineOptions): Promise<TextClassificationPipeline> {
   let model: ClassifierModel | OnnxRuntimeModel;
   let tokenizer: RobertaTokenizer;
   let owned: RobertaForSequenceClassification | null = null;
@@ -256,34 +271,19 @@ export async function evaluateModel(options: EvaluateOptions): Promise<Evaluatio
 }
 
 /** evaluateBatches on ONNX Runtime: mean cross-entropy and the metrics of the argmax predictions. */
-async function evaluateOnnxBatches(
-  model: OnnxRuntimeModel,
-  loader: BatchLoader,
-  bar: ProgressBar,
-): Promise<EvalResult> {
+async function evaluateOnnxBatches(model: OnnxRuntimeModel, loader: BatchLoader, bar: ProgressBar): Promise<EvalResult> {
   const numLabels = model.config.num_labels;
-  const started = performance.now();
-  const labels: number[] = [];
-  const predictions: number[] = [];
-  let lossSum = 0;
-  try {
-    for (const batch of loader.batches(0)) {
-      const { logits } = await model.run(batch.inputIds, batch.attentionMask, [batch.batchSize, batch.seqLength]);
-      for (let row = 0; row < batch.batchSize; row++) {
-        const rowLogits = logits.subarray(row * numLabels, (row + 1) * numLabels);
-        let best = 0;
-        for (let k = 1; k < numLabels; k++) if (rowLogits[k] > rowLogits[best]) best = k;
-        let sum = 0;
-        for (let k = 0; k < numLabels; k++) sum += Math.exp(rowLogits[k] - rowLogits[best]);
-        // Cross-entropy as log-sum-exp minus the true label's logit.
-        lossSum += rowLogits[best] + Math.log(sum) - rowLogits[batch.labels[row]];
-        predictions.push(best);
-        labels.push(batch.labels[row]);
-      }
-      await bar.tick(1);
+  return evaluateWith(loader, numLabels, bar, async (batch) => {
+    const { logits } = await model.run(batch.inputIds, batch.attentionMask, [batch.batchSize, batch.seqLength]);
+    let lossSum = 0;
+    for (let row = 0; row < batch.batchSize; row++) {
+      const rowLogits = logits.subarray(row * numLabels, (row + 1) * numLabels);
+      const best = argmaxRows(rowLogits, numLabels)[0];
+      let sum = 0;
+      for (let k = 0; k < numLabels; k++) sum += Math.exp(rowLogits[k] - rowLogits[best]);
+      // Cross-entropy as log-sum-exp minus the true label's logit.
+      lossSum += rowLogits[best] + Math.log(sum) - rowLogits[batch.labels[row]];
     }
-  } finally {
-    await bar.close();
-  }
-  return evaluationResult(labels, predictions, lossSum, numLabels, started);
+    return { logits, lossSum };
+  });
 }

@@ -23,8 +23,7 @@ import { configToJson, maxSequenceLength } from './model/config';
 import { RobertaForMaskedLM, maskedPositions } from './model/roberta';
 import { maskTokens, type MaskedTokens, type MaskingOptions } from './data/masking';
 import { packSequences, splitSentences } from './data/packing';
-import { hashSeed, mulberry32, permutation } from './data/random';
-import { dropoutSeedFor } from './trainer';
+import { batchSeed, hashSeed, mulberry32, permutation } from './random';
 
 /** What pretraining needs of a tokenizer (RobertaTokenizer has it). */
 export interface PretrainTokenizer {
@@ -276,7 +275,7 @@ export class Pretrainer {
     // Labels come from the training text, so every one has an index in the restricted vocabulary.
     const vocabulary = this.vocabulary;
     const targets = vocabulary === null ? picked.labels : picked.labels.map((id) => vocabulary.index.get(id) ?? -1);
-    const dropoutSeed = dropoutSeedFor(this.state.seed, this.state.batchesSeen);
+    const dropoutSeed = batchSeed(this.state.seed, this.state.batchesSeen);
     const { value, grads } = tf.tidy(() => {
       const shape: [number, number] = [batch.batchSize, batch.seqLength];
       const inputs = {

@@ -7,7 +7,8 @@
 // Evaluation runs every epoch, the model is saved every epoch, and with loadBestModelAtEnd the
 // weights of the best epoch (by metricForBestModel) are back in `model` when train() returns.
 import * as path from 'path';
-import { Trainer, type ClassifierModel, type EpochRecord, type TrainingHistory } from './trainer';
+import { Trainer, type EpochRecord, type TrainingHistory } from './trainer';
+import type { ClassifierModel } from './evaluation';
 import type { OptimizerName } from './optimizer';
 import type { ScheduleName } from './schedule';
 import { DataLoader, tokenizedExamples, type PaddingMode } from './batching';
@@ -22,40 +23,12 @@ import type { Review } from './data/corpus';
 import { loadImdb } from './data/imdb';
 import { skippedRowsSummary } from './data/readers';
 import { accuracy as baselineModelAccuracy, trainBagOfWords } from './data/baseline';
-import { params as workshopParams } from '../params';
+import { WORKSHOP_DEFAULTS, type TrainingDefaults } from './defaults';
 
-/**
- * The offline default run (small model, offline tokenizer, offline corpus) that reaches validation
- * accuracy >= 0.85 in under 10 minutes on 2 cores with wasm; the values live in params.ts.
- * the README (section "Training, resuming and the pipeline") records the measurement.
- */
-export interface TrainingDefaults {
-  /** 'offline' (the small config, trained from scratch), a model folder, or a Hub id such as 'roberta-base'. */
-  model: string;
-  /** 'offline', a folder or a Hub id. */
-  tokenizer: string;
-  /** 'offline' (the generated corpus) or an IMDb source lib/data understands. */
-  data: string;
-  trainSize: number;
-  validationSize: number;
-  testSize: number;
-  learningRate: number;
-  optimizer: OptimizerName;
-  weightDecay: number;
-  epochs: number;
-  batchSize: number;
-  evalBatchSize: number;
-  gradientAccumulationSteps: number;
-  warmupRatio: number;
-  maxGradNorm: number;
-  maxLength: number;
-  padding: PaddingMode;
-  seed: number;
-  outputDir: string;
-}
+export type { TrainingDefaults };
 
-/** The shared parameters of params.ts: one source for the notebooks, the CLI and these defaults. */
-export const TRAINING_DEFAULTS: TrainingDefaults = workshopParams;
+/** The offline defaults (lib/defaults.ts): one source for the CLI and trainingArguments(). */
+export const TRAINING_DEFAULTS: TrainingDefaults = WORKSHOP_DEFAULTS;
 
 export type MetricName = 'accuracy' | 'f1' | 'loss';
 

@@ -13,30 +13,22 @@ import * as path from 'path';
 import * as tf from '@tensorflow/tfjs';
 import { AdamOptimizer, GradientAccumulator, clipByGlobalNorm, type AdamOptions } from './optimizer';
 import { makeSchedule, type LearningRateSchedule, type ScheduleName } from './schedule';
-import { argmaxRows, classificationMetrics, type ConfusionMatrix } from './metrics';
-import { CHECKPOINT_DIR_NAME, loadCheckpoint as readCheckpoint, replaceDirectory, restoreParameters, saveCheckpoint as writeCheckpoint } from './checkpoint';
+import {
+  CHECKPOINT_DIR_NAME,
+  loadCheckpoint as readCheckpoint,
+  replaceDirectory,
+  restoreParameters,
+  saveCheckpoint as writeCheckpoint,
+} from './checkpoint';
 import { ProgressBar, type ProgressMode } from './display/progress';
 import { inNotebook, yieldToEventLoop } from './display/output';
-import { configToJson, type RobertaConfig } from './model/config';
-import type { Batch } from './batching';
+import { configToJson } from './model/config';
+import { toTensors, type Batch } from './batching';
+import { batchSeed } from './random';
+import { evaluateBatches, type BatchLoader, type ClassifierModel, type EvalResult } from './evaluation';
+import type { ConfusionMatrix } from './metrics';
 
-/** What the trainer needs of a model (RobertaForSequenceClassification has it). */
-export interface ClassifierModel {
-  readonly config: RobertaConfig;
-  readonly parameters: Map<string, tf.Variable>;
-  forward(inputs: { inputIds: tf.Tensor2D; attentionMask: tf.Tensor2D }, options: { training: boolean; dropoutSeed?: number }): tf.Tensor2D;
-  loss(logits: tf.Tensor2D, labels: tf.Tensor1D): tf.Scalar;
-  savePretrained(dir: string): Promise<void>;
-}
-
-/** What the trainer needs of a data loader (DataLoader has it). */
-export interface BatchLoader {
-  readonly numBatches: number;
-  /** The shuffle seed, when the loader has one (DataLoader does): recorded in checkpoints and checked on resume. */
-  readonly seed?: number;
-  /** The epoch's batches from `startBatch` on; the order depends only on the epoch (and the loader's seed). */
-  batches(epoch: number, options?: { startBatch?: number }): Iterable<Batch>;
-}
+export { evaluateBatches, type BatchLoader, type ClassifierModel, type EvalResult };
 
 /** Writes tokenizer files next to a saved model (RobertaTokenizer has it). */
 export interface TokenizerSaver {
@@ -90,18 +82,6 @@ export interface BatchRecord {
   gradNorm?: number; // before clipping, when clipping is on
 }
 
-export interface EvalResult {
-  loss: number;
-  accuracy: number;
-  precision: number;
-  recall: number;
-  f1: number;
-  confusionMatrix: ConfusionMatrix;
-  count: number;
-  seconds: number;
-  samplesPerSecond: number;
-}
-
 export interface EpochRecord {
   epoch: number; // 1-based
   trainLoss: number; // mean over the epoch's examples
@@ -151,11 +131,9 @@ export interface TrainerState {
 }
 
 /** A dropout seed per batch: different for every batch, the same on a resumed run. */
-export function dropoutSeedFor(seed: number, batchesSeen: number): number {
-  return (Math.imul(seed >>> 0, 0x9e3779b1) ^ Math.imul(batchesSeen + 1, 0x85ebca6b)) >>> 1;
-}
+export const dropoutSeedFor = batchSeed;
 
-/** Loss and gradients (by HF name) of one batch; every intermediate tensor is released. */
+/** One batch's loss and gradients (by Hugging Face name): batch to tensors, forward, loss, backward. */
 export function lossAndGradients(
   model: ClassifierModel,
   batch: Batch,
@@ -164,10 +142,7 @@ export function lossAndGradients(
   const variables = [...model.parameters.values()];
   const { value, grads } = tf.tidy(() =>
     tf.variableGrads(() => {
-      const shape: [number, number] = [batch.batchSize, batch.seqLength];
-      const inputIds = tf.tensor2d(batch.inputIds, shape, 'int32');
-      const attentionMask = tf.tensor2d(batch.attentionMask, shape, 'int32');
-      const labels = tf.tensor1d(batch.labels, 'int32');
+      const { inputIds, attentionMask, labels } = toTensors(batch);
       const logits = model.forward({ inputIds, attentionMask }, options);
       return model.loss(logits, labels);
     }, variables),
@@ -204,6 +179,7 @@ export class Trainer {
   private readonly accumulator = new GradientAccumulator();
   private stopRequested = false;
   private resumed = false;
+  private epochLoss = { sum: 0, count: 0 };
 
   constructor(options: TrainerOptions) {
     this.options = options;
@@ -254,101 +230,22 @@ export class Trainer {
     this.stopRequested = true;
   }
 
-  private get shouldStop(): boolean {
-    return this.stopRequested || this.options.signal?.aborted === true;
-  }
-
-  private log(line: string): void {
-    (this.options.log ?? console.log)(line);
-  }
-
-  private progressBar(total: number, description: string, unit: string, initial = 0): ProgressBar {
-    const mode = this.options.progress === false ? 'silent' : this.options.progress;
-    return new ProgressBar({ total, description, unit, mode, initial });
-  }
-
   /** Runs the remaining epochs: train, validate, log, save. Returns the history (also when stopped). */
   async fit(): Promise<TrainingHistory> {
     if (this.options.resumeFrom !== undefined && !this.resumed) await this.loadCheckpoint(this.options.resumeFrom);
     this.stopRequested = false;
     this.history.stopped = 'completed';
-    let interrupts = 0;
-    const onSigint = (): void => {
-      interrupts += 1;
-      if (interrupts > 1 && !inNotebook()) process.exit(130);
-      this.log('interrupt received: stopping after the current step' + (inNotebook() ? '' : ' (press Ctrl-C again to quit at once)'));
-      this.requestStop();
-    };
-    // Register only after the first await: tslab runs a cell's synchronous part in a vm script with
-    // breakOnSigint, and a SIGINT listener added inside it is lost when Node restores the signal
-    // disposition afterwards; the next interrupt would then kill the kernel.
-    await yieldToEventLoop();
-    process.on('SIGINT', onSigint);
-    try {
+    await this.whileHandlingInterrupts(async () => {
       while (this.state.epoch < this.options.epochs) {
-        const completed = await this.trainEpoch();
-        if (!completed) {
-          this.history.stopped = 'interrupted';
-          const saving = (this.options.checkpointFreq ?? 1) > 0 || (this.options.checkpointSteps ?? 0) > 0;
-          if (saving) await this.saveCheckpoint();
-          this.log(
-            `stopped in epoch ${this.state.epoch + 1} after batch ${this.state.batchIndex} (step ${this.state.globalStep})` +
-              (saving ? `; checkpoint in ${this.checkpointDir}` : ''),
-          );
-          break;
-        }
-        await this.finishEpoch();
+        if (!(await this.trainEpoch())) return this.stopEarly();
+        const record = this.epochSummary(this.state.epoch + 1);
+        if (this.options.validationLoader !== undefined) addEvaluation(record, await this.validate());
+        this.endEpoch(record);
+        if (everyN(this.options.saveFreq ?? 1, record.epoch)) record.savedModelDir = await this.saveModel(record);
+        if (everyN(this.options.checkpointFreq ?? 1, record.epoch)) await this.saveCheckpoint();
       }
-    } finally {
-      process.removeListener('SIGINT', onSigint);
-    }
+    });
     return this.history;
-  }
-
-  /** Validation, logging and saving at the end of the epoch just trained. */
-  private async finishEpoch(): Promise<void> {
-    const epoch = this.state.epoch + 1;
-    const record = this.epochSummary(epoch);
-    if (this.options.validationLoader !== undefined) {
-      const result = await this.validate();
-      Object.assign(record, {
-        evalLoss: result.loss,
-        evalAccuracy: result.accuracy,
-        evalPrecision: result.precision,
-        evalRecall: result.recall,
-        evalF1: result.f1,
-        evalConfusionMatrix: result.confusionMatrix,
-        evalSeconds: result.seconds,
-      });
-    }
-    this.history.epochs.push(record);
-    this.state.epoch = epoch;
-    this.state.batchIndex = 0;
-    this.log(formatEpochLine(record, this.options.epochs));
-    const saveFreq = this.options.saveFreq ?? 1;
-    if (saveFreq > 0 && epoch % saveFreq === 0) record.savedModelDir = await this.saveModel(record);
-    const checkpointFreq = this.options.checkpointFreq ?? 1;
-    if (checkpointFreq > 0 && epoch % checkpointFreq === 0) await this.saveCheckpoint();
-  }
-
-  private epochSummary(epoch: number): EpochRecord {
-    const batches = this.history.batches.filter((b) => b.epoch === epoch);
-    const sum = (pick: (b: BatchRecord) => number): number => batches.reduce((s, b) => s + pick(b), 0);
-    const seconds = sum((b) => b.seconds);
-    const samples = sum((b) => b.batchSize);
-    const padded = sum((b) => b.paddedTokens);
-    return {
-      epoch,
-      trainLoss: sum((b) => b.loss * b.batchSize) / Math.max(1, samples),
-      trainSeconds: seconds,
-      batches: batches.length,
-      samples,
-      secondsPerBatch: seconds / Math.max(1, batches.length),
-      samplesPerSecond: samples / seconds,
-      realTokensPerSecond: sum((b) => b.realTokens) / seconds,
-      paddedTokensPerSecond: padded / seconds,
-      paddingShare: 1 - sum((b) => b.realTokens) / Math.max(1, padded),
-    };
   }
 
   /**
@@ -356,97 +253,36 @@ export class Trainer {
    * early on request; the state then points at the first batch not yet trained on.
    */
   async trainEpoch(): Promise<boolean> {
-    const loader = this.options.trainLoader;
     const epoch = this.state.epoch + 1;
-    if (loader.numBatches !== this.state.batchesPerEpoch) {
-      throw new Error(`Trainer: the training loader has ${loader.numBatches} batches per epoch, the run was set up with ${this.state.batchesPerEpoch}`);
-    }
-    if (this.shouldStop) return false;
-    const bar = this.progressBar(loader.numBatches, `Epoch ${epoch}/${this.options.epochs}`, 'batch', this.state.batchIndex);
-    const checkpointSteps = this.options.checkpointSteps ?? 0;
-    let index = this.state.batchIndex;
-    let lossSum = 0;
-    let lossCount = 0;
+    const bar = this.startEpoch(epoch);
+    if (bar === null) return false;
     try {
-      for (const batch of loader.batches(this.state.epoch, { startBatch: this.state.batchIndex })) {
-        index += 1;
-        const stepsBefore = this.state.globalStep;
-        const record = this.trainBatch(batch, epoch, index - 1, index === loader.numBatches);
-        lossSum += record.loss;
-        lossCount += 1;
-        await bar.tick(1, { loss: lossSum / lossCount });
-        await yieldToEventLoop();
-        const stepped = this.state.globalStep > stepsBefore;
-        if (stepped && checkpointSteps > 0 && this.state.globalStep % checkpointSteps === 0 && index < loader.numBatches) {
-          await this.saveCheckpoint();
+      for (const batch of this.options.trainLoader.batches(this.state.epoch, { startBatch: this.state.batchIndex })) {
+        const started = performance.now();
+        const learningRate = this.schedule(this.state.globalStep);
+        const dropoutSeed = batchSeed(this.state.seed, this.state.batchesSeen);
+        // Batch to tensors, forward, loss, backward: the loss and one gradient per parameter.
+        const { loss, grads } = lossAndGradients(this.model, batch, { training: true, dropoutSeed });
+        // With gradient accumulation, null until enough batches have been summed.
+        const stepGrads = this.accumulate(grads);
+        let gradNorm: number | undefined;
+        if (stepGrads !== null) {
+          const maxNorm = this.options.maxGradNorm ?? 0;
+          const clipped = maxNorm > 0 ? clipByGlobalNorm(stepGrads, maxNorm) : undefined;
+          gradNorm = clipped?.norm;
+          this.optimizer.learningRate = learningRate;
+          this.optimizer.step(clipped?.grads ?? stepGrads);
+          this.state.globalStep += 1;
+          disposeAll(stepGrads);
+          if (clipped !== undefined) disposeAll(clipped.grads);
         }
-        if (this.shouldStop && this.accumulator.count === 0 && index < loader.numBatches) return false;
+        this.recordBatch(batch, { epoch, loss, learningRate, gradNorm, seconds: (performance.now() - started) / 1000 });
+        if (!(await this.afterBatch(bar, stepGrads !== null))) return false;
       }
     } finally {
       await bar.close();
     }
-    if (index !== loader.numBatches) {
-      throw new Error(`Trainer: the training loader yielded ${index} batches in epoch ${epoch}, it announced ${loader.numBatches}`);
-    }
-    return true;
-  }
-
-  /** Forward, backward, and an optimizer step when enough batches have accumulated (or the epoch ends). */
-  private trainBatch(batch: Batch, epoch: number, batchIndex: number, lastOfEpoch: boolean): BatchRecord {
-    const started = performance.now();
-    const { loss, grads } = lossAndGradients(this.model, batch, {
-      training: true,
-      dropoutSeed: dropoutSeedFor(this.state.seed, this.state.batchesSeen),
-    });
-    let gradNorm: number | undefined;
-    const learningRate = this.schedule(this.state.globalStep);
-    const stepNow = lastOfEpoch || this.accumulator.count + 1 >= this.accumulation;
-    if (this.accumulation === 1) {
-      gradNorm = this.applyGradients(grads, learningRate);
-      disposeAll(grads);
-    } else {
-      this.accumulator.add(grads);
-      disposeAll(grads);
-      if (stepNow) {
-        const mean = this.accumulator.mean();
-        gradNorm = this.applyGradients(mean, learningRate);
-        disposeAll(mean);
-      }
-    }
-    this.state.batchesSeen += 1;
-    this.state.batchIndex = batchIndex + 1;
-    const record: BatchRecord = {
-      epoch,
-      batch: batchIndex,
-      step: this.state.globalStep,
-      loss,
-      seconds: (performance.now() - started) / 1000,
-      batchSize: batch.batchSize,
-      seqLength: batch.seqLength,
-      realTokens: batch.realTokens,
-      paddedTokens: batch.batchSize * batch.seqLength,
-      learningRate,
-      ...(gradNorm !== undefined ? { gradNorm } : {}),
-    };
-    this.history.batches.push(record);
-    return record;
-  }
-
-  /** Clips (when configured), sets the learning rate and steps; returns the norm before clipping. */
-  private applyGradients(grads: Map<string, tf.Tensor>, learningRate: number): number | undefined {
-    const maxNorm = this.options.maxGradNorm ?? 0;
-    this.optimizer.learningRate = learningRate;
-    let norm: number | undefined;
-    if (maxNorm > 0) {
-      const clipped = clipByGlobalNorm(grads, maxNorm);
-      norm = clipped.norm;
-      this.optimizer.step(clipped.grads);
-      disposeAll(clipped.grads);
-    } else {
-      this.optimizer.step(grads);
-    }
-    this.state.globalStep += 1;
-    return norm;
+    return this.checkEpochEnded(epoch);
   }
 
   /** Loss and metrics over the whole validation set (eval mode: no dropout). */
@@ -507,55 +343,158 @@ export class Trainer {
     this.accumulator.reset();
     this.optimizer.dispose();
   }
-}
 
-/** Loss and metrics of `model` over every batch of `loader` (eval mode). */
-export async function evaluateBatches(model: ClassifierModel, loader: BatchLoader, numLabels: number, bar?: ProgressBar): Promise<EvalResult> {
-  const started = performance.now();
-  const labels: number[] = [];
-  const predictions: number[] = [];
-  let lossSum = 0;
-  try {
-    for (const batch of loader.batches(0)) {
-      const { loss, logits } = tf.tidy(() => {
-        const shape: [number, number] = [batch.batchSize, batch.seqLength];
-        const out = model.forward({ inputIds: tf.tensor2d(batch.inputIds, shape, 'int32'), attentionMask: tf.tensor2d(batch.attentionMask, shape, 'int32') }, { training: false });
-        return { loss: model.loss(out, tf.tensor1d(batch.labels, 'int32')), logits: out };
-      });
-      lossSum += loss.dataSync()[0] * batch.batchSize;
-      for (const p of argmaxRows(logits.dataSync(), numLabels)) predictions.push(p);
-      for (const l of batch.labels) labels.push(l);
-      loss.dispose();
-      logits.dispose();
-      await bar?.tick(1);
-    }
-  } finally {
-    await bar?.close();
+  // ---------------------------------------------------------------------------------------------
+  // The edges of the loop: interrupts, progress, accumulation, bookkeeping, mid-epoch checkpoints.
+
+  private get shouldStop(): boolean {
+    return this.stopRequested || this.options.signal?.aborted === true;
   }
-  return evaluationResult(labels, predictions, lossSum, numLabels, started);
+
+  private log(line: string): void {
+    (this.options.log ?? console.log)(line);
+  }
+
+  private progressBar(total: number, description: string, unit: string, initial = 0): ProgressBar {
+    const mode = this.options.progress === false ? 'silent' : this.options.progress;
+    return new ProgressBar({ total, description, unit, mode, initial });
+  }
+
+  /** Runs `body` with Ctrl-C turned into requestStop() (a second one quits, outside a notebook). */
+  private async whileHandlingInterrupts(body: () => Promise<void>): Promise<void> {
+    let interrupts = 0;
+    const onSigint = (): void => {
+      interrupts += 1;
+      if (interrupts > 1 && !inNotebook()) process.exit(130);
+      this.log('interrupt received: stopping after the current step' + (inNotebook() ? '' : ' (press Ctrl-C again to quit at once)'));
+      this.requestStop();
+    };
+    // Register only after the first await: tslab runs a cell's synchronous part in a vm script with
+    // breakOnSigint, and a SIGINT listener added inside it is lost when Node restores the signal
+    // disposition afterwards; the next interrupt would then kill the kernel.
+    await yieldToEventLoop();
+    process.on('SIGINT', onSigint);
+    try {
+      await body();
+    } finally {
+      process.removeListener('SIGINT', onSigint);
+    }
+  }
+
+  /** After a stop request: a checkpoint (when the run saves any) and a line saying where it stopped. */
+  private async stopEarly(): Promise<void> {
+    this.history.stopped = 'interrupted';
+    const saving = (this.options.checkpointFreq ?? 1) > 0 || (this.options.checkpointSteps ?? 0) > 0;
+    if (saving) await this.saveCheckpoint();
+    const where = `stopped in epoch ${this.state.epoch + 1} after batch ${this.state.batchIndex} (step ${this.state.globalStep})`;
+    this.log(where + (saving ? `; checkpoint in ${this.checkpointDir}` : ''));
+  }
+
+  /** Checks the loader against the run; the epoch's progress bar, or null when a stop was requested. */
+  private startEpoch(epoch: number): ProgressBar | null {
+    const loader = this.options.trainLoader;
+    if (loader.numBatches !== this.state.batchesPerEpoch) {
+      const setUp = `the run was set up with ${this.state.batchesPerEpoch}`;
+      throw new Error(`Trainer: the training loader has ${loader.numBatches} batches per epoch, ${setUp}`);
+    }
+    if (this.shouldStop) return null;
+    this.epochLoss = { sum: 0, count: 0 };
+    return this.progressBar(loader.numBatches, `Epoch ${epoch}/${this.options.epochs}`, 'batch', this.state.batchIndex);
+  }
+
+  /** The gradients to step with: these, or with accumulation the mean once enough batches (or the epoch's last) are in. */
+  private accumulate(grads: Map<string, tf.Tensor>): Map<string, tf.Tensor> | null {
+    if (this.accumulation === 1) return grads;
+    this.accumulator.add(grads);
+    disposeAll(grads);
+    const lastOfEpoch = this.state.batchIndex + 1 === this.options.trainLoader.numBatches;
+    return lastOfEpoch || this.accumulator.count >= this.accumulation ? this.accumulator.mean() : null;
+  }
+
+  private recordBatch(batch: Batch, step: { epoch: number; loss: number; learningRate: number; gradNorm?: number; seconds: number }): void {
+    this.history.batches.push({
+      epoch: step.epoch,
+      batch: this.state.batchIndex,
+      step: this.state.globalStep,
+      loss: step.loss,
+      seconds: step.seconds,
+      batchSize: batch.batchSize,
+      seqLength: batch.seqLength,
+      realTokens: batch.realTokens,
+      paddedTokens: batch.batchSize * batch.seqLength,
+      learningRate: step.learningRate,
+      ...(step.gradNorm !== undefined ? { gradNorm: step.gradNorm } : {}),
+    });
+    this.epochLoss.sum += step.loss;
+    this.epochLoss.count += 1;
+    this.state.batchesSeen += 1;
+    this.state.batchIndex += 1;
+  }
+
+  /** Progress, a yield to the event loop, a checkpoint every checkpointSteps; false to stop here. */
+  private async afterBatch(bar: ProgressBar, stepped: boolean): Promise<boolean> {
+    await bar.tick(1, { loss: this.epochLoss.sum / this.epochLoss.count });
+    await yieldToEventLoop();
+    const moreToCome = this.state.batchIndex < this.options.trainLoader.numBatches;
+    const checkpointSteps = this.options.checkpointSteps ?? 0;
+    if (stepped && checkpointSteps > 0 && this.state.globalStep % checkpointSteps === 0 && moreToCome) {
+      await this.saveCheckpoint();
+    }
+    return !(this.shouldStop && this.accumulator.count === 0 && moreToCome);
+  }
+
+  private checkEpochEnded(epoch: number): boolean {
+    const announced = this.options.trainLoader.numBatches;
+    if (this.state.batchIndex !== announced) {
+      const found = `the training loader yielded ${this.state.batchIndex} batches in epoch ${epoch}`;
+      throw new Error(`Trainer: ${found}, it announced ${announced}`);
+    }
+    return true;
+  }
+
+  private epochSummary(epoch: number): EpochRecord {
+    const batches = this.history.batches.filter((b) => b.epoch === epoch);
+    const sum = (pick: (b: BatchRecord) => number): number => batches.reduce((s, b) => s + pick(b), 0);
+    const seconds = sum((b) => b.seconds);
+    const samples = sum((b) => b.batchSize);
+    const padded = sum((b) => b.paddedTokens);
+    return {
+      epoch,
+      trainLoss: sum((b) => b.loss * b.batchSize) / Math.max(1, samples),
+      trainSeconds: seconds,
+      batches: batches.length,
+      samples,
+      secondsPerBatch: seconds / Math.max(1, batches.length),
+      samplesPerSecond: samples / seconds,
+      realTokensPerSecond: sum((b) => b.realTokens) / seconds,
+      paddedTokensPerSecond: padded / seconds,
+      paddingShare: 1 - sum((b) => b.realTokens) / Math.max(1, padded),
+    };
+  }
+
+  /** The epoch's record joins the history; the state moves on to the next epoch. */
+  private endEpoch(record: EpochRecord): void {
+    this.history.epochs.push(record);
+    this.state.epoch = record.epoch;
+    this.state.batchIndex = 0;
+    this.log(formatEpochLine(record, this.options.epochs));
+  }
 }
 
-/** Metrics of an evaluation pass: mean loss from the summed loss, and the time since `started` (ms). */
-export function evaluationResult(
-  labels: number[],
-  predictions: number[],
-  lossSum: number,
-  numLabels: number,
-  started: number,
-): EvalResult {
-  const seconds = (performance.now() - started) / 1000;
-  const metrics = classificationMetrics(labels, predictions, numLabels);
-  return {
-    loss: lossSum / Math.max(1, labels.length),
-    accuracy: metrics.accuracy,
-    precision: metrics.precision,
-    recall: metrics.recall,
-    f1: metrics.f1,
-    confusionMatrix: metrics.confusionMatrix,
-    count: labels.length,
-    seconds,
-    samplesPerSecond: labels.length / seconds,
-  };
+function everyN(frequency: number, epoch: number): boolean {
+  return frequency > 0 && epoch % frequency === 0;
+}
+
+function addEvaluation(record: EpochRecord, result: EvalResult): void {
+  Object.assign(record, {
+    evalLoss: result.loss,
+    evalAccuracy: result.accuracy,
+    evalPrecision: result.precision,
+    evalRecall: result.recall,
+    evalF1: result.f1,
+    evalConfusionMatrix: result.confusionMatrix,
+    evalSeconds: result.seconds,
+  });
 }
 
 export function formatEpochLine(record: EpochRecord, epochs: number): string {

@@ -100,6 +100,7 @@ test('usage errors exit 2 with the message and the usage on stderr, nothing on s
     assert.equal(run.status, 2, `${label}: exit ${run.status}, stderr ${run.stderr}`);
     assert.equal(run.stdout, '', label);
     assert.match(run.stderr, pattern, label);
+    // eslint-disable-next-line no-regex-spaces -- the help lists commands after two spaces
     const usageShown = spec === null ? /\n\nusage: ft-roberta <command> \[options\]\n[^]*\n  bench  / : null;
     if (usageShown !== null) assert.match(run.stderr, usageShown, `${label}: the command list on stderr`);
     else assert.ok(run.stderr.endsWith(commandUsage(spec!) + '\n'), `${label}: the command's usage on stderr`);

@@ -20,7 +20,7 @@ import { bpeTokenCount, robertaTokenCount } from '../lib/data/token-count';
 import { Grammar, parseTemplate } from '../lib/data/grammar';
 import { corpusToFrames } from '../lib/data/frames';
 import { loadImdb } from '../lib/data/imdb';
-import { mulberry32 } from '../lib/data/random';
+import { mulberry32 } from '../lib/random';
 import { REPO_ROOT } from './helpers/paths';
 
 /** Published IMDb figures with RoBERTa's tokenizer (Longformer paper) and the tolerances we calibrate to. */

@@ -252,7 +252,7 @@ test('training steps on wasm leave no tensor, data id or heap growth behind', as
   assert.equal(openHeapViews(), 0, 'tensor ids registered on heap views');
 });
 
-test('the multi-threaded wasm build (bench/wasm-threads.ts) runs 2 threads and matches cpu', async () => {
+test('the multi-threaded wasm build (lib/wasm-threads.ts) runs 2 threads and matches cpu', async () => {
   const script = path.join(__dirname, '..', 'bench', 'threads-check.js');
   const report = JSON.parse(execFileSync(process.execPath, [script, '2'], { encoding: 'utf8', timeout: 120_000, maxBuffer: 64 * 2 ** 20 })) as {
     backend: string;

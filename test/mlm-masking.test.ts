@@ -6,7 +6,7 @@ import * as assert from 'node:assert/strict';
 import { maskTokens, type MaskingOptions } from '../lib/data/masking';
 import { packSequences, splitSentences } from '../lib/data/packing';
 import { maskRng } from '../lib/pretrain';
-import { mulberry32 } from '../lib/data/random';
+import { mulberry32 } from '../lib/random';
 
 const BOS = 0;
 const PAD = 1;

@@ -36,6 +36,26 @@ function tinyModel(seed = 1, initializerRange = 0.02): RobertaForSequenceClassif
 
 const TEXTS = ['I hate this movie!', 'I love this movie!', 'A slow, dull film<br /><br />with one good scene. 4/10', 'Great.'];
 
+test("pipeline('text-classification', source) is the same pipeline as pipeline(source), for a model and for a folder", async () => {
+  const model = tinyModel(7);
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pipeline-task-'));
+  try {
+    const plain = await pipeline({ model, tokenizer }, { maxLength: 32 });
+    const withTask = await pipeline('text-classification', { model, tokenizer }, { maxLength: 32 });
+    assert.deepEqual(await withTask(TEXTS), await plain(TEXTS));
+    await model.savePretrained(dir);
+    tokenizer.saveTo(dir);
+    const fromFolder = await pipeline('text-classification', dir);
+    const scores = (await fromFolder(TEXTS[0])).map((s) => s.score);
+    const expected = (await plain(TEXTS[0])).map((s) => s.score);
+    scores.forEach((score, i) => assert.ok(Math.abs(score - expected[i]) < 1e-6, `label ${i}: ${score} vs ${expected[i]}`));
+    fromFolder.dispose();
+  } finally {
+    model.dispose();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
+
 test('pipeline: all labels, best first, from id2label; topK; a list gives the same scores as single calls', async () => {
   const model = tinyModel();
   const classify = await pipeline({ model, tokenizer });

@@ -9,7 +9,7 @@ import * as tf from '@tensorflow/tfjs';
 import { initBackend } from '../lib/backend';
 import { RobertaForMaskedLM } from '../lib/model/roberta';
 import { Pretrainer, pretrain, type PretrainTokenizer } from '../lib/pretrain';
-import { mulberry32 } from '../lib/data/random';
+import { mulberry32 } from '../lib/random';
 
 const work = fs.mkdtempSync(path.join(os.tmpdir(), 'pretrain-'));
 after(() => fs.rmSync(work, { recursive: true, force: true }));

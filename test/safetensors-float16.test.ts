@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import { halfToFloat } from '../lib/model/float-decode';
 import { SafetensorsFile, floatToHalfBits, serializeSafetensors } from '../lib/model/safetensors';
-import { mulberry32 } from '../lib/data/random';
+import { mulberry32 } from '../lib/random';
 
 /** Every finite float16 value, in bit order of the positive half (0..0x7bff). */
 const finiteHalves = Array.from({ length: 0x7c00 }, (_, bits) => bits);

@@ -1,6 +1,6 @@
-// `ft-roberta bench`: the padding benchmark (bench/padding-bench.ts). Progress and the table go to
+// `ft-roberta bench`: the padding benchmark (lib/padding-bench.ts). Progress and the table go to
 // stderr, the results as JSON to stdout, like every ft-roberta command.
-import { runPaddingBench, parseBenchArgs, type BenchOptions } from '../../bench/padding-bench';
+import { runPaddingBench, parseBenchArgs, type BenchOptions } from '../padding-bench';
 import { UsageError, parseCommandArgs } from './args';
 import { BENCH } from './specs';
 import type { CliCommand } from './types';

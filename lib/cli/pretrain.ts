@@ -19,7 +19,7 @@ import { RobertaForMaskedLM } from '../model/roberta';
 import { loadTokenizer } from '../tokenizer';
 import { pretrain } from '../pretrain';
 import { fillMaskPipeline } from '../fill-mask';
-import { params as workshopParams } from '../../params';
+import { WORKSHOP_DEFAULTS as workshopParams } from '../defaults';
 
 const BACKENDS: readonly BackendChoice[] = ['auto', 'tensorflow', 'wasm', 'cpu'];
 

@@ -18,12 +18,12 @@ const TOKENIZER_SOURCE = {
 
 export const TRAIN: CommandSpec = {
   name: 'train',
-  summary: 'train on the offline default (params.ts, --params overrides); prints one JSON line of metrics',
+  summary: 'train on the offline defaults (lib/defaults.ts, --params overrides); prints one JSON line of metrics',
   options: {
     params: {
       kind: 'string',
       value: 'FILE.json',
-      description: 'a JSON object overriding fields of params.ts (e.g. {"epochs": 1})',
+      description: 'a JSON object overriding fields of the offline defaults (e.g. {"epochs": 1})',
     },
     'output-dir': {
       kind: 'string',

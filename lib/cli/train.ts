@@ -1,7 +1,7 @@
 // ft-roberta train | predict | evaluate
 //
 //   ft-roberta train [--params FILE.json] [--output-dir DIR] [--resume [DIR]] [--skip-bad-rows]
-//       trains with the defaults of params.ts (the offline default) overridden by the JSON file;
+//       trains with the offline defaults (lib/defaults.ts) (the offline default) overridden by the JSON file;
 //       progress goes to stderr, the last stdout line is one JSON object with the metrics.
 //       Ctrl-C stops after the current step, saves a checkpoint, prints how to resume, exits 130.
 //   ft-roberta predict --model DIR "text" ...
@@ -17,7 +17,7 @@ import { CHECKPOINT_DIR_NAME, checkWritableFolder, removeUnfinishedSaves, resolv
 import { initBackend } from '../backend';
 import { readJsonFile } from '../fsutil';
 import { runDefaultTraining, loadSplit } from '../train-api';
-import { params as workshopParams, type WorkshopParams } from '../../params';
+import { WORKSHOP_DEFAULTS as workshopParams, type WorkshopParams } from '../defaults';
 import { pipeline, evaluateModel } from '../pipeline';
 import { RobertaForSequenceClassification } from '../model/roberta';
 import { loadTokenizer } from '../tokenizer';
@@ -31,7 +31,7 @@ function logToStderr(line: string): void {
   process.stderr.write(line + '\n');
 }
 
-/** params.ts with the fields of a JSON file; unknown fields and wrong types are errors naming them. */
+/** The offline defaults with the fields of a JSON file; unknown fields and wrong types are errors naming them. */
 export function readParams(file: string | undefined, defaults: WorkshopParams = workshopParams): WorkshopParams {
   if (file === undefined) return { ...defaults };
   const json = readJsonFile(file);

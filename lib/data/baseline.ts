@@ -4,7 +4,7 @@
 // bag cannot see — word pairs, negation scope, the clause after "but" and the closing sentences —
 // and shows that the labels of those kinds are readable from word order, not noise.
 import { Review } from './corpus';
-import { Rng, hashSeed, mulberry32, permutation } from './random';
+import { Rng, hashSeed, mulberry32, permutation } from '../random';
 
 /** Lower-cased words and numbers; IMDb's `<br />` tags are dropped. */
 export function bagOfWordsTokens(text: string): string[] {

@@ -7,7 +7,7 @@ import {
   CONTEXT_RULES, DECADES, FEMALE_NAMES, FUNNY_GENRES, GENRES, MALE_NAMES, ONE_WAY_RULES, PLACES, POLAR_POOLS, RULES,
   SLOT_NAMES, SURNAMES, TENSE_GENRES, polarize,
 } from './lexicon';
-import { Rng, normal, permutation, pick, randInt, rngFor, shuffled } from './random';
+import { Rng, normal, permutation, pick, randInt, rngFor, shuffled } from '../random';
 import { GPT2_PRE_TOKEN, bpeTokenCount, robertaTokenCount } from './token-count';
 
 /** The labelled splits. */

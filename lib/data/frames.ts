@@ -3,6 +3,8 @@
 // `df.print()` / `df.toString()` draw a text table instead.
 import * as dfd from 'danfojs';
 import type { Review } from './corpus';
+import { escapeHtml } from '../display/output';
+import { median } from '../metrics';
 
 /** A DataFrame with columns `text` (string) and `label` (int32, 0 = negative, 1 = positive). */
 export function reviewsToFrame(reviews: readonly Review[]): dfd.DataFrame {
@@ -36,9 +38,6 @@ export function frameToReviews(frame: dfd.DataFrame): Review[] {
   });
 }
 
-export function escapeHtml(s: string): string {
-  return s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] as string);
-}
 
 /** Cuts `s` to at most `max` characters, at a word boundary when one is near, with an ellipsis. */
 export function truncateText(s: string, max: number): string {
@@ -86,10 +85,8 @@ export interface FrameInfo {
 
 function summary(xs: number[]): { mean: number; median: number; max: number } {
   if (xs.length === 0) return { mean: 0, median: 0, max: 0 };
-  const sorted = [...xs].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  const median = sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
-  return { mean: xs.reduce((a, b) => a + b, 0) / xs.length, median, max: sorted[sorted.length - 1] };
+  const max = xs.reduce((a, b) => Math.max(a, b), -Infinity);
+  return { mean: xs.reduce((a, b) => a + b, 0) / xs.length, median: median(xs), max };
 }
 
 function isPresent(v: unknown): boolean {

@@ -7,7 +7,7 @@
 // them where there is one, because byte-level BPE attaches a space to the following word; the sum
 // can still be off by a token where two punctuation marks meet across pieces, which is fine for
 // aiming at a length (the corpus tests measure the real lengths).
-import { Rng } from './random';
+import { Rng } from '../random';
 
 interface TextNode {
   kind: 'text';

@@ -15,7 +15,7 @@ import {
   DEFAULT_SIZES, DEFAULT_UNSUPERVISED_SIZE, SPLITS, generateSplit, type CorpusSizes, type Review, type Split,
 } from './corpus';
 import { corpusToFrames, reviewsToFrame } from './frames';
-import { permutation, rngFor } from './random';
+import { permutation, rngFor } from '../random';
 import { BadRows, isAclImdbFolder, readAclImdbSplit, readTableReviews, type RowProblem } from './readers';
 
 /** The real data of the original workshop (CSV splits 36000 / 4000 / 10000). */
@@ -125,24 +125,19 @@ async function readSplitFiles(files: Partial<Record<Split, string[]>>, localPath
   };
   let train = await read(files.train);
   const origin = { train: files.train.join(', ') } as Record<Split, string>;
-  let validation: Review[];
-  if (files.validation) {
-    validation = await read(files.validation);
-    origin.validation = files.validation.join(', ');
-  } else {
-    const share = options.validationShare ?? 0.1;
-    [train, validation] = carve(train, share, seed, `${where} validation`);
-    origin.validation = `${Math.round(share * 100)}% of train, seed ${seed}`;
-  }
-  let test: Review[];
-  if (files.test) {
-    test = await read(files.test);
-    origin.test = files.test.join(', ');
-  } else {
-    const share = options.testShare ?? 0.2;
-    [train, test] = carve(train, share, seed, `${where} test`);
-    origin.test = `${Math.round(share * 100)}% of train, seed ${seed}`;
-  }
+  // A split without its own files is carved out of train (validation first, then test).
+  const readOrCarve = async (split: 'validation' | 'test', listed: string[] | undefined, share: number): Promise<Review[]> => {
+    if (listed) {
+      origin[split] = listed.join(', ');
+      return read(listed);
+    }
+    let carved: Review[];
+    [train, carved] = carve(train, share, seed, `${where} ${split}`);
+    origin[split] = `${Math.round(share * 100)}% of train, seed ${seed}`;
+    return carved;
+  };
+  const validation = await readOrCarve('validation', files.validation, options.validationShare ?? 0.1);
+  const test = await readOrCarve('test', files.test, options.testShare ?? 0.2);
   return { splits: { train, validation, test }, origin };
 }
 

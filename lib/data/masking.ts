@@ -4,7 +4,7 @@
 // time and stays itself 10% of the time; only picked positions carry a label. The caller passes a
 // fresh random source each time a batch is fed, so a sequence gets a new mask every epoch.
 import { IGNORE_INDEX } from '../model/roberta';
-import type { Rng } from './random';
+import type { Rng } from '../random';
 
 export interface MaskingOptions {
   maskTokenId: number;

@@ -78,6 +78,7 @@ export function asciiPreTokens(text: string, visit: (start: number, end: number)
 }
 
 // Only ASCII is classified by hand above; anything else takes the regex path.
+// eslint-disable-next-line no-control-regex -- the ASCII range starts at NUL
 const NON_ASCII = /[^\x00-\x7f]/;
 
 /** BPE tokens of `text` without special tokens. */

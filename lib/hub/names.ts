@@ -15,7 +15,7 @@ const HUB_ID = /^\w(?:[\w.-]*\w)?(?:\/\w(?:[\w.-]*\w)?)?$/;
  * letter or a backslash, has more than one `/`, or ends in a data or weights file extension.
  */
 export function looksLikeLocalPath(source: string): boolean {
-  if (/^[.\/~]/.test(source) || /^[A-Za-z]:/.test(source) || source.includes('\\')) return true;
+  if (/^[./~]/.test(source) || /^[A-Za-z]:/.test(source) || source.includes('\\')) return true;
   if (source.split('/').length > 2) return true;
   return LOCAL_FILE_EXTENSION.test(source);
 }

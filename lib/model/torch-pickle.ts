@@ -179,21 +179,14 @@ export function restrictedUnpickle(bytes: Uint8Array, options: UnpickleOptions, 
     need(1);
     return data[pos++];
   };
-  const u16 = (): number => {
-    need(2);
-    pos += 2;
-    return data.readUInt16LE(pos - 2);
+  const fixedWidth = (size: number, read: (offset: number) => number): number => {
+    need(size);
+    pos += size;
+    return read(pos - size);
   };
-  const i32 = (): number => {
-    need(4);
-    pos += 4;
-    return data.readInt32LE(pos - 4);
-  };
-  const u32 = (): number => {
-    need(4);
-    pos += 4;
-    return data.readUInt32LE(pos - 4);
-  };
+  const u16 = (): number => fixedWidth(2, (at) => data.readUInt16LE(at));
+  const i32 = (): number => fixedWidth(4, (at) => data.readInt32LE(at));
+  const u32 = (): number => fixedWidth(4, (at) => data.readUInt32LE(at));
   const u64 = (): number => {
     need(8);
     pos += 8;

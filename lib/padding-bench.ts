@@ -8,19 +8,21 @@ import * as os from 'os';
 import * as path from 'path';
 import { parseArgs } from 'node:util';
 import * as tf from '@tensorflow/tfjs';
-import { initBackend, type BackendChoice, type PlatformInfo } from '../lib/backend';
-import { DataLoader, paddingReport, tokenizedExamples, type Batch, type PaddingMode, type TokenizedExample } from '../lib/batching';
-import { generateCorpus } from '../lib/data/corpus';
-import { offlineModelConfig, robertaConfig, ROBERTA_BASE_CONFIG, type RobertaConfig } from '../lib/model/config';
-import { RobertaForSequenceClassification } from '../lib/model/roberta';
-import { AdamOptimizer } from '../lib/optimizer';
-import { TimedTrainingSteps, type StepTiming } from '../lib/padding-comparison';
-import { loadTokenizer, type RobertaTokenizer } from '../lib/tokenizer';
-import { predictProbabilities } from '../lib/pipeline';
-import { writeFileAtomic, writeJsonAtomic } from '../lib/fsutil';
-import { barChart, toPlotlyFigure } from '../lib/display/plots';
-import { renderSvg } from '../lib/display/svg';
+import { initBackend, type BackendChoice, type PlatformInfo } from './backend';
+import { DataLoader, paddingReport, tokenizedExamples, type Batch, type PaddingMode, type TokenizedExample } from './batching';
+import { generateCorpus } from './data/corpus';
+import { offlineModelConfig, robertaConfig, ROBERTA_BASE_CONFIG, type RobertaConfig } from './model/config';
+import { RobertaForSequenceClassification } from './model/roberta';
+import { AdamOptimizer } from './optimizer';
+import { TimedTrainingSteps, type StepTiming } from './padding-comparison';
+import { loadTokenizer, type RobertaTokenizer } from './tokenizer';
+import { predictProbabilities } from './pipeline';
+import { writeFileAtomic, writeJsonAtomic } from './fsutil';
+import { barChart, toPlotlyFigure } from './display/plots';
+import { renderSvg } from './display/svg';
 import { useThreadedWasm } from './wasm-threads';
+import { median } from './metrics';
+import { mulberry32, normal } from './random';
 
 export interface ModeSpec {
   /** e.g. 'static-512', 'grouped-256'. */
@@ -198,15 +200,9 @@ export function parseBenchArgs(argv: string[], log: (line: string) => void): Ben
 
 /** Review lengths like IMDb's in RoBERTa tokens: log-normal, median 245, sigma 0.64. */
 function lognormalExamples(count: number, seed: number, vocabSize: number): TokenizedExample[] {
-  let state = seed >>> 0;
-  const uniform = (): number => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(state ^ (state >>> 15), state | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const uniform = mulberry32(seed);
   return Array.from({ length: count }, (_, i) => {
-    const gauss = Math.sqrt(-2 * Math.log(1 - uniform())) * Math.cos(2 * Math.PI * uniform());
+    const gauss = normal(uniform);
     const length = Math.max(8, Math.round(245 * Math.exp(0.64 * gauss)));
     const ids = Array.from({ length }, (_, k) => (k === 0 ? 0 : k === length - 1 ? 2 : 4 + Math.floor(uniform() * (vocabSize - 5))));
     return { inputIds: ids, label: i % 2 };
@@ -261,11 +257,6 @@ interface Lane {
   peakRssMb: number;
 }
 
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
-}
 
 const mean = (values: number[]): number => values.reduce((a, b) => a + b, 0) / Math.max(1, values.length);
 const peakRssMb = (): number => process.resourceUsage().maxRSS / 1024;

@@ -1,6 +1,7 @@
-// Small seeded random helpers for the data pipeline. Every review of the offline corpus gets its
-// own generator derived from (seed, split, index), so any prefix of a split is cheap to produce
-// and independent of how many reviews were asked for.
+// Every seeded random number in the library comes from here: one generator (mulberry32) and the
+// seed mixers that turn (seed, something) into a generator seed. Every review of the offline corpus
+// gets its own generator derived from (seed, split, index), so any prefix of a split is cheap to
+// produce and independent of how many reviews were asked for.
 
 /** A random source returning floats in [0, 1). */
 export type Rng = () => number;
@@ -28,6 +29,30 @@ export function mulberry32(seed: number): Rng {
     t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
+}
+
+/** One generator per (seed, epoch) for batch orders: the epoch's order does not depend on earlier epochs. */
+export function epochSeed(seed: number, epoch: number): number {
+  let h = 2166136261;
+  for (const part of [seed, epoch, 0x5eed]) {
+    h = Math.imul(h ^ (part >>> 0), 16777619);
+    h ^= h >>> 13;
+  }
+  return h;
+}
+
+/** splitmix32-style mixing: a well-spread 32-bit seed for each (seed, site) pair (dropout sites, initialisers). */
+export function siteSeed(seed: number, site: number): number {
+  let h = (Math.floor(seed) >>> 0) ^ Math.imul(Math.floor(seed / 2 ** 32) >>> 0, 0x27d4eb2d);
+  h = (h + Math.imul(site + 1, 0x9e3779b9)) >>> 0;
+  h = Math.imul(h ^ (h >>> 16), 0x85ebca6b);
+  h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35);
+  return (h ^ (h >>> 16)) >>> 0;
+}
+
+/** A dropout seed per training batch: different for every batch, the same on a resumed run. */
+export function batchSeed(seed: number, batchesSeen: number): number {
+  return (Math.imul(seed >>> 0, 0x9e3779b1) ^ Math.imul(batchesSeen + 1, 0x85ebca6b)) >>> 1;
 }
 
 export function rngFor(...parts: Array<string | number>): Rng {
