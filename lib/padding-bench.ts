@@ -14,7 +14,7 @@ import { generateCorpus } from './data/corpus';
 import { offlineModelConfig, robertaConfig, ROBERTA_BASE_CONFIG, type RobertaConfig } from './model/config';
 import { RobertaForSequenceClassification } from './model/roberta';
 import { AdamOptimizer } from './optimizer';
-import { TimedTrainingSteps, type StepTiming } from './padding-comparison';
+import { TimedTrainingSteps, type StepTiming } from './timed-steps';
 import { loadTokenizer, type RobertaTokenizer } from './tokenizer';
 import { predictProbabilities } from './pipeline';
 import { writeFileAtomic, writeJsonAtomic } from './fsutil';

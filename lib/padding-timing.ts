@@ -16,7 +16,7 @@ import { DataLoader, paddingReport, type Batch, type PaddingMode, type Tokenized
 import { robertaConfig, type RobertaConfig } from './model/config';
 import { RobertaForSequenceClassification } from './model/roberta';
 import { AdamOptimizer } from './optimizer';
-import { comparisonModelConfig, TimedTrainingSteps } from './padding-comparison';
+import { comparisonModelConfig, TimedTrainingSteps } from './timed-steps';
 import { ProgressBar, type ProgressMode } from './display/progress';
 
 export interface BatchingCase {

@@ -31,14 +31,12 @@ export {
 } from './display/plots';
 export { ProgressBar, withProgress } from './display/progress';
 export { parameterSummary, formatSummary } from './model/summary';
-export { comparePadding, PADDING_CASES, type PaddingComparison, type PaddingCaseResult } from './padding-comparison';
 export { batchSeed } from './random';
 export { clipByGlobalNorm, AdamOptimizer } from './optimizer';
 export * from './display/format';
 export * from './display/setup';
 export * from './display/data';
 export * from './display/training';
-export * from './display/padding';
 
 /** The shared parameters with this notebook's overrides applied. */
 export function withOverrides<T extends object>(shared: T, overrides: Partial<T>): T {

@@ -1,4 +1,4 @@
-// The notebooks' helpers (lib/utils.ts) and the live padding comparison (lib/padding-comparison.ts).
+// The notebooks' helpers (lib/utils.ts).
 import { test, before, afterEach } from 'node:test';
 import * as assert from 'node:assert/strict';
 import * as fs from 'fs';
@@ -24,15 +24,12 @@ import {
   showBatch,
   showPlatform,
   platformWarning,
-  showPaddingComparison,
-  paddingComparisonFindings,
   showFolder,
   showBatchLengths,
   showBagOfWordsBaseline,
   keyValueRows,
   stepLossCurve,
 } from '../lib/utils';
-import { comparePadding, type PaddingComparison, type PaddingCaseResult } from '../lib/padding-comparison';
 import { REPO_ROOT } from './helpers/paths';
 
 let tokenizer: RobertaTokenizer;
@@ -175,104 +172,6 @@ function syntheticExamples(count: number): TokenizedExample[] {
     return { inputIds: Array.from({ length }, (_, k) => (k === 0 ? 0 : k === length - 1 ? 2 : 4 + ((i + k) % 500))), label: i % 2 };
   });
 }
-
-test('comparePadding: real steps per case, token counts that add up, no leaked tensors', async () => {
-  const examples = syntheticExamples(64);
-  const config = offlineModelConfig(600, { hidden_size: 16, num_attention_heads: 2, intermediate_size: 32, num_hidden_layers: 1, max_position_embeddings: 514 });
-  const tensorsBefore = tf.memory().numTensors;
-  const result = await comparePadding({ examples, vocabSize: 600, padTokenId: 1, batchSize: 4, batches: 2, modelConfig: config, progress: false });
-  assert.equal(tf.memory().numTensors, tensorsBefore, 'model, optimizer and gradients released');
-  assert.deepEqual(result.cases.map((c) => c.name), ['static 512', 'static 256', 'dynamic 256 random', 'dynamic 256 grouped']);
-  const [static512, static256, dynamic, grouped] = result.cases;
-  assert.equal(static512.paddedTokens, 2 * 4 * 512);
-  assert.equal(static256.paddedTokens, 2 * 4 * 256);
-  for (const c of result.cases) {
-    assert.equal(c.batches, 2);
-    assert.equal(c.batchLengths.length, 2);
-    assert.ok(c.secondsPerBatch > 0 && c.cpuSecondsPerBatch > 0, `${c.name} was timed`);
-    assert.ok(Math.abs(c.samplesPerSecond - 4 / c.secondsPerBatch) < 1e-9);
-    assert.ok(Math.abs(c.paddingShare - (1 - c.realTokens / c.paddedTokens)) < 1e-12);
-    assert.equal(c.epoch.examples, 64);
-    assert.ok(Math.abs(c.speedup - static512.cpuSecondsPerBatch / c.cpuSecondsPerBatch) < 1e-12);
-  }
-  assert.equal(static512.speedup, 1);
-  // Same shuffle seed: dynamic and static 256 hold the same reviews; dynamic pads each batch to its longest.
-  assert.equal(dynamic.realTokens, static256.realTokens);
-  assert.ok(dynamic.paddedTokens <= static256.paddedTokens);
-  assert.ok(grouped.epoch.paddedTokens < dynamic.epoch.paddedTokens, 'grouping pads less over an epoch');
-  assert.equal(dynamic.epochFullBatches, dynamic.epoch.batches - countShortBatches(dynamic));
-});
-
-function countShortBatches(c: PaddingCaseResult): number {
-  // Recomputed independently from the loader the case used.
-  const loader = new DataLoader(syntheticExamples(64), { batchSize: 4, mode: c.mode, maxLength: c.maxLength, shuffle: true, seed: 42, padTokenId: 1 });
-  return loader.batchOrder(0).filter((indices) => loader.seqLengthOf(indices) < c.maxLength).length;
-}
-
-test('comparePadding: refuses a model too short for 512 tokens, and empty data', async () => {
-  const config = offlineModelConfig(600, { hidden_size: 16, num_attention_heads: 2, intermediate_size: 32, num_hidden_layers: 1, max_position_embeddings: 258 });
-  await assert.rejects(comparePadding({ examples: syntheticExamples(8), vocabSize: 600, padTokenId: 1, modelConfig: config, progress: false }), /258 positions, the longest case needs 514/);
-  await assert.rejects(comparePadding({ examples: [], vocabSize: 600, padTokenId: 1, progress: false }), /no examples/);
-});
-
-function fakeCase(name: string, mode: PaddingCaseResult['mode'], maxLength: number, cpu: number, wall: number, padded: number, real: number, lengths: number[]): PaddingCaseResult {
-  return {
-    name,
-    mode,
-    maxLength,
-    batches: lengths.length,
-    secondsPerBatch: wall,
-    cpuSecondsPerBatch: cpu,
-    samplesPerSecond: 16 / wall,
-    realTokens: real,
-    paddedTokens: padded,
-    paddingShare: 1 - real / padded,
-    meanBatchLength: lengths.reduce((a, b) => a + b, 0) / lengths.length,
-    batchLengths: lengths,
-    epochFullBatches: lengths.filter((l) => l === maxLength).length * 5,
-    speedup: 2 / cpu,
-    epoch: { mode, batchSize: 16, maxLength, examples: 400, batches: 25, realTokens: real * 5, paddedTokens: padded * 5, padTokens: (padded - real) * 5, paddingShare: 1 - real / padded, meanBatchLength: 200, maxBatchLength: maxLength, minBatchLength: 100, truncatedExamples: 0, truncatedShare: 0 },
-  };
-}
-
-function fakeComparison(wallFactor: number): PaddingComparison {
-  return {
-    backend: 'wasm',
-    batchSize: 16,
-    examples: 400,
-    parameters: 6_912_898,
-    seconds: 30,
-    cases: [
-      fakeCase('static 512', 'static', 512, 2, 2 * wallFactor, 5 * 16 * 512, 17000, [512, 512, 512, 512, 512]),
-      fakeCase('static 256', 'static', 256, 1, 1 * wallFactor, 5 * 16 * 256, 16000, [256, 256, 256, 256, 256]),
-      fakeCase('dynamic 256 random', 'dynamic', 256, 1, 1 * wallFactor, 5 * 16 * 256, 16000, [256, 256, 256, 256, 256]),
-      fakeCase('dynamic 256 grouped', 'grouped', 256, 0.8, 0.8 * wallFactor, 16 * (256 * 3 + 120 + 200), 16000, [256, 256, 256, 120, 200]),
-    ],
-  };
-}
-
-test('padding findings are computed from the numbers, and flag a busy machine', () => {
-  const quiet = paddingComparisonFindings(fakeComparison(1));
-  assert.match(quiet[0], /static 256 computes 50% fewer positions than static 512, and a step took 1\.00 s of CPU time instead of 2\.00 s: 2\.00× faster/);
-  assert.match(quiet[1], /5 of the 5 timed batches \(25 of 25 in a whole epoch\) held a review that reaches 256 tokens/);
-  assert.match(quiet[2], /1\.25× faster than static 256 and 2\.50× faster than static 512/);
-  assert.match(quiet[3], /CPU seconds per 1,000 positions/);
-  assert.equal(quiet.length, 4, 'no busy-machine note when wall ≈ CPU');
-  const busy = paddingComparisonFindings(fakeComparison(2.2));
-  assert.match(busy.at(-1)!, /wall clock ran 2\.2× the CPU time/);
-});
-
-test('padding comparison display: one table and four bar charts, each with a text twin', () => {
-  const bundles = captureDisplays();
-  showPaddingComparison(fakeComparison(1));
-  assert.equal(bundles.length, 5);
-  assert.match(String(bundles[0]['text/html']), /<table/);
-  assert.match(String(bundles[0]['text/plain']), /dynamic 256 grouped/);
-  for (const chart of bundles.slice(1)) {
-    assert.ok(String(chart['image/svg+xml']).startsWith('<svg'));
-    assert.ok(typeof chart['text/plain'] === 'string' && chart['text/plain'].length > 0);
-  }
-});
 
 test('batch lengths table: first batches of each loader and the epoch means', () => {
   const examples = syntheticExamples(64);
