@@ -106,7 +106,8 @@ export function platformInfo(): PlatformInfo {
 /** One human sentence about the platform, with a warning on the slow fallbacks. */
 export function describePlatform(info: PlatformInfo): string {
   const lines = [
-    `backend: ${info.backend} (tfjs ${info.tfjsVersion}, ${info.threads} thread${info.threads === 1 ? '' : 's'}, Node ${info.nodeVersion})`,
+    `backend: ${info.backend} (tfjs ${info.tfjsVersion}, ${info.threads} thread${info.threads === 1 ? '' : 's'}, ` +
+      `Node ${info.nodeVersion})`,
   ];
   if (info.backend === 'wasm') {
     lines.push(

@@ -14,7 +14,14 @@
 // (the work done, which other programs on a shared machine inflate far less). Speed-ups compare
 // CPU times.
 import * as tf from '@tensorflow/tfjs';
-import { DataLoader, paddingReport, type Batch, type PaddingMode, type PaddingReport, type TokenizedExample } from './batching';
+import {
+  DataLoader,
+  paddingReport,
+  type Batch,
+  type PaddingMode,
+  type PaddingReport,
+  type TokenizedExample,
+} from './batching';
 import { offlineModelConfig, robertaConfig, type RobertaConfig } from './model/config';
 import { RobertaForSequenceClassification } from './model/roberta';
 import { AdamOptimizer } from './optimizer';
@@ -44,7 +51,10 @@ export class TimedTrainingSteps {
   train(batch: Batch): StepTiming {
     const cpuStart = process.cpuUsage();
     const start = performance.now();
-    const { grads } = lossAndGradients(this.model, batch, { training: true, dropoutSeed: dropoutSeedFor(this.seed, this.stepsTaken++) });
+    const { grads } = lossAndGradients(this.model, batch, {
+      training: true,
+      dropoutSeed: dropoutSeedFor(this.seed, this.stepsTaken++),
+    });
     const middle = performance.now();
     // Kernels run synchronously on wasm, cpu and tfjs-node: when step() returns, the work is done.
     this.optimizer.step(grads);
@@ -155,15 +165,26 @@ export async function comparePadding(options: PaddingComparisonOptions): Promise
   const warmup = options.warmupBatches ?? 1;
   const seed = options.seed ?? 42;
   if (options.examples.length === 0) throw new Error('comparePadding: no examples');
-  if (!(Number.isInteger(timed) && timed >= 1)) throw new Error(`comparePadding: batches must be an integer >= 1, got ${timed}`);
+  if (!(Number.isInteger(timed) && timed >= 1))
+    throw new Error(`comparePadding: batches must be an integer >= 1, got ${timed}`);
   const config = robertaConfig(options.modelConfig ?? comparisonModelConfig(options.vocabSize));
   const positionsNeeded = Math.max(...cases.map((c) => c.maxLength)) + config.pad_token_id + 1;
   if (config.max_position_embeddings < positionsNeeded) {
-    throw new Error(`comparePadding: the model has ${config.max_position_embeddings} positions, the longest case needs ${positionsNeeded}`);
+    throw new Error(
+      `comparePadding: the model has ${config.max_position_embeddings} positions, the longest case needs ` +
+        `${positionsNeeded}`,
+    );
   }
 
   const lanes: Lane[] = cases.map((spec) => {
-    const loader = new DataLoader(options.examples, { batchSize, mode: spec.mode, maxLength: spec.maxLength, shuffle: true, seed, padTokenId: options.padTokenId });
+    const loader = new DataLoader(options.examples, {
+      batchSize,
+      mode: spec.mode,
+      maxLength: spec.maxLength,
+      shuffle: true,
+      seed,
+      padTokenId: options.padTokenId,
+    });
     const batches: Batch[] = [];
     for (const batch of loader.batches(0)) {
       if (batches.length === timed) break;
@@ -232,7 +253,9 @@ export async function comparePadding(options: PaddingComparisonOptions): Promise
       paddingShare: 1 - realTokens / paddedTokens,
       meanBatchLength: lane.batches.reduce((sum, b) => sum + b.seqLength, 0) / lane.batches.length,
       batchLengths: lane.batches.map((b) => b.seqLength),
-      epochFullBatches: lane.loader.batchOrder(0).filter((indices) => lane.loader.seqLengthOf(indices) === lane.spec.maxLength).length,
+      epochFullBatches: lane.loader
+        .batchOrder(0)
+        .filter((indices) => lane.loader.seqLengthOf(indices) === lane.spec.maxLength).length,
       speedup: cpuPerBatch(reference) / cpuPerBatch(lane),
       epoch: paddingReport(lane.loader, 0),
     };

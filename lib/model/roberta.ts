@@ -96,10 +96,17 @@ class RobertaSelfAttention {
    * Attention of `queries` over all tokens of `hidden` ([batch * seq, hidden]). `queries` is either
    * `hidden` itself or its first token per row ([batch, hidden]) when only <s> is needed.
    */
-  forward(hidden: tf.Tensor2D, queries: tf.Tensor2D, maskBias: tf.Tensor4D, shape: Shape, ctx: ForwardContext): tf.Tensor2D {
+  forward(
+    hidden: tf.Tensor2D,
+    queries: tf.Tensor2D,
+    maskBias: tf.Tensor4D,
+    shape: Shape,
+    ctx: ForwardContext,
+  ): tf.Tensor2D {
     const { batch, seq } = shape;
     const queryLength = queries.shape[0] / batch;
-    const split = (x: tf.Tensor, length: number): tf.Tensor4D => tf.reshape(x, [batch, length, this.heads, this.headDim]);
+    const split = (x: tf.Tensor, length: number): tf.Tensor4D =>
+      tf.reshape(x, [batch, length, this.heads, this.headDim]);
     // Scaling q by 1/√d before the product instead of the scores after it: less work, and the
     // same numbers when √d is a power of two (d = 64 in roberta-base, 16 in the fixture).
     const scaledQuery = tf.mul(this.query.apply(queries), this.constants.attentionScale);
@@ -143,7 +150,13 @@ class RobertaAttention {
     this.output = new RobertaResidualOutput(config, params, `${prefix}.output`);
   }
 
-  forward(hidden: tf.Tensor2D, queries: tf.Tensor2D, maskBias: tf.Tensor4D, shape: Shape, ctx: ForwardContext): tf.Tensor2D {
+  forward(
+    hidden: tf.Tensor2D,
+    queries: tf.Tensor2D,
+    maskBias: tf.Tensor4D,
+    shape: Shape,
+    ctx: ForwardContext,
+  ): tf.Tensor2D {
     return this.output.forward(this.self.forward(hidden, queries, maskBias, shape, ctx), queries, ctx);
   }
 }
@@ -176,7 +189,13 @@ class RobertaLayer {
     this.output = new RobertaResidualOutput(config, params, `${prefix}.output`);
   }
 
-  forward(hidden: tf.Tensor2D, queries: tf.Tensor2D, maskBias: tf.Tensor4D, shape: Shape, ctx: ForwardContext): tf.Tensor2D {
+  forward(
+    hidden: tf.Tensor2D,
+    queries: tf.Tensor2D,
+    maskBias: tf.Tensor4D,
+    shape: Shape,
+    ctx: ForwardContext,
+  ): tf.Tensor2D {
     const attended = this.attention.forward(hidden, queries, maskBias, shape, ctx);
     return this.output.forward(this.intermediate.forward(attended), attended, ctx);
   }
@@ -187,7 +206,10 @@ class RobertaEncoder {
   readonly layer: RobertaLayer[];
 
   constructor(config: RobertaConfig, params: ParameterTable, constants: Constants) {
-    this.layer = Array.from({ length: config.num_hidden_layers }, (_, i) => new RobertaLayer(config, params, i, constants));
+    this.layer = Array.from(
+      { length: config.num_hidden_layers },
+      (_, i) => new RobertaLayer(config, params, i, constants),
+    );
   }
 
   /**
@@ -330,7 +352,8 @@ abstract class RobertaPreTrainedModel {
     this.parameters = new Map();
     specs.forEach((spec, index) => {
       const loaded = initialValues.get(spec.name);
-      const initial = loaded !== undefined ? tf.tensor(loaded, spec.shape, 'float32') : initialValue(spec, config, seed, index);
+      const initial =
+        loaded !== undefined ? tf.tensor(loaded, spec.shape, 'float32') : initialValue(spec, config, seed, index);
       this.parameters.set(spec.name, tf.variable(initial, true, `${variablePrefix}_${id}/${spec.name}`));
       initial.dispose();
     });
@@ -367,17 +390,26 @@ abstract class RobertaPreTrainedModel {
   }
 
   /** Validates the inputs and builds what every layer shares: mode, shape, additive attention mask. */
-  protected prepare(inputs: ModelInputs, options: ForwardOptions): { ctx: ForwardContext; shape: Shape; maskBias: tf.Tensor4D } {
+  protected prepare(
+    inputs: ModelInputs,
+    options: ForwardOptions,
+  ): { ctx: ForwardContext; shape: Shape; maskBias: tf.Tensor4D } {
     if (this.disposed) throw new Error(`${this.architecture}: the model has been disposed`);
     const { inputIds } = inputs;
     if (inputIds.rank !== 2 || inputIds.dtype !== 'int32') {
-      throw new Error(`forward: inputIds must be an int32 [batch, seq] tensor, found ${inputIds.dtype} [${inputIds.shape.join(', ')}]`);
+      throw new Error(
+        `forward: inputIds must be an int32 [batch, seq] tensor, found ${inputIds.dtype} ` +
+          `[${inputIds.shape.join(', ')}]`,
+      );
     }
     const [batch, seq] = inputIds.shape;
     const maxLength = maxSequenceLength(this.config);
     if (seq > maxLength) {
       const positions = this.config.max_position_embeddings;
-      throw new Error(`forward: sequence length ${seq} exceeds ${maxLength}, the most this model's ${positions} position embeddings allow`);
+      throw new Error(
+        `forward: sequence length ${seq} exceeds ${maxLength}, the most this model's ${positions} position ` +
+          `embeddings allow`,
+      );
     }
     const mask = inputs.attentionMask ?? tf.onesLike(inputIds);
     if (mask.shape[0] !== batch || mask.shape[1] !== seq) {
@@ -387,12 +419,18 @@ abstract class RobertaPreTrainedModel {
     checkModelInputs(
       {
         inputIds: { values: inputIds.dataSync(), seqLength: seq },
-        attentionMask: inputs.attentionMask === undefined ? null : { values: inputs.attentionMask.dataSync(), seqLength: seq },
+        attentionMask:
+          inputs.attentionMask === undefined ? null : { values: inputs.attentionMask.dataSync(), seqLength: seq },
       },
       { source: 'forward', vocabSize: this.config.vocab_size },
     );
     const c = this.constants;
-    const maskBias = tf.reshape(tf.mul(tf.sub(c.one, tf.cast(mask, 'float32')), c.maskFill), [batch, 1, 1, seq]) as tf.Tensor4D;
+    const maskBias = tf.reshape(tf.mul(tf.sub(c.one, tf.cast(mask, 'float32')), c.maskFill), [
+      batch,
+      1,
+      1,
+      seq,
+    ]) as tf.Tensor4D;
     const seed = options.dropoutSeed ?? siteSeed(0x5eed, this.unseededDropoutCalls++);
     return { ctx: new ForwardContext(options.training, seed), shape: { batch, seq }, maskBias };
   }
@@ -422,7 +460,10 @@ export class RobertaForSequenceClassification extends RobertaPreTrainedModel {
   }
 
   /** A freshly initialised model, as Hugging Face initialises one (seeded). */
-  static fromConfig(config: RobertaConfig | Partial<RobertaConfig>, options: FromConfigOptions = {}): RobertaForSequenceClassification {
+  static fromConfig(
+    config: RobertaConfig | Partial<RobertaConfig>,
+    options: FromConfigOptions = {},
+  ): RobertaForSequenceClassification {
     return new RobertaForSequenceClassification(robertaConfig(config), options.seed ?? 0, new Map());
   }
 
@@ -432,10 +473,19 @@ export class RobertaForSequenceClassification extends RobertaPreTrainedModel {
    * Tensor names may carry the `roberta.` prefix or not; `roberta.pooler.*` and `lm_head.*` are
    * ignored; a missing classifier head is initialised fresh. `model.loadReport` says what happened.
    */
-  static fromPretrained(dirOrHubId: string, options: PretrainedOptions = {}): Promise<RobertaForSequenceClassification> {
-    return loadPretrainedModel(dirOrHubId, options, 'RobertaForSequenceClassification', parameterSpecs, (config, seed, values) => {
-      return new RobertaForSequenceClassification(config, seed, values);
-    });
+  static fromPretrained(
+    dirOrHubId: string,
+    options: PretrainedOptions = {},
+  ): Promise<RobertaForSequenceClassification> {
+    return loadPretrainedModel(
+      dirOrHubId,
+      options,
+      'RobertaForSequenceClassification',
+      parameterSpecs,
+      (config, seed, values) => {
+        return new RobertaForSequenceClassification(config, seed, values);
+      },
+    );
   }
 
   /** Logits [batch, numLabels] from the <s> token. Tensors made on the way are disposed. */
@@ -465,9 +515,12 @@ export class RobertaForSequenceClassification extends RobertaPreTrainedModel {
 
   /** Mean cross-entropy of `logits` [batch, numLabels] against int32 `labels` [batch]. */
   loss(logits: tf.Tensor2D, labels: tf.Tensor1D): tf.Scalar {
-    const problem = this.config.problem_type ?? (this.config.num_labels === 1 ? 'regression' : 'single_label_classification');
+    const problem =
+      this.config.problem_type ?? (this.config.num_labels === 1 ? 'regression' : 'single_label_classification');
     if (problem !== 'single_label_classification') {
-      throw new Error(`loss: this config's problem is ${problem}; only single-label classification (cross-entropy) is implemented`);
+      throw new Error(
+        `loss: this config's problem is ${problem}; only single-label classification (cross-entropy) is implemented`,
+      );
     }
     if (labels.rank !== 1 || labels.shape[0] !== logits.shape[0]) {
       throw new Error(`loss: labels must be [${logits.shape[0]}], found [${labels.shape.join(', ')}]`);
@@ -514,7 +567,10 @@ export class RobertaForMaskedLM extends RobertaPreTrainedModel {
   }
 
   /** A freshly initialised model, as Hugging Face initialises one (seeded). */
-  static fromConfig(config: RobertaConfig | Partial<RobertaConfig>, options: FromConfigOptions = {}): RobertaForMaskedLM {
+  static fromConfig(
+    config: RobertaConfig | Partial<RobertaConfig>,
+    options: FromConfigOptions = {},
+  ): RobertaForMaskedLM {
     return new RobertaForMaskedLM(robertaConfig(config), options.seed ?? 0, new Map());
   }
 
@@ -524,9 +580,15 @@ export class RobertaForMaskedLM extends RobertaPreTrainedModel {
    * checkpoints with or without them load. The pooler is dropped, a missing lm_head initialised fresh.
    */
   static fromPretrained(dirOrHubId: string, options: PretrainedOptions = {}): Promise<RobertaForMaskedLM> {
-    return loadPretrainedModel(dirOrHubId, options, 'RobertaForMaskedLM', maskedLmParameterSpecs, (config, seed, values) => {
-      return new RobertaForMaskedLM(config, seed, values);
-    });
+    return loadPretrainedModel(
+      dirOrHubId,
+      options,
+      'RobertaForMaskedLM',
+      maskedLmParameterSpecs,
+      (config, seed, values) => {
+        return new RobertaForMaskedLM(config, seed, values);
+      },
+    );
   }
 
   /** Logits over the vocabulary at every position: [batch, seq, vocab]. */
