@@ -14,7 +14,7 @@ import { loadTokenizer, type RobertaTokenizer } from './tokenizer';
 import { DataLoader, toTensors, tokenizedExamples } from './batching';
 import { evaluateBatches, evaluateWith, type BatchLoader, type ClassifierModel, type EvalResult } from './evaluation';
 import { argmaxRows, softmaxRows } from './metrics';
-import { ProgressBar, type ProgressMode } from './display/progress';
+import { progressBar, type ProgressBar, type ProgressMode } from './display/progress';
 import { loadOnnxRuntimeModel, OnnxRuntimeModel, type OnnxRuntimeOptions } from './export/ort';
 import type { RobertaConfig } from './model/config';
 
@@ -277,13 +277,7 @@ export async function evaluateModel(options: EvaluateOptions): Promise<Evaluatio
     shuffle: false,
     padTokenId: tokenizer.padTokenId,
   });
-  const mode = options.progress === false ? 'silent' : options.progress;
-  const bar = new ProgressBar({
-    total: loader.numBatches,
-    description: options.description ?? 'Evaluating',
-    unit: 'batch',
-    mode,
-  });
+  const bar = progressBar(loader.numBatches, options.description ?? 'Evaluating', 'batch', options.progress);
   const result =
     model instanceof OnnxRuntimeModel
       ? await evaluateOnnxBatches(model, loader, bar)

@@ -20,7 +20,7 @@ import {
   restoreParameters,
   saveCheckpoint as writeCheckpoint,
 } from './checkpoint';
-import { ProgressBar, type ProgressMode } from './display/progress';
+import { progressBar, type ProgressBar, type ProgressMode } from './display/progress';
 import { inNotebook, yieldToEventLoop } from './display/output';
 import { configToJson } from './model/config';
 import { toTensors, type Batch } from './batching';
@@ -298,7 +298,7 @@ export class Trainer {
       this.model,
       loader,
       this.options.numLabels,
-      this.progressBar(loader.numBatches, 'Validation', 'batch'),
+      progressBar(loader.numBatches, 'Validation', 'batch', this.options.progress),
     );
   }
 
@@ -373,11 +373,6 @@ export class Trainer {
     (this.options.log ?? console.log)(line);
   }
 
-  private progressBar(total: number, description: string, unit: string, initial = 0): ProgressBar {
-    const mode = this.options.progress === false ? 'silent' : this.options.progress;
-    return new ProgressBar({ total, description, unit, mode, initial });
-  }
-
   /** Runs `body` with Ctrl-C turned into requestStop() (a second one quits, outside a notebook). */
   private async whileHandlingInterrupts(body: () => Promise<void>): Promise<void> {
     let interrupts = 0;
@@ -422,7 +417,8 @@ export class Trainer {
     }
     if (this.shouldStop) return null;
     this.epochLoss = { sum: 0, count: 0 };
-    return this.progressBar(loader.numBatches, `Epoch ${epoch}/${this.options.epochs}`, 'batch', this.state.batchIndex);
+    const description = `Epoch ${epoch}/${this.options.epochs}`;
+    return progressBar(loader.numBatches, description, 'batch', this.options.progress, this.state.batchIndex);
   }
 
   /** The gradients to step with: these, or with accumulation the mean once enough batches (or the epoch's last) are ' +

@@ -8,7 +8,7 @@
 import type * as dfd from 'danfojs';
 import type { RobertaTokenizer, EncodedTexts } from './tokenizer';
 import { tokenizedExamples, type TokenizedExample } from './batching';
-import { ProgressBar, type ProgressMode } from './display/progress';
+import { progressBar, type ProgressMode } from './display/progress';
 
 export { initBackend, describePlatform, platformInfo, type PlatformInfo } from './backend';
 export { loadTokenizer, RobertaTokenizer, type EncodedTexts } from './tokenizer';
@@ -85,13 +85,7 @@ export async function tokenizeWithProgress(
   if (options.mode !== 'plain' && options.maxLength === undefined)
     throw new Error(`tokenizeWithProgress: mode '${options.mode}' needs maxLength`);
   const chunkSize = options.chunkSize ?? 100;
-  const mode = options.progress === false ? 'silent' : options.progress;
-  const bar = new ProgressBar({
-    total: texts.length,
-    description: options.description ?? 'Tokenizing',
-    unit: 'review',
-    mode,
-  });
+  const bar = progressBar(texts.length, options.description ?? 'Tokenizing', 'review', options.progress);
   const result: EncodedTexts = { inputIds: [], attentionMask: [], truncated: [] };
   try {
     for (let start = 0; start < texts.length; start += chunkSize) {

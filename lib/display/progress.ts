@@ -182,3 +182,14 @@ export async function* withProgress<T>(
     await bar.close();
   }
 }
+
+/** A bar for `total` units; `progress` false shows none, undefined picks the display (notebook, terminal or log). */
+export function progressBar(
+  total: number,
+  description: string,
+  unit: string,
+  progress: ProgressMode | false | undefined,
+  initial = 0,
+): ProgressBar {
+  return new ProgressBar({ total, description, unit, mode: progress === false ? 'silent' : progress, initial });
+}

@@ -42,6 +42,12 @@ function frameFor(chart: Chart, legendEntries: number): Frame {
   return { left: 70, right: WIDTH - (legendEntries > 1 ? 150 : 24), top: 44, bottom: HEIGHT - 56 };
 }
 
+/** The y-axis title, rotated, centred on the plot area. */
+function yAxisLabel(f: Frame, label: string): string {
+  const midY = (f.top + f.bottom) / 2;
+  return text(18, midY, label, `font-size="13" text-anchor="middle" fill="#2a3f5f" transform="rotate(-90 18 ${midY})"`);
+}
+
 function axes(f: Frame, chart: Chart, yTicks: number[], yScale: (v: number) => number): string {
   const parts = [
     text(WIDTH / 2, 24, chart.title, 'font-size="16" text-anchor="middle" fill="#2a3f5f"'),
@@ -55,15 +61,7 @@ function axes(f: Frame, chart: Chart, yTicks: number[], yScale: (v: number) => n
   parts.push(
     text((f.left + f.right) / 2, HEIGHT - 12, chart.xLabel ?? '', 'font-size="13" text-anchor="middle" fill="#2a3f5f"'),
   );
-  const midY = (f.top + f.bottom) / 2;
-  parts.push(
-    text(
-      18,
-      midY,
-      chart.yLabel,
-      `font-size="13" text-anchor="middle" fill="#2a3f5f" transform="rotate(-90 18 ${midY})"`,
-    ),
-  );
+  parts.push(yAxisLabel(f, chart.yLabel));
   return parts.join('');
 }
 
@@ -261,15 +259,7 @@ function renderHeatmap(chart: HeatmapChart): string {
   parts.push(
     text((f.left + f.right) / 2, HEIGHT - 14, chart.xLabel, 'font-size="13" text-anchor="middle" fill="#2a3f5f"'),
   );
-  const midY = (f.top + f.bottom) / 2;
-  parts.push(
-    text(
-      18,
-      midY,
-      chart.yLabel,
-      `font-size="13" text-anchor="middle" fill="#2a3f5f" transform="rotate(-90 18 ${midY})"`,
-    ),
-  );
+  parts.push(yAxisLabel(f, chart.yLabel));
   return svgDocument(parts.join(''));
 }
 

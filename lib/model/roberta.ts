@@ -96,14 +96,8 @@ class RobertaSelfAttention {
    * Attention of `queries` over all tokens of `hidden` ([batch * seq, hidden]). `queries` is either
    * `hidden` itself or its first token per row ([batch, hidden]) when only <s> is needed.
    */
-  forward(
-    hidden: tf.Tensor2D,
-    queries: tf.Tensor2D,
-    maskBias: tf.Tensor4D,
-    shape: Shape,
-    ctx: ForwardContext,
-  ): tf.Tensor2D {
-    const { batch, seq } = shape;
+  forward(hidden: tf.Tensor2D, queries: tf.Tensor2D, pass: ForwardPass): tf.Tensor2D {
+    const { batch, seq } = pass.shape;
     const queryLength = queries.shape[0] / batch;
     const split = (x: tf.Tensor, length: number): tf.Tensor4D =>
       tf.reshape(x, [batch, length, this.heads, this.headDim]);
@@ -113,8 +107,8 @@ class RobertaSelfAttention {
     const q = tf.transpose(split(scaledQuery, queryLength), [0, 2, 1, 3]); // [batch, heads, queryLength, headDim]
     const kT = tf.transpose(split(this.key.apply(hidden), seq), [0, 2, 3, 1]); // [batch, heads, headDim, seq]
     const v = tf.transpose(split(this.value.apply(hidden), seq), [0, 2, 1, 3]); // [batch, heads, seq, headDim]
-    const scores = tf.add(tf.matMul(q, kT), maskBias); // [batch, heads, queryLength, seq]
-    const probabilities = ctx.dropout(tf.softmax(scores), this.config.attention_probs_dropout_prob);
+    const scores = tf.add(tf.matMul(q, kT), pass.maskBias); // [batch, heads, queryLength, seq]
+    const probabilities = pass.ctx.dropout(tf.softmax(scores), this.config.attention_probs_dropout_prob);
     const context = tf.transpose(tf.matMul(probabilities, v), [0, 2, 1, 3]); // [batch, queryLength, heads, headDim]
     return tf.reshape(context, [batch * queryLength, this.config.hidden_size]);
   }
@@ -150,14 +144,8 @@ class RobertaAttention {
     this.output = new RobertaResidualOutput(config, params, `${prefix}.output`);
   }
 
-  forward(
-    hidden: tf.Tensor2D,
-    queries: tf.Tensor2D,
-    maskBias: tf.Tensor4D,
-    shape: Shape,
-    ctx: ForwardContext,
-  ): tf.Tensor2D {
-    return this.output.forward(this.self.forward(hidden, queries, maskBias, shape, ctx), queries, ctx);
+  forward(hidden: tf.Tensor2D, queries: tf.Tensor2D, pass: ForwardPass): tf.Tensor2D {
+    return this.output.forward(this.self.forward(hidden, queries, pass), queries, pass.ctx);
   }
 }
 
@@ -189,15 +177,9 @@ class RobertaLayer {
     this.output = new RobertaResidualOutput(config, params, `${prefix}.output`);
   }
 
-  forward(
-    hidden: tf.Tensor2D,
-    queries: tf.Tensor2D,
-    maskBias: tf.Tensor4D,
-    shape: Shape,
-    ctx: ForwardContext,
-  ): tf.Tensor2D {
-    const attended = this.attention.forward(hidden, queries, maskBias, shape, ctx);
-    return this.output.forward(this.intermediate.forward(attended), attended, ctx);
+  forward(hidden: tf.Tensor2D, queries: tf.Tensor2D, pass: ForwardPass): tf.Tensor2D {
+    const attended = this.attention.forward(hidden, queries, pass);
+    return this.output.forward(this.intermediate.forward(attended), attended, pass.ctx);
   }
 }
 
@@ -220,17 +202,15 @@ class RobertaEncoder {
    */
   forward(
     hidden: tf.Tensor2D,
-    maskBias: tf.Tensor4D,
-    shape: Shape,
-    ctx: ForwardContext,
+    pass: ForwardPass,
     firstTokenOnly: boolean,
     everyLayer?: (output: tf.Tensor2D) => void,
   ): tf.Tensor2D {
     let current = hidden;
     this.layer.forEach((layer, i) => {
       const last = i === this.layer.length - 1;
-      const queries = last && firstTokenOnly ? firstTokens(current, shape) : current;
-      current = layer.forward(current, queries, maskBias, shape, ctx);
+      const queries = last && firstTokenOnly ? firstTokens(current, pass.shape) : current;
+      current = layer.forward(current, queries, pass);
       everyLayer?.(current);
     });
     return current;
@@ -304,6 +284,13 @@ class RobertaLMHead {
 
 // ---------------------------------------------------------------------------------------------
 // The models
+
+/** What every layer of one forward pass shares: mode and dropout seeds, the batch shape, the additive mask. */
+interface ForwardPass {
+  ctx: ForwardContext;
+  shape: Shape;
+  maskBias: tf.Tensor4D;
+}
 
 export interface ModelInputs {
   /** int32 [batch, seq] token ids. */
@@ -390,10 +377,7 @@ abstract class RobertaPreTrainedModel {
   }
 
   /** Validates the inputs and builds what every layer shares: mode, shape, additive attention mask. */
-  protected prepare(
-    inputs: ModelInputs,
-    options: ForwardOptions,
-  ): { ctx: ForwardContext; shape: Shape; maskBias: tf.Tensor4D } {
+  protected prepare(inputs: ModelInputs, options: ForwardOptions): ForwardPass {
     if (this.disposed) throw new Error(`${this.architecture}: the model has been disposed`);
     const { inputIds } = inputs;
     if (inputIds.rank !== 2 || inputIds.dtype !== 'int32') {
@@ -436,13 +420,16 @@ abstract class RobertaPreTrainedModel {
   }
 }
 
+/** Makes a model from a config, an initialisation seed and loaded values by name. */
+type BuildModel<M> = (config: RobertaConfig, seed: number, values: Map<string, Float32Array>) => M;
+
 /** Reads a checkpoint's config and tensors, builds the model from them and records the load report. */
 async function loadPretrainedModel<M extends RobertaPreTrainedModel>(
   dirOrHubId: string,
   options: PretrainedOptions,
   architecture: RobertaArchitecture,
   specsOf: (config: RobertaConfig) => ParameterSpec[],
-  build: (config: RobertaConfig, seed: number, values: Map<string, Float32Array>) => M,
+  build: BuildModel<M>,
 ): Promise<M> {
   const { config, values, report } = await loadPretrainedValues(dirOrHubId, options, architecture, specsOf);
   const model = build(config, options.seed ?? 0, values);
@@ -477,24 +464,18 @@ export class RobertaForSequenceClassification extends RobertaPreTrainedModel {
     dirOrHubId: string,
     options: PretrainedOptions = {},
   ): Promise<RobertaForSequenceClassification> {
-    return loadPretrainedModel(
-      dirOrHubId,
-      options,
-      'RobertaForSequenceClassification',
-      parameterSpecs,
-      (config, seed, values) => {
-        return new RobertaForSequenceClassification(config, seed, values);
-      },
-    );
+    const build: BuildModel<RobertaForSequenceClassification> = (c, s, v) =>
+      new RobertaForSequenceClassification(c, s, v);
+    return loadPretrainedModel(dirOrHubId, options, 'RobertaForSequenceClassification', parameterSpecs, build);
   }
 
   /** Logits [batch, numLabels] from the <s> token. Tensors made on the way are disposed. */
   forward(inputs: ModelInputs, options: ForwardOptions): tf.Tensor2D {
     return tf.tidy(() => {
-      const { ctx, shape, maskBias } = this.prepare(inputs, options);
-      const embedded = this.roberta.embeddings.forward(inputs.inputIds, ctx);
-      const firstTokenStates = this.roberta.encoder.forward(embedded, maskBias, shape, ctx, true);
-      return this.classifier.forward(firstTokenStates, ctx);
+      const pass = this.prepare(inputs, options);
+      const embedded = this.roberta.embeddings.forward(inputs.inputIds, pass.ctx);
+      const firstTokenStates = this.roberta.encoder.forward(embedded, pass, true);
+      return this.classifier.forward(firstTokenStates, pass.ctx);
     });
   }
 
@@ -504,11 +485,12 @@ export class RobertaForSequenceClassification extends RobertaPreTrainedModel {
    */
   hiddenStates(inputs: ModelInputs, options: ForwardOptions = { training: false }): tf.Tensor3D[] {
     return tf.tidy(() => {
-      const { ctx, shape, maskBias } = this.prepare(inputs, options);
-      const as3d = (t: tf.Tensor2D): tf.Tensor3D => tf.reshape(t, [shape.batch, shape.seq, this.config.hidden_size]);
-      const embedded = this.roberta.embeddings.forward(inputs.inputIds, ctx);
+      const pass = this.prepare(inputs, options);
+      const as3d = (t: tf.Tensor2D): tf.Tensor3D =>
+        tf.reshape(t, [pass.shape.batch, pass.shape.seq, this.config.hidden_size]);
+      const embedded = this.roberta.embeddings.forward(inputs.inputIds, pass.ctx);
       const states: tf.Tensor3D[] = [as3d(embedded)];
-      this.roberta.encoder.forward(embedded, maskBias, shape, ctx, false, (output) => states.push(as3d(output)));
+      this.roberta.encoder.forward(embedded, pass, false, (output) => states.push(as3d(output)));
       return states;
     });
   }
@@ -580,15 +562,8 @@ export class RobertaForMaskedLM extends RobertaPreTrainedModel {
    * checkpoints with or without them load. The pooler is dropped, a missing lm_head initialised fresh.
    */
   static fromPretrained(dirOrHubId: string, options: PretrainedOptions = {}): Promise<RobertaForMaskedLM> {
-    return loadPretrainedModel(
-      dirOrHubId,
-      options,
-      'RobertaForMaskedLM',
-      maskedLmParameterSpecs,
-      (config, seed, values) => {
-        return new RobertaForMaskedLM(config, seed, values);
-      },
-    );
+    const build: BuildModel<RobertaForMaskedLM> = (c, s, v) => new RobertaForMaskedLM(c, s, v);
+    return loadPretrainedModel(dirOrHubId, options, 'RobertaForMaskedLM', maskedLmParameterSpecs, build);
   }
 
   /** Logits over the vocabulary at every position: [batch, seq, vocab]. */
@@ -652,8 +627,8 @@ export class RobertaForMaskedLM extends RobertaPreTrainedModel {
 
   /** The encoder's output at every position, [batch * seq, hidden]. */
   private lastHiddenState(inputs: ModelInputs, options: ForwardOptions): { hidden: tf.Tensor2D; shape: Shape } {
-    const { ctx, shape, maskBias } = this.prepare(inputs, options);
-    const embedded = this.roberta.embeddings.forward(inputs.inputIds, ctx);
-    return { hidden: this.roberta.encoder.forward(embedded, maskBias, shape, ctx, false), shape };
+    const pass = this.prepare(inputs, options);
+    const embedded = this.roberta.embeddings.forward(inputs.inputIds, pass.ctx);
+    return { hidden: this.roberta.encoder.forward(embedded, pass, false), shape: pass.shape };
   }
 }
