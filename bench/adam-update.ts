@@ -32,7 +32,15 @@ async function main(): Promise<void> {
   const platform = await initBackend(values.backend as BackendChoice);
   const shape = [Number(values.rows), Number(values.cols)];
   const inputs = [0, 1, 2, 3].map((i) => tf.abs(tf.randomNormal(shape, 0, 1, 'float32', i + 1)));
-  const config: AdamUpdateConfig = { beta1: 0.9, beta2: 0.999, epsilon: 1e-8, stepSize: 1e-5, biasCorrection2Sqrt: 0.03, decayFactor: 1 - 1e-7, l2: 0 };
+  const config: AdamUpdateConfig = {
+    beta1: 0.9,
+    beta2: 0.999,
+    epsilon: 1e-8,
+    stepSize: 1e-5,
+    biasCorrection2Sqrt: 0.03,
+    decayFactor: 1 - 1e-7,
+    l2: 0,
+  };
   const results: Record<'ops' | 'fused', { ms: number; peakMb: number }[]> = { ops: [], fused: [] };
   for (let rep = 0; rep < Number(values.reps); rep++) {
     results.fused.push(await timedUpdate(inputs, config));
@@ -43,9 +51,15 @@ async function main(): Promise<void> {
       registerTrainingKernels(platform.backend);
     }
   }
-  console.log(`${platform.backend}: one AdamW update of a [${shape}] parameter (${((shape[0] * shape[1] * 4) / 2 ** 20).toFixed(1)} MB)`);
+  console.log(
+    `${platform.backend}: one AdamW update of a [${shape}] parameter ` +
+      `(${((shape[0] * shape[1] * 4) / 2 ** 20).toFixed(1)} MB)`,
+  );
   for (const [name, runs] of Object.entries(results)) {
-    console.log(`  ${name.padEnd(6)} CPU ${median(runs.map((r) => r.ms)).toFixed(1)} ms (median of ${runs.length}), peak new memory ${median(runs.map((r) => r.peakMb)).toFixed(0)} MB`);
+    console.log(
+      `  ${name.padEnd(6)} CPU ${median(runs.map((r) => r.ms)).toFixed(1)} ms (median of ${runs.length}), peak new ` +
+        `memory ${median(runs.map((r) => r.peakMb)).toFixed(0)} MB`,
+    );
   }
   tf.dispose(inputs);
 }

@@ -147,7 +147,10 @@ async function main(argv: string[]): Promise<void> {
   }
   const repeats = Number(values.repeats);
   const threads = Number(values.threads);
-  for (const [flag, value] of [['--repeats', repeats], ['--threads', threads]] as const) {
+  for (const [flag, value] of [
+    ['--repeats', repeats],
+    ['--threads', threads],
+  ] as const) {
     if (!(Number.isInteger(value) && value > 0)) throw new Error(`${flag} must be a positive integer, got ${value}`);
   }
   const platform = await initBackend(values.backend as BackendChoice);

@@ -22,7 +22,13 @@ import {
 } from './transformer-ops';
 
 /** Each variant adds one speed-up to the one before; `tfjs` is the module's own kernels. */
-const SPEEDUP_ORDER: Array<keyof WasmKernelOptions> = ['transposeFirst', 'splitBatches', 'leadingAxesSum', 'shareIdentity', 'rowGather'];
+const SPEEDUP_ORDER: Array<keyof WasmKernelOptions> = [
+  'transposeFirst',
+  'splitBatches',
+  'leadingAxesSum',
+  'shareIdentity',
+  'rowGather',
+];
 const VARIANT_NAMES = ['tfjs', 'transpose', 'split', 'sum', 'identity', 'gather'];
 
 export const KERNEL_VARIANTS: Record<string, WasmKernelOptions> = Object.fromEntries(
@@ -93,7 +99,10 @@ async function profileStep(run: () => void): Promise<{ byKernel: KernelTotal[]; 
   for (const k of info.kernels) {
     const ms = Number(k.kernelTimeMs);
     const shapeKey = `${k.name} ${k.inputShapes.map((s) => `[${s ?? ''}]`).join(' ')}`;
-    for (const [map, key] of [[byKernel, k.name], [byShape, shapeKey]] as const) {
+    for (const [map, key] of [
+      [byKernel, k.name],
+      [byShape, shapeKey],
+    ] as const) {
       const total = map.get(key) ?? { kernel: key, calls: 0, ms: 0 };
       total.calls += 1;
       total.ms += ms;
@@ -103,7 +112,6 @@ async function profileStep(run: () => void): Promise<{ byKernel: KernelTotal[]; 
   const sorted = (m: Map<string, KernelTotal>): KernelTotal[] => [...m.values()].sort((p, q) => q.ms - p.ms);
   return { byKernel: sorted(byKernel), byShape: sorted(byShape) };
 }
-
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
@@ -128,14 +136,25 @@ async function main(): Promise<void> {
   const batch = Number(values.batch);
   const seq = Number(values.seq);
   const style = values.attention as AttentionStyle;
-  if (style !== 'batched' && style !== 'per-head') throw new Error(`--attention: expected batched or per-head, got '${style}'`);
+  if (style !== 'batched' && style !== 'per-head')
+    throw new Error(`--attention: expected batched or per-head, got '${style}'`);
   const params = createStackParams(shape);
   const inputs = makeInputs(shape, batch, seq, 7);
-  console.log(`backend ${platform.backend}, stack ${JSON.stringify(shape)}, batch ${batch} x ${seq}, attention ${style}`);
-  const results: Array<{ variant: string; medianSec: number; medianCpuSec: number; steps: number[]; loss: number; profile?: KernelTotal[] }> = [];
+  console.log(
+    `backend ${platform.backend}, stack ${JSON.stringify(shape)}, batch ${batch} x ${seq}, attention ${style}`,
+  );
+  const results: Array<{
+    variant: string;
+    medianSec: number;
+    medianCpuSec: number;
+    steps: number[];
+    loss: number;
+    profile?: KernelTotal[];
+  }> = [];
   for (const variant of values.variants.split(',')) {
     const options = KERNEL_VARIANTS[variant];
-    if (options === undefined) throw new Error(`--variants: unknown '${variant}' (known: ${Object.keys(KERNEL_VARIANTS).join(', ')})`);
+    if (options === undefined)
+      throw new Error(`--variants: unknown '${variant}' (known: ${Object.keys(KERNEL_VARIANTS).join(', ')})`);
     const previous = setWasmKernelOptions(options);
     try {
       let loss = 0;
@@ -152,16 +171,26 @@ async function main(): Promise<void> {
         cpuTimes.push((cpu.user + cpu.system) / 1e6);
       }
       const leaked = tf.memory().numTensors - tensorsBefore;
-      const result: (typeof results)[number] = { variant, medianSec: median(times), medianCpuSec: median(cpuTimes), steps: times, loss };
+      const result: (typeof results)[number] = {
+        variant,
+        medianSec: median(times),
+        medianCpuSec: median(cpuTimes),
+        steps: times,
+        loss,
+      };
       console.log(
-        `${variant.padEnd(10)} median ${result.medianSec.toFixed(3)} s/step, process CPU ${result.medianCpuSec.toFixed(3)} s  (steps ${times.map((t) => t.toFixed(2)).join(' ')})  loss ${loss.toFixed(6)}  tensors +${leaked}`,
+        `${variant.padEnd(10)} median ${result.medianSec.toFixed(3)} s/step, process CPU ` +
+          `${result.medianCpuSec.toFixed(3)} s  (steps ${times.map((t) => t.toFixed(2)).join(' ')})  loss ` +
+          `${loss.toFixed(6)}  tensors +${leaked}`,
       );
       if (values.profile) {
         const { byKernel, byShape } = await profileStep(() => trainingStep(params, shape, inputs, style));
         const total = byKernel.reduce((sum, k) => sum + k.ms, 0);
         console.log(`  profile: ${total.toFixed(0)} ms in kernels`);
         for (const k of byKernel.slice(0, Number(values.top))) {
-          console.log(`    ${k.kernel.padEnd(22)} ${k.ms.toFixed(1).padStart(8)} ms  ${String(k.calls).padStart(4)} calls`);
+          console.log(
+            `    ${k.kernel.padEnd(22)} ${k.ms.toFixed(1).padStart(8)} ms  ${String(k.calls).padStart(4)} calls`,
+          );
         }
         console.log('  by input shapes:');
         for (const k of byShape.slice(0, Number(values.top))) {

@@ -11,7 +11,9 @@ async function main(): Promise<void> {
   await useThreadedWasm(threads);
   const platform = await initBackend('wasm');
   const outputs = tf.tidy(() => threadsCheckOutputs().map((t) => Array.from(t.dataSync())));
-  const report = JSON.stringify({ backend: platform.backend, threads: platform.threads, stack: THREADS_CHECK_STACK, outputs }) + '\n';
+  const report =
+    JSON.stringify({ backend: platform.backend, threads: platform.threads, stack: THREADS_CHECK_STACK, outputs }) +
+    '\n';
   // Exit only once the pipe has taken everything (the pool's workers would keep the process alive).
   await new Promise<void>((resolve) => process.stdout.write(report, () => resolve()));
 }

@@ -64,7 +64,8 @@ export function createStackParams(shape: StackShape, seed = 1): StackParams {
   add('position', [shape.positions, shape.hidden], 'normal');
   norm('embeddings.norm');
   for (let l = 0; l < shape.layers; l++) {
-    for (const part of ['query', 'key', 'value', 'attention.output']) dense(`layer${l}.${part}`, shape.hidden, shape.hidden);
+    for (const part of ['query', 'key', 'value', 'attention.output'])
+      dense(`layer${l}.${part}`, shape.hidden, shape.hidden);
     norm(`layer${l}.attention.norm`);
     dense(`layer${l}.intermediate`, shape.intermediate, shape.hidden);
     dense(`layer${l}.output`, shape.hidden, shape.intermediate);
@@ -139,7 +140,9 @@ export function stackLogits(
     const q = split(dense(params, `layer${l}.query`, x));
     const k = split(dense(params, `layer${l}.key`, x));
     const v = split(dense(params, `layer${l}.value`, x));
-    const context = attentionProducts(q, k, v, maskBias, style).transpose([0, 2, 1, 3]).reshape([batch * seq, shape.hidden]);
+    const context = attentionProducts(q, k, v, maskBias, style)
+      .transpose([0, 2, 1, 3])
+      .reshape([batch * seq, shape.hidden]);
     const attended = layerNorm(
       params,
       `layer${l}.attention.norm`,
@@ -148,7 +151,10 @@ export function stackLogits(
     const inner = gelu(dense(params, `layer${l}.intermediate`, attended));
     x = layerNorm(params, `layer${l}.output.norm`, tf.add(dense(params, `layer${l}.output`, inner), attended));
   }
-  const first = x.reshape([batch, seq, shape.hidden]).slice([0, 0, 0], [batch, 1, shape.hidden]).reshape([batch, shape.hidden]);
+  const first = x
+    .reshape([batch, seq, shape.hidden])
+    .slice([0, 0, 0], [batch, 1, shape.hidden])
+    .reshape([batch, shape.hidden]);
   return dense(params, 'head.out', tf.tanh(dense(params, 'head.dense', first as tf.Tensor2D)));
 }
 

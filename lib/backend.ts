@@ -49,7 +49,8 @@ async function tryBackend(name: BackendName): Promise<string | null> {
     return null;
   } catch (err) {
     // An optional package that is absent is not an error worth a stack trace: say so plainly.
-    if (err instanceof Error && (err as NodeJS.ErrnoException).code === 'MODULE_NOT_FOUND') return `${name}: not installed`;
+    if (err instanceof Error && (err as NodeJS.ErrnoException).code === 'MODULE_NOT_FOUND')
+      return `${name}: not installed`;
     const message = err instanceof Error ? err.message.split('\n')[0] : String(err);
     return `${name}: ${message}`;
   }
@@ -110,24 +111,32 @@ function whyNotNative(info: PlatformInfo): string {
   const note = info.notes.find((n) => n.startsWith('tensorflow: '));
   if (note === undefined) return '';
   const reason = note.slice('tensorflow: '.length);
-  return reason === 'not installed' ? ', because native TensorFlow (tfjs-node) is not installed' : `, because native TensorFlow (tfjs-node) did not load (${reason})`;
+  return reason === 'not installed'
+    ? ', because native TensorFlow (tfjs-node) is not installed'
+    : `, because native TensorFlow (tfjs-node) did not load (${reason})`;
 }
 
 /** One plain sentence: where tensors run, and what that means for training. */
 export function platformSentence(info: PlatformInfo): string {
   const threads = `${info.threads} thread${info.threads === 1 ? '' : 's'}`;
-  if (info.backend === 'tensorflow') return `Tensors run on native TensorFlow (tfjs-node, ${threads}), the fastest backend.`;
+  if (info.backend === 'tensorflow')
+    return `Tensors run on native TensorFlow (tfjs-node, ${threads}), the fastest backend.`;
   if (info.backend === 'wasm') {
     return (
       `Tensors run on WebAssembly (${threads})${whyNotNative(info)}: the small offline model trains in minutes, ` +
       'while roberta-base needs small batches and takes seconds per batch.'
     );
   }
-  return `Tensors run on plain JavaScript (${threads})${whyNotNative(info)}: far too slow for training; install tfjs-node or use wasm.`;
+  return (
+    `Tensors run on plain JavaScript (${threads})${whyNotNative(info)}: far too slow for training; install ` +
+    `tfjs-node or use wasm.`
+  );
 }
 
 /** The backend, versions and threads on one line, then the plain sentence. */
 export function describePlatform(info: PlatformInfo): string {
-  const head = `backend: ${info.backend} (tfjs ${info.tfjsVersion}, ${info.threads} thread${info.threads === 1 ? '' : 's'}, Node ${info.nodeVersion})`;
+  const head =
+    `backend: ${info.backend} (tfjs ${info.tfjsVersion}, ${info.threads} ` +
+    `thread${info.threads === 1 ? '' : 's'}, Node ${info.nodeVersion})`;
   return `${head}\n${platformSentence(info)}`;
 }

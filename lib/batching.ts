@@ -62,7 +62,8 @@ function shuffleInPlace<T>(items: T[], rng: () => number): T[] {
 }
 
 function checkPositiveInteger(value: number, name: string): void {
-  if (!Number.isInteger(value) || value < 1) throw new Error(`DataLoader: ${name} should be a positive integer, found ${value}`);
+  if (!Number.isInteger(value) || value < 1)
+    throw new Error(`DataLoader: ${name} should be a positive integer, found ${value}`);
 }
 
 /** Pairs encoded texts with their labels. */
@@ -100,7 +101,8 @@ function fillBatch(
   for (let row = 0; row < batchSize; row++) {
     const example = examples[indices[row]];
     const ids = truncatedIds(example.inputIds, maxLength);
-    if (ids.length > seqLength) throw new Error(`batch: example ${indices[row]} has ${ids.length} tokens, more than the row length ${seqLength}`);
+    if (ids.length > seqLength)
+      throw new Error(`batch: example ${indices[row]} has ${ids.length} tokens, more than the row length ${seqLength}`);
     if (ids !== example.inputIds) truncatedExamples++;
     const offset = row * seqLength;
     for (let j = 0; j < ids.length; j++) {
@@ -149,7 +151,10 @@ export class DataLoader {
   /** Each example's length after truncation to maxLength. */
   private readonly lengths: Int32Array;
 
-  constructor(readonly examples: readonly TokenizedExample[], options: DataLoaderOptions) {
+  constructor(
+    readonly examples: readonly TokenizedExample[],
+    options: DataLoaderOptions,
+  ) {
     const { batchSize, mode, maxLength } = options;
     checkPositiveInteger(batchSize, 'batchSize');
     checkPositiveInteger(maxLength, 'maxLength');
@@ -179,7 +184,10 @@ export class DataLoader {
     checkModelInputs({ inputIds }, { source: 'DataLoader', rowName: 'example' });
 
     this.numBatches = this.dropLast ? Math.floor(examples.length / batchSize) : Math.ceil(examples.length / batchSize);
-    const batchesPerMegaBatch = Math.max(1, Math.min(options.megaBatchBatches ?? 50, Math.floor(examples.length / (batchSize * 4))));
+    const batchesPerMegaBatch = Math.max(
+      1,
+      Math.min(options.megaBatchBatches ?? 50, Math.floor(examples.length / (batchSize * 4))),
+    );
     this.megaBatchSize = batchesPerMegaBatch * batchSize;
   }
 
@@ -189,7 +197,8 @@ export class DataLoader {
 
   /** The example indices of every batch of an epoch, in order. Cheap: no ids are copied. */
   batchOrder(epoch: number): number[][] {
-    if (!Number.isInteger(epoch) || epoch < 0) throw new Error(`DataLoader: epoch should be an integer >= 0, found ${epoch}`);
+    if (!Number.isInteger(epoch) || epoch < 0)
+      throw new Error(`DataLoader: epoch should be an integer >= 0, found ${epoch}`);
     const rng = epochRng(this.seed, epoch);
     const order = this.examples.map((_, i) => i);
     if (this.shuffle) shuffleInPlace(order, rng);

@@ -87,7 +87,10 @@ export function checkWritableFolder(outputDir: string): void {
  * Replaces the folder `finalDir` with what `write` puts into a fresh temporary folder. If `write`
  * throws, the temporary folder is removed and `finalDir` is untouched.
  */
-export async function replaceDirectory(finalDir: string, write: (tempDir: string) => Promise<void> | void): Promise<void> {
+export async function replaceDirectory(
+  finalDir: string,
+  write: (tempDir: string) => Promise<void> | void,
+): Promise<void> {
   const parent = path.dirname(path.resolve(finalDir));
   ensureDir(parent);
   const base = path.basename(finalDir);
@@ -116,7 +119,11 @@ export function resolveCheckpointDir(dir: string): string {
 }
 
 export function parametersToTensors(parameters: Map<string, tf.Variable>): NamedFloat32Tensor[] {
-  return [...parameters].map(([name, variable]) => ({ name, shape: [...variable.shape], values: variable.dataSync() as Float32Array }));
+  return [...parameters].map(([name, variable]) => ({
+    name,
+    shape: [...variable.shape],
+    values: variable.dataSync() as Float32Array,
+  }));
 }
 
 /** Assigns saved weights to the model's variables; every name and shape must match both ways. */
@@ -126,14 +133,21 @@ export function restoreParameters(parameters: Map<string, tf.Variable>, file: Sa
   if (missing.length > 0 || unexpected.length > 0) {
     throw new Error(
       `${file.source}: weights do not match the model` +
-        (missing.length ? `; missing: ${missing.slice(0, 5).join(', ')}${missing.length > 5 ? ` (+${missing.length - 5})` : ''}` : '') +
-        (unexpected.length ? `; unexpected: ${unexpected.slice(0, 5).join(', ')}${unexpected.length > 5 ? ` (+${unexpected.length - 5})` : ''}` : ''),
+        (missing.length
+          ? `; missing: ${missing.slice(0, 5).join(', ')}${missing.length > 5 ? ` (+${missing.length - 5})` : ''}`
+          : '') +
+        (unexpected.length
+          ? `; unexpected: ` +
+            `${unexpected.slice(0, 5).join(', ')}${unexpected.length > 5 ? ` (+${unexpected.length - 5})` : ''}`
+          : ''),
     );
   }
   for (const [name, variable] of parameters) {
     const info = file.tensors.get(name)!;
     if (!tf.util.arraysEqual(info.shape, variable.shape)) {
-      throw new Error(`${file.source}: tensor '${name}' has shape [${info.shape}], the model expects [${variable.shape}]`);
+      throw new Error(
+        `${file.source}: tensor '${name}' has shape [${info.shape}], the model expects [${variable.shape}]`,
+      );
     }
     const values = file.readFloat32(name);
     tf.tidy(() => variable.assign(tf.tensor(values, variable.shape, 'float32')));
@@ -151,7 +165,10 @@ function writeOptimizerState(dir: string, state: OptimizerState): void {
 }
 
 function readOptimizerState(dir: string): OptimizerState {
-  const json = readJsonFile(path.join(dir, OPTIMIZER_JSON)) as { options?: ResolvedAdamOptions; steps?: Record<string, number> };
+  const json = readJsonFile(path.join(dir, OPTIMIZER_JSON)) as {
+    options?: ResolvedAdamOptions;
+    steps?: Record<string, number>;
+  };
   if (json.options === undefined || json.steps === undefined) {
     throw new Error(`${path.join(dir, OPTIMIZER_JSON)}: expected fields 'options' and 'steps'`);
   }
@@ -162,7 +179,11 @@ function readOptimizerState(dir: string): OptimizerState {
     if (info === undefined || !file.tensors.has(`exp_avg_sq.${name}`)) {
       throw new Error(`${file.source}: no moments for parameter '${name}' listed in ${OPTIMIZER_JSON}`);
     }
-    moments.set(name, { expAvg: file.readFloat32(`exp_avg.${name}`), expAvgSq: file.readFloat32(`exp_avg_sq.${name}`), shape: info.shape });
+    moments.set(name, {
+      expAvg: file.readFloat32(`exp_avg.${name}`),
+      expAvgSq: file.readFloat32(`exp_avg_sq.${name}`),
+      shape: info.shape,
+    });
   }
   return { options: json.options, steps: json.steps, moments };
 }

@@ -112,7 +112,10 @@ export function sumRows(x: Float32Array, rows: number, columns: number, out: Flo
       const i = start + c;
       const j = i + c4;
       totals[c] +=
-        x[i] + x[i + columns] + (x[i + c2] + x[i + c2 + columns]) + (x[j] + x[j + columns] + (x[j + c2] + x[j + c2 + columns]));
+        x[i] +
+        x[i + columns] +
+        (x[i + c2] + x[i + c2 + columns]) +
+        (x[j] + x[j + columns] + (x[j + c2] + x[j + c2 + columns]));
     }
   }
   for (; r < rows; r++) {
@@ -239,13 +242,20 @@ function wasmBatchMatMul(original: KernelFunc, transpose: KernelFunc): KernelFun
     // variable (dX = dY · W) whose data lives until the next optimizer step, so the cache never
     // hits and holds a second copy of every weight matrix (340 MB for roberta-base).
     const split =
-      wasmOptions.splitBatches && a.dtype === 'float32' && b.dtype === 'float32' && (batchA === batchB || batchA === 1 || batchB === 1);
+      wasmOptions.splitBatches &&
+      a.dtype === 'float32' &&
+      b.dtype === 'float32' &&
+      (batchA === batchB || batchA === 1 || batchB === 1);
     if (!needsTranspose && !split) return original(args);
 
     const temporaries: TensorInfo[] = [];
     const plain = (t: TensorInfo, flag: boolean): TensorInfo => {
       if (!flag) return t;
-      const transposed = transpose({ inputs: { x: t }, backend, attrs: { perm: swapLastTwo(t.shape.length) } }) as TensorInfo;
+      const transposed = transpose({
+        inputs: { x: t },
+        backend,
+        attrs: { perm: swapLastTwo(t.shape.length) },
+      }) as TensorInfo;
       temporaries.push(transposed);
       return transposed;
     };
@@ -253,14 +263,19 @@ function wasmBatchMatMul(original: KernelFunc, transpose: KernelFunc): KernelFun
       const plainA = plain(a, transposeA);
       const plainB = plain(b, transposeB);
       if (!split) {
-        return original({ inputs: { a: plainA, b: plainB }, backend, attrs: { ...args.attrs, transposeA: false, transposeB: false } });
+        return original({
+          inputs: { a: plainA, b: plainB },
+          backend,
+          attrs: { ...args.attrs, transposeA: false, transposeB: false },
+        });
       }
       const m = plainA.shape[plainA.shape.length - 2];
       const k = plainA.shape[plainA.shape.length - 1];
       const n = plainB.shape[plainB.shape.length - 1];
       if (plainB.shape[plainB.shape.length - 2] !== k) {
         throw new Error(
-          `BatchMatMul: inner dimensions differ: a ${a.shape} (transposeA ${transposeA}), b ${b.shape} (transposeB ${transposeB})`,
+          `BatchMatMul: inner dimensions differ: a ${a.shape} (transposeA ${transposeA}), b ${b.shape} (transposeB ` +
+            `${transposeB})`,
         );
       }
       const batchShape = tf.broadcast_util.assertAndGetBroadcastShape(a.shape.slice(0, -2), b.shape.slice(0, -2));
@@ -311,7 +326,8 @@ function wasmSharedIdentity(original: KernelFunc, castKernel: boolean): KernelFu
   return (args) => {
     const { x } = args.inputs as { x: TensorInfo };
     const sameDtype = !castKernel || (args.attrs as { dtype: tf.DataType }).dtype === x.dtype;
-    if (!wasmOptions.shareIdentity || !sameDtype || x.dtype === 'string' || x.dtype === 'complex64') return original(args);
+    if (!wasmOptions.shareIdentity || !sameDtype || x.dtype === 'string' || x.dtype === 'complex64')
+      return original(args);
     (args.backend as WasmBackend).incRef(x.dataId);
     return { dataId: x.dataId, shape: [...x.shape], dtype: x.dtype };
   };
@@ -463,7 +479,9 @@ function adamUpdateKernel(backendName: 'wasm' | 'cpu'): KernelFunc {
     const size = tf.util.sizeFromShape(param.shape);
     const out = { param: new Float32Array(size), expAvg: new Float32Array(size), expAvgSq: new Float32Array(size) };
     adamUpdateValues(read(param), read(grad), read(expAvg), read(expAvgSq), config, out);
-    return [out.param, out.expAvg, out.expAvgSq].map((values) => cpu.makeTensorInfo([...param.shape], 'float32', values));
+    return [out.param, out.expAvg, out.expAvgSq].map((values) =>
+      cpu.makeTensorInfo([...param.shape], 'float32', values),
+    );
   };
 }
 
@@ -482,7 +500,11 @@ export function fusedAdamUpdate(
 ): [tf.Tensor, tf.Tensor, tf.Tensor] {
   const attrs = { ...config } as unknown as NamedAttrMap;
   if (tf.getKernel(ADAM_UPDATE_KERNEL, tf.getBackend()) !== undefined) {
-    return tf.engine().runKernel(ADAM_UPDATE_KERNEL, { param, grad, expAvg, expAvgSq }, attrs) as [tf.Tensor, tf.Tensor, tf.Tensor];
+    return tf.engine().runKernel(ADAM_UPDATE_KERNEL, { param, grad, expAvg, expAvgSq }, attrs) as [
+      tf.Tensor,
+      tf.Tensor,
+      tf.Tensor,
+    ];
   }
   return tf.tidy(() => {
     const scalar = (value: number): tf.Scalar => tf.scalar(value, 'float32');
@@ -516,7 +538,10 @@ export function registerTrainingKernels(backendName: string): void {
     });
     segmentSumRegistered.add(backendName);
   }
-  if ((backendName === 'wasm' || backendName === 'cpu') && tf.getKernel(ADAM_UPDATE_KERNEL, backendName) === undefined) {
+  if (
+    (backendName === 'wasm' || backendName === 'cpu') &&
+    tf.getKernel(ADAM_UPDATE_KERNEL, backendName) === undefined
+  ) {
     tf.registerKernel({ kernelName: ADAM_UPDATE_KERNEL, backendName, kernelFunc: adamUpdateKernel(backendName) });
   }
   if (backendName === 'wasm' && !wasmKernelsReplaced.has(backendName)) {

@@ -17,12 +17,21 @@ export interface AttentionCost {
   attentionShare: number;
 }
 
-export function attentionCost(config: Pick<RobertaConfig, 'hidden_size' | 'intermediate_size'>, seqLength: number): AttentionCost {
+export function attentionCost(
+  config: Pick<RobertaConfig, 'hidden_size' | 'intermediate_size'>,
+  seqLength: number,
+): AttentionCost {
   const h = config.hidden_size;
   const projections = 4 * h * h;
   const feedForward = 2 * h * config.intermediate_size;
   const attentionProducts = 2 * seqLength * h;
-  return { seqLength, projections, feedForward, attentionProducts, attentionShare: attentionProducts / (projections + feedForward + attentionProducts) };
+  return {
+    seqLength,
+    projections,
+    feedForward,
+    attentionProducts,
+    attentionShare: attentionProducts / (projections + feedForward + attentionProducts),
+  };
 }
 
 export interface LayerParameters {
@@ -40,5 +49,10 @@ export function layerParameters(config: Pick<RobertaConfig, 'hidden_size' | 'int
   const i = config.intermediate_size;
   const attention = 4 * (h * h + h) + 2 * h;
   const feedForward = h * i + i + i * h + h + 2 * h;
-  return { attention, feedForward, total: attention + feedForward, feedForwardShare: feedForward / (attention + feedForward) };
+  return {
+    attention,
+    feedForward,
+    total: attention + feedForward,
+    feedForwardShare: feedForward / (attention + feedForward),
+  };
 }

@@ -19,14 +19,24 @@ export interface LoopSettings {
 
 type LoopSource = Pick<
   TrainingDefaults,
-  'epochs' | 'optimizer' | 'learningRate' | 'weightDecay' | 'warmupRatio' | 'maxGradNorm' | 'gradientAccumulationSteps' | 'seed'
+  | 'epochs'
+  | 'optimizer'
+  | 'learningRate'
+  | 'weightDecay'
+  | 'warmupRatio'
+  | 'maxGradNorm'
+  | 'gradientAccumulationSteps'
+  | 'seed'
 >;
 
 /**
  * The loop's settings from the notebook's settings. `batchesPerEpoch` (the training loader's)
  * turns warmupRatio into optimizer steps, rounded up as Hugging Face does.
  */
-export function loopSettings(settings: LoopSource, options: { schedule: ScheduleName; batchesPerEpoch: number }): LoopSettings {
+export function loopSettings(
+  settings: LoopSource,
+  options: { schedule: ScheduleName; batchesPerEpoch: number },
+): LoopSettings {
   if (!(Number.isInteger(options.batchesPerEpoch) && options.batchesPerEpoch >= 1)) {
     throw new Error(`loopSettings: batchesPerEpoch should be an integer >= 1, found ${options.batchesPerEpoch}`);
   }
@@ -63,12 +73,19 @@ export function loopSettingRows(settings: LoopSettings): Row[] {
       return;
     }
     if (value === undefined) return;
-    rows.push({ setting: prefix, value: Array.isArray(value) ? value.join(', ') : String(value), meaning: MEANING[prefix] ?? '' });
+    rows.push({
+      setting: prefix,
+      value: Array.isArray(value) ? value.join(', ') : String(value),
+      meaning: MEANING[prefix] ?? '',
+    });
   };
   visit('', settings);
   return rows;
 }
 
 export function showLoopSettings(settings: LoopSettings): void {
-  showTable(loopSettingRows(settings), { caption: 'What the Trainer receives (the same object is passed to it below)', maxRows: 50 });
+  showTable(loopSettingRows(settings), {
+    caption: 'What the Trainer receives (the same object is passed to it below)',
+    maxRows: 50,
+  });
 }

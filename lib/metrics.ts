@@ -18,7 +18,11 @@ export interface ClassificationMetrics {
   count: number;
 }
 
-export function confusionMatrix(labels: ArrayLike<number>, predictions: ArrayLike<number>, numLabels: number): ConfusionMatrix {
+export function confusionMatrix(
+  labels: ArrayLike<number>,
+  predictions: ArrayLike<number>,
+  numLabels: number,
+): ConfusionMatrix {
   if (labels.length !== predictions.length) {
     throw new Error(`confusionMatrix: ${labels.length} labels but ${predictions.length} predictions`);
   }
@@ -27,7 +31,9 @@ export function confusionMatrix(labels: ArrayLike<number>, predictions: ArrayLik
     const truth = labels[i];
     const predicted = predictions[i];
     if (!(truth >= 0 && truth < numLabels) || !(predicted >= 0 && predicted < numLabels)) {
-      throw new Error(`confusionMatrix: row ${i} has label ${truth} / prediction ${predicted}, expected 0..${numLabels - 1}`);
+      throw new Error(
+        `confusionMatrix: row ${i} has label ${truth} / prediction ${predicted}, expected 0..${numLabels - 1}`,
+      );
     }
     matrix[truth][predicted] += 1;
   }
@@ -55,9 +61,18 @@ export function metricsFromConfusion(matrix: ConfusionMatrix): ClassificationMet
   const accuracy = ratio(correct, total);
   if (numLabels === 2) {
     const positive = perClass[1];
-    return { accuracy, precision: positive.precision, recall: positive.recall, f1: positive.f1, perClass, confusionMatrix: matrix, count: total };
+    return {
+      accuracy,
+      precision: positive.precision,
+      recall: positive.recall,
+      f1: positive.f1,
+      perClass,
+      confusionMatrix: matrix,
+      count: total,
+    };
   }
-  const mean = (pick: (c: (typeof perClass)[number]) => number): number => perClass.reduce((s, c) => s + pick(c), 0) / numLabels;
+  const mean = (pick: (c: (typeof perClass)[number]) => number): number =>
+    perClass.reduce((s, c) => s + pick(c), 0) / numLabels;
   return {
     accuracy,
     precision: mean((c) => c.precision),
@@ -70,7 +85,11 @@ export function metricsFromConfusion(matrix: ConfusionMatrix): ClassificationMet
   };
 }
 
-export function classificationMetrics(labels: ArrayLike<number>, predictions: ArrayLike<number>, numLabels: number): ClassificationMetrics {
+export function classificationMetrics(
+  labels: ArrayLike<number>,
+  predictions: ArrayLike<number>,
+  numLabels: number,
+): ClassificationMetrics {
   return metricsFromConfusion(confusionMatrix(labels, predictions, numLabels));
 }
 

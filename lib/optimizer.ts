@@ -101,7 +101,9 @@ export class AdamOptimizer {
       const grad = grads.get(name);
       if (grad === undefined) continue;
       if (!tf.util.arraysEqual(grad.shape, param.shape)) {
-        throw new Error(`optimizer.step: gradient of '${name}' has shape [${grad.shape}], parameter has [${param.shape}]`);
+        throw new Error(
+          `optimizer.step: gradient of '${name}' has shape [${grad.shape}], parameter has [${param.shape}]`,
+        );
       }
       this.updateParameter(name, param, grad);
     }
@@ -164,7 +166,9 @@ export class AdamOptimizer {
   setState(state: OptimizerState): void {
     for (const key of ['name', 'beta1', 'beta2', 'epsilon', 'weightDecay'] as const) {
       if (state.options[key] !== this.options[key]) {
-        throw new Error(`optimizer.setState: saved ${key} is ${state.options[key]}, this optimizer has ${this.options[key]}`);
+        throw new Error(
+          `optimizer.setState: saved ${key} is ${state.options[key]}, this optimizer has ${this.options[key]}`,
+        );
       }
     }
     for (const name of Object.keys(state.steps)) {
@@ -173,7 +177,9 @@ export class AdamOptimizer {
       if (param === undefined) throw new Error(`optimizer.setState: state for unknown parameter '${name}'`);
       if (saved === undefined) throw new Error(`optimizer.setState: step count for '${name}' but no moments`);
       if (!tf.util.arraysEqual(saved.shape, param.shape)) {
-        throw new Error(`optimizer.setState: moments of '${name}' have shape [${saved.shape}], parameter has [${param.shape}]`);
+        throw new Error(
+          `optimizer.setState: moments of '${name}' have shape [${saved.shape}], parameter has [${param.shape}]`,
+        );
       }
     }
     this.disposeMoments();
@@ -205,7 +211,10 @@ export class AdamOptimizer {
  * norm is the L2 norm of all gradients together. Returns new tensors (the inputs are not disposed)
  * and the norm before clipping.
  */
-export function clipByGlobalNorm(grads: Map<string, tf.Tensor>, maxNorm: number): { grads: Map<string, tf.Tensor>; norm: number } {
+export function clipByGlobalNorm(
+  grads: Map<string, tf.Tensor>,
+  maxNorm: number,
+): { grads: Map<string, tf.Tensor>; norm: number } {
   const names = [...grads.keys()];
   const normTensor = tf.tidy(() => tf.sqrt(tf.addN(names.map((n) => tf.sum(tf.square(grads.get(n)!))))));
   const norm = normTensor.dataSync()[0];

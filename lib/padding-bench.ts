@@ -9,7 +9,14 @@ import * as path from 'path';
 import { parseArgs } from 'node:util';
 import * as tf from '@tensorflow/tfjs';
 import { initBackend, type BackendChoice, type PlatformInfo } from './backend';
-import { DataLoader, paddingReport, tokenizedExamples, type Batch, type PaddingMode, type TokenizedExample } from './batching';
+import {
+  DataLoader,
+  paddingReport,
+  tokenizedExamples,
+  type Batch,
+  type PaddingMode,
+  type TokenizedExample,
+} from './batching';
 import { generateCorpus } from './data/corpus';
 import { offlineModelConfig, robertaConfig, ROBERTA_BASE_CONFIG, type RobertaConfig } from './model/config';
 import { RobertaForSequenceClassification } from './model/roberta';
@@ -124,7 +131,8 @@ export interface TargetCheck {
 export function parseModes(list: string): ModeSpec[] {
   return list.split(',').map((name) => {
     const match = /^(static|dynamic|grouped)-(\d+)$/.exec(name.trim());
-    if (match === null) throw new Error(`--modes: expected names like static-512, dynamic-256, grouped-256; got '${name}'`);
+    if (match === null)
+      throw new Error(`--modes: expected names like static-512, dynamic-256, grouped-256; got '${name}'`);
     return { name: name.trim(), mode: match[1] as PaddingMode, maxLength: Number(match[2]) };
   });
 }
@@ -132,7 +140,8 @@ export function parseModes(list: string): ModeSpec[] {
 function positiveInteger(value: string | undefined, flag: string, fallback: number, allowZero = false): number {
   if (value === undefined) return fallback;
   const n = Number(value);
-  if (!Number.isInteger(n) || n < (allowZero ? 0 : 1)) throw new Error(`${flag}: expected a ${allowZero ? 'non-negative' : 'positive'} integer, got '${value}'`);
+  if (!Number.isInteger(n) || n < (allowZero ? 0 : 1))
+    throw new Error(`${flag}: expected a ${allowZero ? 'non-negative' : 'positive'} integer, got '${value}'`);
   return n;
 }
 
@@ -174,8 +183,10 @@ export function parseBenchArgs(argv: string[], log: (line: string) => void): Ben
     },
     strict: true,
   });
-  if (values.model !== 'tiny' && values.model !== 'base') throw new Error(`--model: expected tiny or base, got '${values.model}'`);
-  if (values.data !== 'corpus' && values.data !== 'lognormal') throw new Error(`--data: expected corpus or lognormal, got '${values.data}'`);
+  if (values.model !== 'tiny' && values.model !== 'base')
+    throw new Error(`--model: expected tiny or base, got '${values.model}'`);
+  if (values.data !== 'corpus' && values.data !== 'lognormal')
+    throw new Error(`--data: expected corpus or lognormal, got '${values.data}'`);
   return {
     model: values.model,
     batchSize: positiveInteger(values['batch-size'], '--batch-size', 16),
@@ -204,7 +215,9 @@ function lognormalExamples(count: number, seed: number, vocabSize: number): Toke
   return Array.from({ length: count }, (_, i) => {
     const gauss = normal(uniform);
     const length = Math.max(8, Math.round(245 * Math.exp(0.64 * gauss)));
-    const ids = Array.from({ length }, (_, k) => (k === 0 ? 0 : k === length - 1 ? 2 : 4 + Math.floor(uniform() * (vocabSize - 5))));
+    const ids = Array.from({ length }, (_, k) =>
+      k === 0 ? 0 : k === length - 1 ? 2 : 4 + Math.floor(uniform() * (vocabSize - 5)),
+    );
     return { inputIds: ids, label: i % 2 };
   });
 }
@@ -218,12 +231,16 @@ interface BenchData {
 }
 
 async function benchExamples(options: BenchOptions, count: number): Promise<BenchData> {
-  if (options.data === 'lognormal') return { examples: lognormalExamples(count, options.seed, 50265), vocabSize: 50265, padTokenId: 1, texts: null };
+  if (options.data === 'lognormal')
+    return { examples: lognormalExamples(count, options.seed, 50265), vocabSize: 50265, padTokenId: 1, texts: null };
   const corpus = generateCorpus({ seed: options.seed, sizes: { train: count, validation: 0, test: 0 } });
   const tokenizer = await loadTokenizer('offline');
   const encoded = tokenizer.encodePlain(corpus.train.map((review) => review.text));
   return {
-    examples: tokenizedExamples(encoded.inputIds, corpus.train.map((review) => review.label)),
+    examples: tokenizedExamples(
+      encoded.inputIds,
+      corpus.train.map((review) => review.label),
+    ),
     vocabSize: tokenizer.vocabSize,
     padTokenId: tokenizer.padTokenId,
     texts: { texts: corpus.train.map((review) => review.text), tokenizer },
@@ -257,7 +274,6 @@ interface Lane {
   peakRssMb: number;
 }
 
-
 const mean = (values: number[]): number => values.reduce((a, b) => a + b, 0) / Math.max(1, values.length);
 const peakRssMb = (): number => process.resourceUsage().maxRSS / 1024;
 
@@ -282,7 +298,10 @@ class StepRunner {
     tf.tidy(() => {
       const shape: [number, number] = [batch.batchSize, batch.seqLength];
       const logits = this.model.forward(
-        { inputIds: tf.tensor2d(batch.inputIds, shape, 'int32'), attentionMask: tf.tensor2d(batch.attentionMask, shape, 'int32') },
+        {
+          inputIds: tf.tensor2d(batch.inputIds, shape, 'int32'),
+          attentionMask: tf.tensor2d(batch.attentionMask, shape, 'int32'),
+        },
         { training: false },
       );
       logits.dataSync();
@@ -292,7 +311,13 @@ class StepRunner {
 }
 
 function makeLane(spec: ModeSpec, examples: TokenizedExample[], options: BenchOptions, padTokenId: number): Lane {
-  const loader = new DataLoader(examples, { batchSize: options.batchSize, mode: spec.mode, maxLength: spec.maxLength, seed: options.seed, padTokenId });
+  const loader = new DataLoader(examples, {
+    batchSize: options.batchSize,
+    mode: spec.mode,
+    maxLength: spec.maxLength,
+    seed: options.seed,
+    padTokenId,
+  });
   const batches = [...loader.batches(0)];
   // Warm-up reuses the epoch's first batches: same shapes as measured ones, nothing new to learn.
   const warmupBatches = Array.from({ length: options.warmup }, (_, i) => batches[i % batches.length]);
@@ -356,12 +381,16 @@ function checkTargets(results: ModeResult[], backend: string, model: string): Ta
   const byName = new Map(results.map((r) => [r.mode, r]));
   const dynamic256 = byName.get('dynamic-256');
   const grouped256 = byName.get('grouped-256');
-  const peer = peerBench().find((run) => run.train && run.mode === 'dynamic' && run.max_length === 256 && run.model.layers === 2);
+  const peer = peerBench().find(
+    (run) => run.train && run.mode === 'dynamic' && run.max_length === 256 && run.model.layers === 2,
+  );
   if (dynamic256 !== undefined && peer !== undefined && model === 'tiny') {
     const ratio = peer.sec_per_step_mean / dynamic256.mean_sec_per_batch;
     const wanted = backend === 'tensorflow' ? 1.0 : 0.5;
     checks.push({
-      target: `${backend} steps/s >= ${wanted}x PyTorch's at tiny dynamic-256 (PyTorch ${peer.sec_per_step_mean.toFixed(3)} s/step)`,
+      target:
+        `${backend} steps/s >= ${wanted}x PyTorch's at tiny dynamic-256 (PyTorch ` +
+        `${peer.sec_per_step_mean.toFixed(3)} s/step)`,
       measured: `${dynamic256.mean_sec_per_batch.toFixed(3)} s/step = ${ratio.toFixed(2)}x`,
       met: ratio >= wanted,
     });
@@ -373,17 +402,22 @@ function checkTargets(results: ModeResult[], backend: string, model: string): Ta
     checks.push({
       target: 'grouped-256 >= 1.5x faster than dynamic-256',
       measured:
-        `${speedup.toFixed(2)}x (padded tokens ${(dynamic256.padded_tokens / grouped256.padded_tokens).toFixed(2)}x fewer; ` +
-        `dynamic-256 is ${(100 * dynamic256.padding_share).toFixed(0)}% padding, so zero padding would give ${bound.toFixed(2)}x)`,
+        `${speedup.toFixed(2)}x (padded tokens ${(dynamic256.padded_tokens / grouped256.padded_tokens).toFixed(2)}x ` +
+        `fewer; ` +
+        `dynamic-256 is ${(100 * dynamic256.padding_share).toFixed(0)}% padding, so zero padding would give ` +
+        `${bound.toFixed(2)}x)`,
       met: speedup >= 1.5,
     });
   }
   for (const r of results) {
-    if (r.speedup_vs_static512 === null || r.padded_token_ratio_vs_static512 === null || r.mode === 'static-512') continue;
+    if (r.speedup_vs_static512 === null || r.padded_token_ratio_vs_static512 === null || r.mode === 'static-512')
+      continue;
     const share = r.speedup_vs_static512 / r.padded_token_ratio_vs_static512;
     checks.push({
       target: `${r.mode}: speedup >= 0.9x padded-token ratio`,
-      measured: `${r.speedup_vs_static512.toFixed(2)}x vs ${r.padded_token_ratio_vs_static512.toFixed(2)}x (${share.toFixed(2)})`,
+      measured:
+        `${r.speedup_vs_static512.toFixed(2)}x vs ${r.padded_token_ratio_vs_static512.toFixed(2)}x ` +
+        `(${share.toFixed(2)})`,
       met: share >= 0.9,
     });
   }
@@ -394,7 +428,22 @@ function checkTargets(results: ModeResult[], backend: string, model: string): Ta
 // Output
 
 function formatTable(results: ModeResult[]): string {
-  const header = ['mode', 's/batch', 'mean', 'fwd+bwd', 'optim', 'cpu s', 'samples/s', 'real tok/s', 'padded tok/s', 'padding', 'speedup', 'token ratio', 'peak RSS MB', 'tensors'];
+  const header = [
+    'mode',
+    's/batch',
+    'mean',
+    'fwd+bwd',
+    'optim',
+    'cpu s',
+    'samples/s',
+    'real tok/s',
+    'padded tok/s',
+    'padding',
+    'speedup',
+    'token ratio',
+    'peak RSS MB',
+    'tensors',
+  ];
   const rows = results.map((r) => [
     r.mode,
     r.sec_per_batch.toFixed(3),
@@ -412,7 +461,8 @@ function formatTable(results: ModeResult[]): string {
     `${r.tensors_before}->${r.tensors_after}`,
   ]);
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i].length)));
-  const line = (cells: string[]): string => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
+  const line = (cells: string[]): string =>
+    cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
   return [line(header), ...rows.map(line)].join('\n');
 }
 
@@ -439,19 +489,40 @@ function htmlPage(result: BenchResult): string {
   const scripts = charts
     .map((chart, i) => {
       const figure = toPlotlyFigure(chart);
-      return `document.getElementById('chart${i}').innerHTML = ''; Plotly.newPlot('chart${i}', ${JSON.stringify(figure.data)}, ${JSON.stringify(figure.layout)});`;
+      return (
+        `document.getElementById('chart${i}').innerHTML = ''; Plotly.newPlot('chart${i}', ` +
+        `${JSON.stringify(figure.data)}, ${JSON.stringify(figure.layout)});`
+      );
     })
     .join('\n');
   const rows = result.modes
-    .map((m) => `<tr><td>${m.mode}</td><td>${m.sec_per_batch.toFixed(3)}</td><td>${m.samples_per_s.toFixed(1)}</td><td>${(100 * m.padding_share).toFixed(1)}%</td><td>${m.speedup_vs_static512?.toFixed(2) ?? '-'}</td><td>${m.padded_token_ratio_vs_static512?.toFixed(2) ?? '-'}</td></tr>`)
+    .map(
+      (m) =>
+        `<tr><td>${m.mode}</td><td>${m.sec_per_batch.toFixed(3)}</td><td>${m.samples_per_s.toFixed(1)}</td>` +
+        `<td>${(100 * m.padding_share).toFixed(1)}%</td><td>${m.speedup_vs_static512?.toFixed(2) ?? '-'}</td>` +
+        `<td>${m.padded_token_ratio_vs_static512?.toFixed(2) ?? '-'}</td></tr>`,
+    )
     .join('\n');
+  const style =
+    'body{font-family:sans-serif;max-width:960px;margin:2em auto}table{border-collapse:collapse}' +
+    'td,th{border:1px solid #ccc;padding:4px 8px;text-align:right}';
+  const threads = `${result.threads} thread${result.threads === 1 ? '' : 's'}`;
+  const [loadStart, loadEnd] = result.load_average.map((value) => value.toFixed(1));
+  const load = `load average ${loadStart} at the start, ${loadEnd} at the end`;
+  const summary =
+    `${result.model} model (${result.parameters.toLocaleString('en')} parameters), batch ${result.batch_size}, ` +
+    `${result.examples} ${result.data} reviews per mode; backend ${result.backend} (${threads}) ` +
+    `on ${result.machine}; ${load}.`;
+  const header =
+    '<tr><th>mode</th><th>s/batch</th><th>samples/s</th><th>padding</th><th>speed-up vs static-512</th>' +
+    '<th>padded-token ratio</th></tr>';
   return `<!doctype html>
 <html><head><meta charset="utf-8"><title>Padding benchmark</title>
-<style>body{font-family:sans-serif;max-width:960px;margin:2em auto}table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:4px 8px;text-align:right}</style>
+<style>${style}</style>
 </head><body>
 <h1>Padding benchmark</h1>
-<p>${result.model} model (${result.parameters.toLocaleString('en')} parameters), batch ${result.batch_size}, ${result.examples} ${result.data} reviews per mode; backend ${result.backend} (${result.threads} thread${result.threads === 1 ? '' : 's'}) on ${result.machine}; load average ${result.load_average[0].toFixed(1)} at the start, ${result.load_average[1].toFixed(1)} at the end.</p>
-<table><tr><th>mode</th><th>s/batch</th><th>samples/s</th><th>padding</th><th>speed-up vs static-512</th><th>padded-token ratio</th></tr>
+<p>${summary}</p>
+<table>${header}
 ${rows}</table>
 ${divs}
 <script>${plotly}</script>
@@ -462,13 +533,19 @@ ${divs}
 
 function machineName(): string {
   const cpus = os.cpus();
-  return `${cpus.length} x ${cpus[0]?.model.trim() ?? 'unknown CPU'}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}`;
+  return (
+    `${cpus.length} x ${cpus[0]?.model.trim() ?? 'unknown CPU'}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, ` +
+    `Node ${process.version}`
+  );
 }
 
 // ---------------------------------------------------------------------------------------------
 // The run
 
-async function profileOneStep(runner: StepRunner, batch: Batch): Promise<{ kernel: string; ms: number; calls: number }[]> {
+async function profileOneStep(
+  runner: StepRunner,
+  batch: Batch,
+): Promise<{ kernel: string; ms: number; calls: number }[]> {
   const info = await tf.profile(() => {
     runner.train(batch);
     return [];
@@ -495,13 +572,30 @@ export async function runPaddingBench(options: BenchOptions): Promise<BenchResul
   const model = RobertaForSequenceClassification.fromConfig(config, { seed: options.seed });
   const optimizer = new AdamOptimizer(model.parameters, { name: 'adamw', learningRate: 1e-5, weightDecay: 0.01 });
   const runner = new StepRunner(model, optimizer, options.seed);
-  log(`backend ${platform.backend} (${platform.threads} thread${platform.threads === 1 ? '' : 's'}), ${options.model} model with ${model.numParameters().toLocaleString('en')} parameters`);
-  log(`${examples.length} ${options.data} reviews, batch ${options.batchSize}: one epoch (${options.steps} batches) per mode after ${options.warmup} warm-up batches`);
+  log(
+    `backend ${platform.backend} (${platform.threads} thread${platform.threads === 1 ? '' : 's'}), ${options.model} ` +
+      `model with ${model.numParameters().toLocaleString('en')} parameters`,
+  );
+  log(
+    `${examples.length} ${options.data} reviews, batch ${options.batchSize}: one epoch (${options.steps} batches) ` +
+      `per mode after ${options.warmup} warm-up batches`,
+  );
 
   const lanes = options.modes.map((spec) => makeLane(spec, examples, options, padTokenId));
   for (const lane of lanes) {
-    const report = paddingReport(new DataLoader(examples, { batchSize: options.batchSize, mode: lane.spec.mode, maxLength: lane.spec.maxLength, seed: options.seed, padTokenId }));
-    log(`  ${lane.spec.name.padEnd(12)} mean batch length ${report.meanBatchLength.toFixed(0).padStart(3)}, padding ${(100 * report.paddingShare).toFixed(1)}%`);
+    const report = paddingReport(
+      new DataLoader(examples, {
+        batchSize: options.batchSize,
+        mode: lane.spec.mode,
+        maxLength: lane.spec.maxLength,
+        seed: options.seed,
+        padTokenId,
+      }),
+    );
+    log(
+      `  ${lane.spec.name.padEnd(12)} mean batch length ${report.meanBatchLength.toFixed(0).padStart(3)}, padding ` +
+        `${(100 * report.paddingShare).toFixed(1)}%`,
+    );
   }
   // Warm up from the cheapest mode up, so each mode's peak RSS is read before a costlier one raises it.
   const byCost = [...lanes].sort((a, b) => paddedTokensOf(a.batches) - paddedTokensOf(b.batches));
@@ -537,7 +631,12 @@ export async function runPaddingBench(options: BenchOptions): Promise<BenchResul
         const start = performance.now();
         predictProbabilities(model, texts.tokenizer, texts.texts, { maxLength, batchSize: options.batchSize });
         const seconds = (performance.now() - start) / 1000;
-        pipelineResults.push({ max_length: maxLength, texts: texts.texts.length, seconds, samples_per_s: texts.texts.length / seconds });
+        pipelineResults.push({
+          max_length: maxLength,
+          texts: texts.texts.length,
+          seconds,
+          samples_per_s: texts.texts.length / seconds,
+        });
       }
     }
     inference = {
@@ -565,13 +664,23 @@ export async function runPaddingBench(options: BenchOptions): Promise<BenchResul
       if ((step + 1) % every === 0) {
         tensors.push(tf.memory().numTensors);
         bytes.push(tf.memory().numBytes);
-        log(`  leak check ${step + 1}/${options.leakSteps}: ${tensors[tensors.length - 1]} tensors, ${(bytes[bytes.length - 1] / 2 ** 20).toFixed(1)} MiB`);
+        log(
+          `  leak check ${step + 1}/${options.leakSteps}: ${tensors[tensors.length - 1]} tensors, ` +
+            `${(bytes[bytes.length - 1] / 2 ** 20).toFixed(1)} MiB`,
+        );
       }
     }
-    leakCheck = { steps: options.leakSteps, tensors, bytes, flat: tensors.every((t) => t === tensors[0]) && bytes.every((b) => b === bytes[0]) };
+    leakCheck = {
+      steps: options.leakSteps,
+      tensors,
+      bytes,
+      flat: tensors.every((t) => t === tensors[0]) && bytes.every((b) => b === bytes[0]),
+    };
   }
 
-  const profile = options.profile ? await profileOneStep(runner, (lanes.find((l) => l.spec.name === 'dynamic-256') ?? lanes[0]).batches[0]) : null;
+  const profile = options.profile
+    ? await profileOneStep(runner, (lanes.find((l) => l.spec.name === 'dynamic-256') ?? lanes[0]).batches[0])
+    : null;
 
   const result: BenchResult = {
     backend: platform.backend,
@@ -596,20 +705,35 @@ export async function runPaddingBench(options: BenchOptions): Promise<BenchResul
   log(formatTable(modes));
   if (inference !== null) {
     log('');
-    log('eval-mode inference: ' + inference.modes.map((m) => `${m.mode} ${m.samples_per_s.toFixed(1)} samples/s`).join(', '));
+    log(
+      'eval-mode inference: ' +
+        inference.modes.map((m) => `${m.mode} ${m.samples_per_s.toFixed(1)} samples/s`).join(', '),
+    );
     for (const p of inference.pipeline) {
-      log(`pipeline (tokenize + length-grouped batches + eval forward), max length ${p.max_length}: ${p.samples_per_s.toFixed(1)} texts/s`);
+      log(
+        `pipeline (tokenize + length-grouped batches + eval forward), max length ${p.max_length}: ` +
+          `${p.samples_per_s.toFixed(1)} texts/s`,
+      );
     }
   }
-  if (leakCheck !== null) log(`tensor count over ${leakCheck.steps} steps: ${leakCheck.flat ? 'flat' : 'NOT flat'} (${leakCheck.tensors.join(', ')})`);
+  if (leakCheck !== null)
+    log(
+      `tensor count over ${leakCheck.steps} steps: ${leakCheck.flat ? 'flat' : 'NOT flat'} ` +
+        `(${leakCheck.tensors.join(', ')})`,
+    );
   if (profile !== null) {
     log('');
     log('one dynamic-256 training step by kernel and input shapes:');
-    for (const k of profile.slice(0, 25)) log(`  ${k.ms.toFixed(1).padStart(8)} ms ${String(k.calls).padStart(4)}x  ${k.kernel}`);
+    for (const k of profile.slice(0, 25))
+      log(`  ${k.ms.toFixed(1).padStart(8)} ms ${String(k.calls).padStart(4)}x  ${k.kernel}`);
   }
   log('');
-  log(`load average (1 min) at start ${loadAtStart.toFixed(2)}, at end ${os.loadavg()[0].toFixed(2)} on ${os.cpus().length} CPUs`);
-  for (const t of result.targets) log(`${t.met === null ? '?' : t.met ? 'met' : 'NOT met'}: ${t.target}: ${t.measured}`);
+  log(
+    `load average (1 min) at start ${loadAtStart.toFixed(2)}, at end ${os.loadavg()[0].toFixed(2)} on ` +
+      `${os.cpus().length} CPUs`,
+  );
+  for (const t of result.targets)
+    log(`${t.met === null ? '?' : t.met ? 'met' : 'NOT met'}: ${t.target}: ${t.measured}`);
   if (options.json !== undefined) writeJsonAtomic(options.json, result);
   if (options.html !== undefined) writeFileAtomic(options.html, htmlPage(result));
   return result;

@@ -165,17 +165,28 @@ export async function timePaddingEpochs(options: PaddingTimingOptions): Promise<
   const warmup = options.warmupBatches ?? 1;
   const seed = options.seed ?? 42;
   if (options.examples.length === 0) throw new Error('timePaddingEpochs: no examples');
-  if (!(Number.isInteger(rounds) && rounds >= 1)) throw new Error(`timePaddingEpochs: rounds must be an integer >= 1, got ${rounds}`);
+  if (!(Number.isInteger(rounds) && rounds >= 1))
+    throw new Error(`timePaddingEpochs: rounds must be an integer >= 1, got ${rounds}`);
   const config = robertaConfig(options.modelConfig ?? comparisonModelConfig(options.vocabSize));
   const positionsNeeded = Math.max(...cases.map((c) => c.maxLength)) + config.pad_token_id + 1;
   if (config.max_position_embeddings < positionsNeeded) {
-    throw new Error(`timePaddingEpochs: the model has ${config.max_position_embeddings} positions, the longest case needs ${positionsNeeded}`);
+    throw new Error(
+      `timePaddingEpochs: the model has ${config.max_position_embeddings} positions, the longest case needs ` +
+        `${positionsNeeded}`,
+    );
   }
 
   const lanes: Lane[] = cases.map((spec) => {
     const loader = loaderFor({ ...options, batchSize, seed }, spec);
     // The same epoch every round: the rounds differ only by the noise of the machine.
-    return { spec, count: countLoader(spec, loader), batches: [...loader.batches(0)], roundSeconds: [], cpuSeconds: 0, wallSeconds: 0 };
+    return {
+      spec,
+      count: countLoader(spec, loader),
+      batches: [...loader.batches(0)],
+      roundSeconds: [],
+      cpuSeconds: 0,
+      wallSeconds: 0,
+    };
   });
 
   const started = performance.now();
@@ -185,7 +196,12 @@ export async function timePaddingEpochs(options: PaddingTimingOptions): Promise<
   const steps = new TimedTrainingSteps(model, optimizer, seed);
   const longest = Math.max(...lanes.map((lane) => lane.batches.length));
   const totalSteps = lanes.reduce((sum, lane) => sum + warmup + rounds * lane.batches.length, 0);
-  const bar = new ProgressBar({ total: totalSteps, description: 'Timing', unit: 'step', mode: options.progress === false ? 'silent' : options.progress });
+  const bar = new ProgressBar({
+    total: totalSteps,
+    description: 'Timing',
+    unit: 'step',
+    mode: options.progress === false ? 'silent' : options.progress,
+  });
   try {
     for (const lane of lanes) {
       for (let i = 0; i < warmup; i++) {
@@ -246,9 +262,7 @@ export async function timePaddingEpochs(options: PaddingTimingOptions): Promise<
   };
 }
 
-export type Comparison =
-  | { verdict: 'within noise'; ratio: number }
-  | { verdict: 'faster' | 'slower'; ratio: number };
+export type Comparison = { verdict: 'within noise'; ratio: number } | { verdict: 'faster' | 'slower'; ratio: number };
 
 /**
  * How `a` compares with `b` in time per epoch: 'within noise' when their ranges over the rounds
@@ -257,9 +271,17 @@ export type Comparison =
  */
 export function compareTimings(a: CaseTiming, b: CaseTiming): Comparison {
   const epoch = (c: CaseTiming, s: number): number => s * c.batches;
-  const [aMin, aMax, bMin, bMax] = [epoch(a, a.minSecondsPerBatch), epoch(a, a.maxSecondsPerBatch), epoch(b, b.minSecondsPerBatch), epoch(b, b.maxSecondsPerBatch)];
+  const [aMin, aMax, bMin, bMax] = [
+    epoch(a, a.minSecondsPerBatch),
+    epoch(a, a.maxSecondsPerBatch),
+    epoch(b, b.minSecondsPerBatch),
+    epoch(b, b.maxSecondsPerBatch),
+  ];
   const aMedian = epoch(a, a.medianSecondsPerBatch);
   const bMedian = epoch(b, b.medianSecondsPerBatch);
-  if (aMin <= bMax && bMin <= aMax) return { verdict: 'within noise', ratio: Math.max(aMedian, bMedian) / Math.min(aMedian, bMedian) };
-  return aMedian < bMedian ? { verdict: 'faster', ratio: bMedian / aMedian } : { verdict: 'slower', ratio: aMedian / bMedian };
+  if (aMin <= bMax && bMin <= aMax)
+    return { verdict: 'within noise', ratio: Math.max(aMedian, bMedian) / Math.min(aMedian, bMedian) };
+  return aMedian < bMedian
+    ? { verdict: 'faster', ratio: bMedian / aMedian }
+    : { verdict: 'slower', ratio: aMedian / bMedian };
 }

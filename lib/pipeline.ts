@@ -14,7 +14,7 @@ import { loadTokenizer, type RobertaTokenizer } from './tokenizer';
 import { DataLoader, toTensors, tokenizedExamples } from './batching';
 import { evaluateBatches, evaluateWith, type BatchLoader, type ClassifierModel, type EvalResult } from './evaluation';
 import { argmaxRows, softmaxRows } from './metrics';
-import { ProgressBar, type ProgressMode } from './display/progress';
+import { progressBar, type ProgressBar, type ProgressMode } from './display/progress';
 import { loadOnnxRuntimeModel, OnnxRuntimeModel, type OnnxRuntimeOptions } from './export/ort';
 import type { RobertaConfig } from './model/config';
 
@@ -54,7 +54,12 @@ export function defaultMaxLength(model: { config: RobertaConfig }, tokenizer: Ro
 }
 
 /** Class probabilities [texts][labels], batched, texts sorted by length so batches pad little. */
-export function predictProbabilities(model: ClassifierModel, tokenizer: RobertaTokenizer, texts: string[], options: ClassifyOptions = {}): Float64Array[] {
+export function predictProbabilities(
+  model: ClassifierModel,
+  tokenizer: RobertaTokenizer,
+  texts: string[],
+  options: ClassifyOptions = {},
+): Float64Array[] {
   const numLabels = model.config.num_labels;
   const out: Float64Array[] = new Array(texts.length);
   for (const batch of predictionLoader(model, tokenizer, texts, options).batches(0)) {
@@ -64,7 +69,9 @@ export function predictProbabilities(model: ClassifierModel, tokenizer: RobertaT
     });
     const probabilities = softmaxRows(logits.dataSync(), numLabels);
     logits.dispose();
-    batch.exampleIndices.forEach((example, row) => (out[example] = probabilities.slice(row * numLabels, (row + 1) * numLabels)));
+    batch.exampleIndices.forEach(
+      (example, row) => (out[example] = probabilities.slice(row * numLabels, (row + 1) * numLabels)),
+    );
   }
   return out;
 }
@@ -81,7 +88,9 @@ export async function predictProbabilitiesOnnx(
   for (const batch of predictionLoader(model, tokenizer, texts, options).batches(0)) {
     const { logits } = await model.run(batch.inputIds, batch.attentionMask, [batch.batchSize, batch.seqLength]);
     const probabilities = softmaxRows(logits, numLabels);
-    batch.exampleIndices.forEach((example, row) => (out[example] = probabilities.slice(row * numLabels, (row + 1) * numLabels)));
+    batch.exampleIndices.forEach(
+      (example, row) => (out[example] = probabilities.slice(row * numLabels, (row + 1) * numLabels)),
+    );
   }
   return out;
 }
@@ -98,7 +107,10 @@ function predictionLoader(
   const encoded = tokenizer.encodePlain(texts).inputIds;
   encoded.forEach((ids, i) => {
     if (ids.length > maxLength && options.truncation === false) {
-      throw new Error(`pipeline: text ${i} has ${ids.length} tokens, more than maxLength ${maxLength}; pass truncation: true or shorten it`);
+      throw new Error(
+        `pipeline: text ${i} has ${ids.length} tokens, more than maxLength ${maxLength}; pass truncation: true or ` +
+          `shorten it`,
+      );
     }
   });
   const loader = new DataLoader(tokenizedExamples(encoded, new Array<number>(texts.length).fill(0)), {
@@ -134,21 +146,29 @@ export interface PipelineOptions extends ClassifyOptions {
  * A text-classification pipeline from a saved model folder (with its tokenizer files), a Hub id,
  * or a model and tokenizer already in memory.
  */
-export async function pipeline(task: 'text-classification', source: PipelineSource, options?: PipelineOptions): Promise<TextClassificationPipeline>;
+export async function pipeline(
+  task: 'text-classification',
+  source: PipelineSource,
+  options?: PipelineOptions,
+): Promise<TextClassificationPipeline>;
 export async function pipeline(source: PipelineSource, options?: PipelineOptions): Promise<TextClassificationPipeline>;
 export async function pipeline(
   ...args: [PipelineSource, PipelineOptions?] | ['text-classification', PipelineSource, PipelineOptions?]
 ): Promise<TextClassificationPipeline> {
   // As in transformers.js and Python, the task may come first; it is the only task this library has.
   const [first, second, third] = args;
-  const sourceSecond = typeof second === 'string' || (typeof second === 'object' && second !== null && 'model' in second);
+  const sourceSecond =
+    typeof second === 'string' || (typeof second === 'object' && second !== null && 'model' in second);
   if (first === 'text-classification' && sourceSecond) {
     return textClassificationPipeline(second as PipelineSource, (third ?? {}) as PipelineOptions);
   }
   return textClassificationPipeline(first, (second ?? {}) as PipelineOptions);
 }
 
-async function textClassificationPipeline(source: PipelineSource, options: PipelineOptions): Promise<TextClassificationPipeline> {
+async function textClassificationPipeline(
+  source: PipelineSource,
+  options: PipelineOptions,
+): Promise<TextClassificationPipeline> {
   let model: ClassifierModel | OnnxRuntimeModel;
   let tokenizer: RobertaTokenizer;
   let owned: RobertaForSequenceClassification | null = null;
@@ -164,13 +184,17 @@ async function textClassificationPipeline(source: PipelineSource, options: Pipel
   }
   const labels = labelNames(model);
   const defaults = options;
-  async function classify(input: string | string[], callOptions: ClassifyOptions = {}): Promise<LabelScore[] | LabelScore[][]> {
+  async function classify(
+    input: string | string[],
+    callOptions: ClassifyOptions = {},
+  ): Promise<LabelScore[] | LabelScore[][]> {
     const merged = { ...defaults, ...callOptions };
     if (merged.topK !== undefined && !(Number.isInteger(merged.topK) && merged.topK >= 1)) {
       throw new Error(`pipeline: topK must be a positive integer, got ${merged.topK}`);
     }
     const texts = typeof input === 'string' ? [input] : input;
-    if (!Array.isArray(texts) || texts.some((t) => typeof t !== 'string')) throw new Error('pipeline: expected a string or an array of strings');
+    if (!Array.isArray(texts) || texts.some((t) => typeof t !== 'string'))
+      throw new Error('pipeline: expected a string or an array of strings');
     const probabilities =
       model instanceof OnnxRuntimeModel
         ? await predictProbabilitiesOnnx(model, tokenizer, texts, merged)
@@ -203,8 +227,10 @@ export function textsAndLabels(data: LabeledTexts | TextLabelFrame): { texts: st
   if ('texts' in data) return { texts: data.texts, labels: Array.from(data.labels) };
   const texts = data.column('text').values;
   const labels = data.column('label').values;
-  if (!Array.isArray(texts) || !texts.every((t) => typeof t === 'string')) throw new Error("evaluate: column 'text' must hold strings");
-  if (!Array.isArray(labels) || !labels.every((l) => Number.isInteger(l))) throw new Error("evaluate: column 'label' must hold integer labels");
+  if (!Array.isArray(texts) || !texts.every((t) => typeof t === 'string'))
+    throw new Error("evaluate: column 'text' must hold strings");
+  if (!Array.isArray(labels) || !labels.every((l) => Number.isInteger(l)))
+    throw new Error("evaluate: column 'label' must hold integer labels");
   return { texts: texts as string[], labels: labels as number[] };
 }
 
@@ -251,8 +277,7 @@ export async function evaluateModel(options: EvaluateOptions): Promise<Evaluatio
     shuffle: false,
     padTokenId: tokenizer.padTokenId,
   });
-  const mode = options.progress === false ? 'silent' : options.progress;
-  const bar = new ProgressBar({ total: loader.numBatches, description: options.description ?? 'Evaluating', unit: 'batch', mode });
+  const bar = progressBar(loader.numBatches, options.description ?? 'Evaluating', 'batch', options.progress);
   const result =
     model instanceof OnnxRuntimeModel
       ? await evaluateOnnxBatches(model, loader, bar)
@@ -271,7 +296,11 @@ export async function evaluateModel(options: EvaluateOptions): Promise<Evaluatio
 }
 
 /** evaluateBatches on ONNX Runtime: mean cross-entropy and the metrics of the argmax predictions. */
-async function evaluateOnnxBatches(model: OnnxRuntimeModel, loader: BatchLoader, bar: ProgressBar): Promise<EvalResult> {
+async function evaluateOnnxBatches(
+  model: OnnxRuntimeModel,
+  loader: BatchLoader,
+  bar: ProgressBar,
+): Promise<EvalResult> {
   const numLabels = model.config.num_labels;
   return evaluateWith(loader, numLabels, bar, async (batch) => {
     const { logits } = await model.run(batch.inputIds, batch.attentionMask, [batch.batchSize, batch.seqLength]);

@@ -189,7 +189,8 @@ export class Pretrainer {
       throw new Error(`pretrain: batchSize must be a positive integer, got ${this.batchSize}`);
     if (tokenizer.vocabSize > this.model.config.vocab_size) {
       throw new Error(
-        `pretrain: the tokenizer has ${tokenizer.vocabSize} ids, the model's vocab_size is ${this.model.config.vocab_size}`,
+        `pretrain: the tokenizer has ${tokenizer.vocabSize} ids, the model's vocab_size is ` +
+          `${this.model.config.vocab_size}`,
       );
     }
     this.sequences = packTexts(options.texts, tokenizer, this.maxLength);

@@ -29,7 +29,10 @@ export class TimedTrainingSteps {
   train(batch: Batch): StepTiming {
     const cpuStart = process.cpuUsage();
     const start = performance.now();
-    const { grads } = lossAndGradients(this.model, batch, { training: true, dropoutSeed: dropoutSeedFor(this.seed, this.stepsTaken++) });
+    const { grads } = lossAndGradients(this.model, batch, {
+      training: true,
+      dropoutSeed: dropoutSeedFor(this.seed, this.stepsTaken++),
+    });
     const middle = performance.now();
     // Kernels run synchronously on wasm, cpu and tfjs-node: when step() returns, the work is done.
     this.optimizer.step(grads);

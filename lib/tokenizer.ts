@@ -75,7 +75,8 @@ export class RobertaTokenizer {
   ) {
     const idOf = (field: string, token: string | null): number => {
       const id = token === null ? undefined : inner.model.tokens_to_ids.get(token);
-      if (id === undefined) throw new Error(`tokenizer ${source}: ${field} ${JSON.stringify(token)} is not in the vocab`);
+      if (id === undefined)
+        throw new Error(`tokenizer ${source}: ${field} ${JSON.stringify(token)} is not in the vocab`);
       return id;
     };
     this.padTokenId = idOf('pad_token', inner.getToken('pad_token'));
@@ -93,7 +94,9 @@ export class RobertaTokenizer {
 
     // Find what the post-processor adds by running it around a placeholder token.
     const placeholder = '\u0000text\u0000';
-    const processed = inner.post_processor?.post_process([placeholder], null, { add_special_tokens: true }).tokens ?? [placeholder];
+    const processed = inner.post_processor?.post_process([placeholder], null, { add_special_tokens: true }).tokens ?? [
+      placeholder,
+    ];
     const at = processed.indexOf(placeholder);
     this.prefixIds = processed.slice(0, at).map((token) => idOf('post-processor token', token));
     this.suffixIds = processed.slice(at + 1).map((token) => idOf('post-processor token', token));
@@ -298,14 +301,21 @@ async function readTokenizerFiles(source: FileSource): Promise<TokenizerFiles> {
     tokenizerJson = tokenizerJsonFromVocabAndMerges(await source.fetch('vocab.json'), await source.fetch('merges.txt'));
   } else {
     throw new Error(
-      `${source.describe}: no tokenizer files: expected tokenizer.json, or vocab.json + merges.txt; found ${source.files.join(', ') || 'nothing'}`,
+      `${source.describe}: no tokenizer files: expected tokenizer.json, or vocab.json + merges.txt; found ` +
+        `${source.files.join(', ') || 'nothing'}`,
     );
   }
-  const loadedConfig = has('tokenizer_config.json') ? readTokenizerConfig(await source.fetch('tokenizer_config.json')) : {};
+  const loadedConfig = has('tokenizer_config.json')
+    ? readTokenizerConfig(await source.fetch('tokenizer_config.json'))
+    : {};
   const modelConfigFile = has('config.json') ? await source.fetch('config.json') : null;
   const modelMaxLength = modelMaxLengthFrom(loadedConfig, modelConfigFile);
   // roberta-base on the Hub has no tokenizer_config.json: fill in RoBERTa's defaults.
-  const tokenizerConfig = { ...robertaTokenizerConfig(modelMaxLength), ...loadedConfig, model_max_length: modelMaxLength };
+  const tokenizerConfig = {
+    ...robertaTokenizerConfig(modelMaxLength),
+    ...loadedConfig,
+    model_max_length: modelMaxLength,
+  };
   return { tokenizerJson, tokenizerConfig };
 }
 
@@ -336,7 +346,9 @@ export async function loadTokenizer(source: string, options: LoadTokenizerOption
   if (source === 'offline') {
     const dir = ensureOfflineTokenizer(options.offlineDir);
     if (offlineTokenizer === null || offlineTokenizer.dir !== dir) {
-      const tokenizer = readTokenizerFiles(folderSource(dir)).then((files) => RobertaTokenizer.fromFiles(files, 'offline'));
+      const tokenizer = readTokenizerFiles(folderSource(dir)).then((files) =>
+        RobertaTokenizer.fromFiles(files, 'offline'),
+      );
       offlineTokenizer = { dir, tokenizer };
       tokenizer.catch(() => (offlineTokenizer = null));
     }

@@ -61,7 +61,10 @@ export interface TrainingArguments {
 }
 
 /** Arguments with the offline defaults filled in for whatever is not given. */
-export function trainingArguments(overrides: Partial<TrainingArguments> = {}, defaults: TrainingDefaults = TRAINING_DEFAULTS): TrainingArguments {
+export function trainingArguments(
+  overrides: Partial<TrainingArguments> = {},
+  defaults: TrainingDefaults = TRAINING_DEFAULTS,
+): TrainingArguments {
   const args: TrainingArguments = {
     outputDir: defaults.outputDir,
     learningRate: defaults.learningRate,
@@ -158,7 +161,11 @@ export function bestEpoch(epochs: EpochRecord[], metric: MetricName): EpochRecor
   return best ?? epochs.at(-1);
 }
 
-function loaderFor(tokenizer: RobertaTokenizer, data: LabeledTexts | TextLabelFrame, options: { batchSize: number; padding: PaddingMode; maxLength: number; shuffle: boolean; seed: number }): DataLoader {
+function loaderFor(
+  tokenizer: RobertaTokenizer,
+  data: LabeledTexts | TextLabelFrame,
+  options: { batchSize: number; padding: PaddingMode; maxLength: number; shuffle: boolean; seed: number },
+): DataLoader {
   const { texts, labels } = textsAndLabels(data);
   const examples = tokenizedExamples(tokenizer.encodePlain(texts).inputIds, labels);
   return new DataLoader(examples, {
@@ -175,11 +182,23 @@ function loaderFor(tokenizer: RobertaTokenizer, data: LabeledTexts | TextLabelFr
 export async function train(input: TrainInput): Promise<TrainResult> {
   const { model, tokenizer, args } = input;
   const preprocessStart = performance.now();
-  const trainLoader = loaderFor(tokenizer, input.trainData, { batchSize: args.trainBatchSize, padding: args.padding, maxLength: args.maxLength, shuffle: true, seed: args.seed });
+  const trainLoader = loaderFor(tokenizer, input.trainData, {
+    batchSize: args.trainBatchSize,
+    padding: args.padding,
+    maxLength: args.maxLength,
+    shuffle: true,
+    seed: args.seed,
+  });
   const evaluate = args.evaluationStrategy === 'epoch' && input.evalData !== undefined;
   // Evaluation order does not matter: group by length so it pads little.
   const validationLoader = evaluate
-    ? loaderFor(tokenizer, input.evalData!, { batchSize: args.evalBatchSize, padding: args.padding === 'static' ? 'static' : 'grouped', maxLength: args.maxLength, shuffle: false, seed: args.seed })
+    ? loaderFor(tokenizer, input.evalData!, {
+        batchSize: args.evalBatchSize,
+        padding: args.padding === 'static' ? 'static' : 'grouped',
+        maxLength: args.maxLength,
+        shuffle: false,
+        seed: args.seed,
+      })
     : undefined;
   const preprocessSeconds = (performance.now() - preprocessStart) / 1000;
   const stepsPerEpoch = Math.ceil(trainLoader.numBatches / args.gradientAccumulationSteps);
@@ -234,13 +253,21 @@ export async function train(input: TrainInput): Promise<TrainResult> {
           eval_recall: reported.evalRecall,
         }
       : {}),
-    ...(reported?.savedModelDir !== undefined ? { best_model_dir: reported.savedModelDir, best_epoch: reported.epoch } : {}),
+    ...(reported?.savedModelDir !== undefined
+      ? { best_model_dir: reported.savedModelDir, best_epoch: reported.epoch }
+      : {}),
   };
   const logHistory: LogEntry[] = history.epochs.map((e) => ({
     epoch: e.epoch,
     loss: e.trainLoss,
     ...(e.evalAccuracy !== undefined
-      ? { eval_loss: e.evalLoss, eval_accuracy: e.evalAccuracy, eval_f1: e.evalF1, eval_precision: e.evalPrecision, eval_recall: e.evalRecall }
+      ? {
+          eval_loss: e.evalLoss,
+          eval_accuracy: e.evalAccuracy,
+          eval_f1: e.evalF1,
+          eval_precision: e.evalPrecision,
+          eval_recall: e.evalRecall,
+        }
       : {}),
     seconds_per_batch: e.secondsPerBatch,
     samples_per_second: e.samplesPerSecond,
@@ -283,10 +310,19 @@ export async function loadTrainingData(
 }
 
 /** The model a run starts from: the small offline config (fresh) or a checkpoint with a 2-label head. */
-export async function loadModelForTraining(params: TrainingDefaults, tokenizer: RobertaTokenizer): Promise<RobertaForSequenceClassification> {
+export async function loadModelForTraining(
+  params: TrainingDefaults,
+  tokenizer: RobertaTokenizer,
+): Promise<RobertaForSequenceClassification> {
   if (params.model === 'offline') {
-    const positions = Math.max(OFFLINE_MODEL_CONFIG.max_position_embeddings, params.maxLength + OFFLINE_MODEL_CONFIG.pad_token_id + 1);
-    return RobertaForSequenceClassification.fromConfig(offlineModelConfig(tokenizer.vocabSize, { max_position_embeddings: positions }), { seed: params.seed });
+    const positions = Math.max(
+      OFFLINE_MODEL_CONFIG.max_position_embeddings,
+      params.maxLength + OFFLINE_MODEL_CONFIG.pad_token_id + 1,
+    );
+    return RobertaForSequenceClassification.fromConfig(
+      offlineModelConfig(tokenizer.vocabSize, { max_position_embeddings: positions }),
+      { seed: params.seed },
+    );
   }
   return RobertaForSequenceClassification.fromPretrained(params.model, { numLabels: 2, seed: params.seed });
 }
@@ -309,7 +345,10 @@ export interface DefaultRunOptions extends ReadOptions {
   resumeFromCheckpoint?: string;
 }
 
-export async function runDefaultTraining(params: TrainingDefaults, options: DefaultRunOptions = {}): Promise<DefaultRun> {
+export async function runDefaultTraining(
+  params: TrainingDefaults,
+  options: DefaultRunOptions = {},
+): Promise<DefaultRun> {
   const tokenizer = await loadTokenizer(params.tokenizer);
   const model = await loadModelForTraining(params, tokenizer);
   const { trainData, evalData } = await loadTrainingData(params, options);
@@ -324,6 +363,9 @@ export async function runDefaultTraining(params: TrainingDefaults, options: Defa
   );
   const result = await train({ model, tokenizer, args, trainData, evalData, signal: options.signal, log: options.log });
   const asReviews = (data: LabeledTexts): Review[] => data.texts.map((text, i) => ({ text, label: data.labels[i] }));
-  const baselineAccuracy = baselineModelAccuracy(trainBagOfWords(asReviews(trainData), { seed: params.seed }), asReviews(evalData));
+  const baselineAccuracy = baselineModelAccuracy(
+    trainBagOfWords(asReviews(trainData), { seed: params.seed }),
+    asReviews(evalData),
+  );
   return { result, model, tokenizer, baselineAccuracy };
 }

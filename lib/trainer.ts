@@ -20,7 +20,7 @@ import {
   restoreParameters,
   saveCheckpoint as writeCheckpoint,
 } from './checkpoint';
-import { ProgressBar, type ProgressMode } from './display/progress';
+import { progressBar, type ProgressBar, type ProgressMode } from './display/progress';
 import { inNotebook, yieldToEventLoop } from './display/output';
 import { configToJson } from './model/config';
 import { toTensors, type Batch } from './batching';
@@ -188,9 +188,15 @@ export class Trainer {
     if (!(options.epochs >= 1)) throw new Error(`Trainer: epochs must be >= 1, got ${options.epochs}`);
     if (options.trainLoader.numBatches < 1) throw new Error('Trainer: the training loader has no batches');
     if (options.numLabels !== this.model.config.num_labels) {
-      throw new Error(`Trainer: numLabels is ${options.numLabels} but the model's config has num_labels ${this.model.config.num_labels}`);
+      throw new Error(
+        `Trainer: numLabels is ${options.numLabels} but the model's config has num_labels ` +
+          `${this.model.config.num_labels}`,
+      );
     }
-    this.optimizer = options.optimizer instanceof AdamOptimizer ? options.optimizer : new AdamOptimizer(this.model.parameters, options.optimizer);
+    this.optimizer =
+      options.optimizer instanceof AdamOptimizer
+        ? options.optimizer
+        : new AdamOptimizer(this.model.parameters, options.optimizer);
     this.accumulation = options.gradientAccumulationSteps ?? 1;
     if (!(Number.isInteger(this.accumulation) && this.accumulation >= 1)) {
       throw new Error(`Trainer: gradientAccumulationSteps must be an integer >= 1, got ${this.accumulation}`);
@@ -288,12 +294,20 @@ export class Trainer {
   /** Loss and metrics over the whole validation set (eval mode: no dropout). */
   async validate(loader: BatchLoader | undefined = this.options.validationLoader): Promise<EvalResult> {
     if (loader === undefined) throw new Error('Trainer.validate: no validation loader');
-    return evaluateBatches(this.model, loader, this.options.numLabels, this.progressBar(loader.numBatches, 'Validation', 'batch'));
+    return evaluateBatches(
+      this.model,
+      loader,
+      this.options.numLabels,
+      progressBar(loader.numBatches, 'Validation', 'batch', this.options.progress),
+    );
   }
 
   /** Saves the model (HF format) and tokenizer into outputDir/E01_A0.95_F0.95/; returns the folder. */
   async saveModel(record: EpochRecord | undefined = this.history.epochs.at(-1)): Promise<string> {
-    const name = record?.evalAccuracy !== undefined ? modelDirName(record.epoch, record.evalAccuracy, record.evalF1 ?? 0) : `E${String(record?.epoch ?? 0).padStart(2, '0')}`;
+    const name =
+      record?.evalAccuracy !== undefined
+        ? modelDirName(record.epoch, record.evalAccuracy, record.evalF1 ?? 0)
+        : `E${String(record?.epoch ?? 0).padStart(2, '0')}`;
     const dir = path.join(this.outputDir, name);
     await replaceDirectory(dir, async (temp) => {
       await this.model.savePretrained(temp);
@@ -304,7 +318,9 @@ export class Trainer {
 
   async saveCheckpoint(dir: string = this.checkpointDir): Promise<string> {
     if (this.accumulator.count > 0) {
-      throw new Error('Trainer.saveCheckpoint: gradients of a partial accumulation would be lost; save after an optimizer step');
+      throw new Error(
+        'Trainer.saveCheckpoint: gradients of a partial accumulation would be lost; save after an optimizer step',
+      );
     }
     await writeCheckpoint(dir, {
       parameters: this.model.parameters,
@@ -331,7 +347,9 @@ export class Trainer {
       if (saved !== now) throw new Error(`${loaded.dir}: checkpoint has ${what} ${saved}, this trainer has ${now}`);
     }
     if (state.epoch > this.options.epochs) {
-      throw new Error(`${loaded.dir}: checkpoint is at epoch ${state.epoch}, beyond this run's ${this.options.epochs} epochs`);
+      throw new Error(
+        `${loaded.dir}: checkpoint is at epoch ${state.epoch}, beyond this run's ${this.options.epochs} epochs`,
+      );
     }
     restoreParameters(this.model.parameters, loaded.weights);
     this.optimizer.setState(loaded.optimizer);
@@ -355,18 +373,16 @@ export class Trainer {
     (this.options.log ?? console.log)(line);
   }
 
-  private progressBar(total: number, description: string, unit: string, initial = 0): ProgressBar {
-    const mode = this.options.progress === false ? 'silent' : this.options.progress;
-    return new ProgressBar({ total, description, unit, mode, initial });
-  }
-
   /** Runs `body` with Ctrl-C turned into requestStop() (a second one quits, outside a notebook). */
   private async whileHandlingInterrupts(body: () => Promise<void>): Promise<void> {
     let interrupts = 0;
     const onSigint = (): void => {
       interrupts += 1;
       if (interrupts > 1 && !inNotebook()) process.exit(130);
-      this.log('interrupt received: stopping after the current step' + (inNotebook() ? '' : ' (press Ctrl-C again to quit at once)'));
+      this.log(
+        'interrupt received: stopping after the current step' +
+          (inNotebook() ? '' : ' (press Ctrl-C again to quit at once)'),
+      );
       this.requestStop();
     };
     // Register only after the first await: tslab runs a cell's synchronous part in a vm script with
@@ -386,7 +402,9 @@ export class Trainer {
     this.history.stopped = 'interrupted';
     const saving = (this.options.checkpointFreq ?? 1) > 0 || (this.options.checkpointSteps ?? 0) > 0;
     if (saving) await this.saveCheckpoint();
-    const where = `stopped in epoch ${this.state.epoch + 1} after batch ${this.state.batchIndex} (step ${this.state.globalStep})`;
+    const where =
+      `stopped in epoch ${this.state.epoch + 1} after batch ${this.state.batchIndex} (step ` +
+      `${this.state.globalStep})`;
     this.log(where + (saving ? `; checkpoint in ${this.checkpointDir}` : ''));
   }
 
@@ -399,10 +417,12 @@ export class Trainer {
     }
     if (this.shouldStop) return null;
     this.epochLoss = { sum: 0, count: 0 };
-    return this.progressBar(loader.numBatches, `Epoch ${epoch}/${this.options.epochs}`, 'batch', this.state.batchIndex);
+    const description = `Epoch ${epoch}/${this.options.epochs}`;
+    return progressBar(loader.numBatches, description, 'batch', this.options.progress, this.state.batchIndex);
   }
 
-  /** The gradients to step with: these, or with accumulation the mean once enough batches (or the epoch's last) are in. */
+  /** The gradients to step with: these, or with accumulation the mean once enough batches (or the epoch's last) are ' +
+    'in. */
   private accumulate(grads: Map<string, tf.Tensor>): Map<string, tf.Tensor> | null {
     if (this.accumulation === 1) return grads;
     this.accumulator.add(grads);
@@ -411,7 +431,10 @@ export class Trainer {
     return lastOfEpoch || this.accumulator.count >= this.accumulation ? this.accumulator.mean() : null;
   }
 
-  private recordBatch(batch: Batch, step: { epoch: number; loss: number; learningRate: number; gradNorm?: number; seconds: number }): void {
+  private recordBatch(
+    batch: Batch,
+    step: { epoch: number; loss: number; learningRate: number; gradNorm?: number; seconds: number },
+  ): void {
     this.history.batches.push({
       epoch: step.epoch,
       batch: this.state.batchIndex,

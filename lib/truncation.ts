@@ -13,7 +13,8 @@ export type TruncationStrategy = { kind: 'head' } | HeadTail;
  * unchanged when short enough.
  */
 export function truncateIds(ids: readonly number[], maxLength: number, strategy: TruncationStrategy): number[] {
-  if (!(Number.isInteger(maxLength) && maxLength >= 3)) throw new Error(`truncateIds: maxLength should be an integer >= 3, found ${maxLength}`);
+  if (!(Number.isInteger(maxLength) && maxLength >= 3))
+    throw new Error(`truncateIds: maxLength should be an integer >= 3, found ${maxLength}`);
   if (ids.length <= maxLength) return [...ids];
   const text = ids.slice(1, -1);
   const room = maxLength - 2;

@@ -8,11 +8,20 @@
 import type * as dfd from 'danfojs';
 import type { RobertaTokenizer, EncodedTexts } from './tokenizer';
 import { tokenizedExamples, type TokenizedExample } from './batching';
-import { ProgressBar, type ProgressMode } from './display/progress';
+import { progressBar, type ProgressMode } from './display/progress';
 
 export { initBackend, describePlatform, platformInfo, type PlatformInfo } from './backend';
 export { loadTokenizer, RobertaTokenizer, type EncodedTexts } from './tokenizer';
-export { DataLoader, dynamicPaddingCollate, paddingReport, tokenizedExamples, toTensors, type Batch, type TokenizedExample, type PaddingMode } from './batching';
+export {
+  DataLoader,
+  dynamicPaddingCollate,
+  paddingReport,
+  tokenizedExamples,
+  toTensors,
+  type Batch,
+  type TokenizedExample,
+  type PaddingMode,
+} from './batching';
 export { loadImdb, DEFAULT_IMDB_DATASET, type ImdbSplits } from './data/imdb';
 export { headHtml, infoHtml, valueCountsHtml, frameInfo, valueCounts } from './data/frames';
 export { lengthStats } from './data/corpus';
@@ -41,7 +50,10 @@ export * from './display/training';
 /** The shared parameters with this notebook's overrides applied. */
 export function withOverrides<T extends object>(shared: T, overrides: Partial<T>): T {
   for (const key of Object.keys(overrides)) {
-    if (!(key in shared)) throw new Error(`withOverrides: '${key}' is not one of the shared parameters (${Object.keys(shared).join(', ')})`);
+    if (!(key in shared))
+      throw new Error(
+        `withOverrides: '${key}' is not one of the shared parameters (${Object.keys(shared).join(', ')})`,
+      );
   }
   return { ...shared, ...overrides };
 }
@@ -60,12 +72,18 @@ export type EncodingMode = 'static' | 'dynamic' | 'plain';
 export async function tokenizeWithProgress(
   tokenizer: RobertaTokenizer,
   texts: string[],
-  options: { mode: EncodingMode; maxLength?: number; chunkSize?: number; description?: string; progress?: ProgressMode | false },
+  options: {
+    mode: EncodingMode;
+    maxLength?: number;
+    chunkSize?: number;
+    description?: string;
+    progress?: ProgressMode | false;
+  },
 ): Promise<EncodedTexts> {
-  if (options.mode !== 'plain' && options.maxLength === undefined) throw new Error(`tokenizeWithProgress: mode '${options.mode}' needs maxLength`);
+  if (options.mode !== 'plain' && options.maxLength === undefined)
+    throw new Error(`tokenizeWithProgress: mode '${options.mode}' needs maxLength`);
   const chunkSize = options.chunkSize ?? 100;
-  const mode = options.progress === false ? 'silent' : options.progress;
-  const bar = new ProgressBar({ total: texts.length, description: options.description ?? 'Tokenizing', unit: 'review', mode });
+  const bar = progressBar(texts.length, options.description ?? 'Tokenizing', 'review', options.progress);
   const result: EncodedTexts = { inputIds: [], attentionMask: [], truncated: [] };
   try {
     for (let start = 0; start < texts.length; start += chunkSize) {

@@ -34,7 +34,8 @@ type ThreadedFactory = ((config: EmscriptenFactoryConfig) => Promise<ThreadedMod
 
 /** Registers the threaded wasm build as the 'wasm' backend with `threads` XNNPACK threads. */
 export async function useThreadedWasm(threads: number): Promise<void> {
-  if (!Number.isInteger(threads) || threads < 1) throw new Error(`wasm threads: expected a positive integer, got ${threads}`);
+  if (!Number.isInteger(threads) || threads < 1)
+    throw new Error(`wasm threads: expected a positive integer, got ${threads}`);
   const outDir = path.join(path.dirname(require.resolve('@tensorflow/tfjs-backend-wasm')), '..', 'wasm-out');
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const factory = require(path.join(outDir, 'tfjs-backend-wasm-threaded-simd.js')) as ThreadedFactory;

@@ -7,11 +7,21 @@
 import { parseArgs } from 'node:util';
 import { decode, encode } from 'gpt-3-encoder';
 import {
-  DEFAULT_UNSUPERVISED_SIZE, REVIEW_KINDS, corpusStats, distinctTokenIds, generateCorpusDetailed, generateSplit,
-  type GeneratedReview, type ReviewKind,
+  DEFAULT_UNSUPERVISED_SIZE,
+  REVIEW_KINDS,
+  corpusStats,
+  distinctTokenIds,
+  generateCorpusDetailed,
+  generateSplit,
+  type GeneratedReview,
+  type ReviewKind,
 } from '../lib/data/corpus';
 import {
-  accuracy, trainBagOfWords, trainOrderAware, type BagOfWordsModel, type Classifier,
+  accuracy,
+  trainBagOfWords,
+  trainOrderAware,
+  type BagOfWordsModel,
+  type Classifier,
 } from '../lib/data/baseline';
 
 function round(x: number, digits = 4): number {

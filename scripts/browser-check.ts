@@ -145,12 +145,14 @@ function parseOptions(argv: string[]): Options {
       charts: { type: 'string' },
     },
   });
-  if (positionals.length > 1) throw new Error(`expected at most one folder argument, got ${positionals.length}: ${positionals.join(' ')}`);
+  if (positionals.length > 1)
+    throw new Error(`expected at most one folder argument, got ${positionals.length}: ${positionals.join(' ')}`);
   const target = path.resolve(positionals[0] ?? path.join(REPO_ROOT, 'runs', 'notebooks'));
   const only = target.endsWith('.ipynb') ? target : null;
   const folder = only === null ? target : path.dirname(target);
   const timeoutSeconds = Number(values.timeout);
-  if (!Number.isFinite(timeoutSeconds) || timeoutSeconds <= 0) throw new Error(`--timeout: expected seconds > 0, got "${values.timeout}"`);
+  if (!Number.isFinite(timeoutSeconds) || timeoutSeconds <= 0)
+    throw new Error(`--timeout: expected seconds > 0, got "${values.timeout}"`);
   // Serving the repo root (when the notebooks live inside it) keeps relative links such as
   // ../presentation_resources/*.svg working exactly as they do for a reader.
   const root = path.resolve(values.root ?? (isInside(folder, REPO_ROOT) ? REPO_ROOT : folder));
@@ -206,12 +208,18 @@ function readNotebookFacts(file: string): NotebookFacts {
   } catch (error) {
     throw new Error(`${file}: not a readable notebook (${(error as Error).message})`);
   }
-  if (!isRecord(parsed) || !Array.isArray(parsed.cells)) throw new Error(`${file}: expected a notebook with a "cells" list`);
+  if (!isRecord(parsed) || !Array.isArray(parsed.cells))
+    throw new Error(`${file}: expected a notebook with a "cells" list`);
   const metadata = isRecord(parsed.metadata) ? parsed.metadata : {};
   const kernelspec = isRecord(metadata.kernelspec) ? metadata.kernelspec : {};
   const cells = parsed.cells.map((cell: unknown, index: number): CellFacts => {
     const facts: CellFacts = {
-      index, cellType: 'unknown', expectedCharts: 0, chartOutputs: 0, plotlyHtmlCharts: 0, plotlyLibraries: 0,
+      index,
+      cellType: 'unknown',
+      expectedCharts: 0,
+      chartOutputs: 0,
+      plotlyHtmlCharts: 0,
+      plotlyLibraries: 0,
       errors: [],
     };
     if (!isRecord(cell)) return facts;
@@ -222,9 +230,12 @@ function readNotebookFacts(file: string): NotebookFacts {
     }
     for (const output of outputs) {
       if (!isRecord(output)) continue;
-      if (output.output_type === 'error') facts.errors.push(`error output ${String(output.ename)}: ${String(output.evalue)}`);
+      if (output.output_type === 'error')
+        facts.errors.push(`error output ${String(output.ename)}: ${String(output.evalue)}`);
       if (output.output_type === 'stream' && output.name === 'stderr') {
-        const thrown = joinedText(output.text).split('\n').find((line) => TSLAB_ERROR_LINE.test(line));
+        const thrown = joinedText(output.text)
+          .split('\n')
+          .find((line) => TSLAB_ERROR_LINE.test(line));
         if (thrown !== undefined) facts.errors.push(`error on stderr: ${thrown.trim().slice(0, 200)}`);
       }
       const data = isRecord(output.data) ? output.data : {};
@@ -313,11 +324,17 @@ interface JupyterServer {
 
 async function startJupyter(options: Options, env: NodeJS.ProcessEnv, scratch: string): Promise<JupyterServer> {
   const port = await freePort();
-  if (!fs.existsSync(JUPYTER_NOTEBOOK)) throw new Error(`${JUPYTER_NOTEBOOK} not found: apt-get install -y jupyter-notebook`);
+  if (!fs.existsSync(JUPYTER_NOTEBOOK))
+    throw new Error(`${JUPYTER_NOTEBOOK} not found: apt-get install -y jupyter-notebook`);
   const args = [
-    '--no-browser', '--ip=127.0.0.1', `--port=${port}`, '--port-retries=0',
+    '--no-browser',
+    '--ip=127.0.0.1',
+    `--port=${port}`,
+    '--port-retries=0',
     // No shell in between, so the empty values need no quotes ('' would reach traitlets literally).
-    '--NotebookApp.token=', '--NotebookApp.password=', `--notebook-dir=${options.root}`,
+    '--NotebookApp.token=',
+    '--NotebookApp.password=',
+    `--notebook-dir=${options.root}`,
     // Keep .ipynb_checkpoints/ folders out of the notebooks' folders.
     `--FileCheckpoints.checkpoint_dir=${path.join(scratch, 'checkpoints')}`,
   ];
@@ -325,7 +342,12 @@ async function startJupyter(options: Options, env: NodeJS.ProcessEnv, scratch: s
   const child = spawn(JUPYTER_NOTEBOOK, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
   const log: string[] = [];
   const keep = (chunk: Buffer): void => {
-    log.push(...chunk.toString('utf8').split('\n').filter((line) => line.trim() !== ''));
+    log.push(
+      ...chunk
+        .toString('utf8')
+        .split('\n')
+        .filter((line) => line.trim() !== ''),
+    );
     if (log.length > 200) log.splice(0, log.length - 200);
   };
   child.stdout?.on('data', keep);
@@ -385,7 +407,9 @@ function inspectPage(): PageFacts {
   const cells = Array.from(document.querySelectorAll('#notebook-container > .cell')).map((cell): CellOnPage => {
     const charts = Array.from(cell.querySelectorAll('.js-plotly-plot'));
     const images = Array.from(cell.querySelectorAll('.output_area img, .text_cell_render img'));
-    const broken = images.filter((img) => !(img as HTMLImageElement).complete || (img as HTMLImageElement).naturalWidth === 0);
+    const broken = images.filter(
+      (img) => !(img as HTMLImageElement).complete || (img as HTMLImageElement).naturalWidth === 0,
+    );
     const svgOutputs = Array.from(cell.querySelectorAll('.output_svg svg'));
     const emptySvgs = svgOutputs.filter((svg) => svg.getBoundingClientRect().width === 0);
     return {
@@ -395,20 +419,27 @@ function inspectPage(): PageFacts {
       loadedImages: images.length - broken.length + svgOutputs.length - emptySvgs.length,
       brokenImages: broken.map((img) => ((img as HTMLImageElement).getAttribute('src') ?? '').slice(0, 80)),
       pendingImages: images.filter((img) => !(img as HTMLImageElement).complete).length,
-      pendingMarkdown: cell.classList.contains('text_cell') && (cell.querySelector('.text_cell_render')?.innerHTML.trim() ?? '') === '' ? 1 : 0,
+      pendingMarkdown:
+        cell.classList.contains('text_cell') && (cell.querySelector('.text_cell_render')?.innerHTML.trim() ?? '') === ''
+          ? 1
+          : 0,
       errorOutputs: cell.querySelectorAll('.output_error').length,
       shownSvgOutputs: svgOutputs.length - emptySvgs.length,
     };
   });
-  const dialogs = Array.from(document.querySelectorAll('.modal.in, .modal[style*="display: block"]')).map((modal) =>
-    (modal.querySelector('.modal-title')?.textContent ?? 'dialog') + ': ' + (modal.querySelector('.modal-body')?.textContent ?? '').trim().slice(0, 200),
+  const dialogs = Array.from(document.querySelectorAll('.modal.in, .modal[style*="display: block"]')).map(
+    (modal) =>
+      (modal.querySelector('.modal-title')?.textContent ?? 'dialog') +
+      ': ' +
+      (modal.querySelector('.modal-body')?.textContent ?? '').trim().slice(0, 200),
   );
   return { trusted: jupyter?.notebook?.trusted ?? null, cells, dialogs };
 }
 
 /** Runs in the browser: 'ready', 'starting', or what the kernel indicator says went wrong. */
 function kernelState(): string {
-  const jupyter = (window as unknown as { Jupyter?: { notebook?: { kernel?: { info_reply?: object } | null } } }).Jupyter;
+  const jupyter = (window as unknown as { Jupyter?: { notebook?: { kernel?: { info_reply?: object } | null } } })
+    .Jupyter;
   const info = jupyter?.notebook?.kernel?.info_reply;
   if (info && Object.keys(info).length > 0) return 'ready';
   const indicator = document.querySelector('#notification_kernel');
@@ -431,10 +462,18 @@ function renderingProgress(facts: NotebookFacts, page: PageFacts): { done: boole
   const expected = facts.cells.reduce((sum, cell) => sum + cell.expectedCharts, 0);
   const drawn = total('drawnCharts');
   const pending = total('pendingImages') + total('pendingMarkdown');
-  return { done: drawn >= expected && pending === 0, state: [drawn, total('charts'), total('images'), pending].join('/') };
+  return {
+    done: drawn >= expected && pending === 0,
+    state: [drawn, total('charts'), total('images'), pending].join('/'),
+  };
 }
 
-async function checkNotebook(context: BrowserContext, server: JupyterServer, options: Options, facts: NotebookFacts): Promise<NotebookResult> {
+async function checkNotebook(
+  context: BrowserContext,
+  server: JupyterServer,
+  options: Options,
+  facts: NotebookFacts,
+): Promise<NotebookResult> {
   const page = await context.newPage();
   try {
     return await checkNotebookPage(page, server, options, facts);
@@ -443,7 +482,12 @@ async function checkNotebook(context: BrowserContext, server: JupyterServer, opt
   }
 }
 
-async function checkNotebookPage(page: Page, server: JupyterServer, options: Options, facts: NotebookFacts): Promise<NotebookResult> {
+async function checkNotebookPage(
+  page: Page,
+  server: JupyterServer,
+  options: Options,
+  facts: NotebookFacts,
+): Promise<NotebookResult> {
   const started = Date.now();
   const name = path.basename(facts.file);
   const problems: string[] = [];
@@ -481,8 +525,10 @@ async function checkNotebookPage(page: Page, server: JupyterServer, options: Opt
   const kernel = await waitForKernel(page, Math.max(deadline, Date.now() + KERNEL_START_MS));
   onPage = await page.evaluate(inspectPage); // what the page shows now, after the kernel's wait
 
-  if (kernel !== 'ready') problems.push(`the ${facts.kernelName ?? '(unnamed)'} kernel did not start in the browser's server: ${kernel}`);
-  if (onPage.trusted !== true) problems.push('the notebook did not open as trusted, so its HTML/JS outputs were sanitized');
+  if (kernel !== 'ready')
+    problems.push(`the ${facts.kernelName ?? '(unnamed)'} kernel did not start in the browser's server: ${kernel}`);
+  if (onPage.trusted !== true)
+    problems.push('the notebook did not open as trusted, so its HTML/JS outputs were sanitized');
   for (const dialog of onPage.dialogs) problems.push(`a dialog is open: ${dialog}`);
   if (onPage.cells.length !== facts.cells.length) {
     problems.push(`the file has ${facts.cells.length} cells, the page shows ${onPage.cells.length}`);
@@ -494,8 +540,15 @@ async function checkNotebookPage(page: Page, server: JupyterServer, options: Opt
   let errors = 0;
   facts.cells.forEach((cell, index) => {
     const shown = onPage.cells[index] ?? {
-      charts: 0, drawnCharts: 0, images: 0, loadedImages: 0, brokenImages: [], pendingImages: 0, pendingMarkdown: 0,
-      errorOutputs: 0, shownSvgOutputs: 0,
+      charts: 0,
+      drawnCharts: 0,
+      images: 0,
+      loadedImages: 0,
+      brokenImages: [],
+      pendingImages: 0,
+      pendingMarkdown: 0,
+      errorOutputs: 0,
+      shownSvgOutputs: 0,
     };
     const where = `cell ${index + 1} (${cell.cellType})`;
     expectedCharts += cell.expectedCharts;
@@ -505,14 +558,21 @@ async function checkNotebookPage(page: Page, server: JupyterServer, options: Opt
     const fileErrorOutputs = cell.errors.filter((error) => error.startsWith('error output')).length;
     errors += Math.max(cell.errors.length, cell.errors.length - fileErrorOutputs + shown.errorOutputs);
     if (shown.drawnCharts < Math.max(cell.expectedCharts, shown.charts)) {
-      problems.push(`${where}: expected ${Math.max(cell.expectedCharts, shown.charts)} plotly chart(s) with an SVG, found ${shown.drawnCharts}`);
+      problems.push(
+        `${where}: expected ${Math.max(cell.expectedCharts, shown.charts)} plotly chart(s) with an SVG, found ` +
+          `${shown.drawnCharts}`,
+      );
     }
     if (shown.pendingMarkdown > 0) problems.push(`${where}: the markdown never rendered`);
     if (shown.loadedImages < shown.images) {
-      problems.push(`${where}: ${shown.images - shown.loadedImages} of ${shown.images} image(s) did not load ${JSON.stringify(shown.brokenImages)}`);
+      problems.push(
+        `${where}: ${shown.images - shown.loadedImages} of ${shown.images} image(s) did not load ` +
+          `${JSON.stringify(shown.brokenImages)}`,
+      );
     }
     for (const error of cell.errors) problems.push(`${where}: ${error}`);
-    if (shown.errorOutputs > fileErrorOutputs) problems.push(`${where}: ${shown.errorOutputs} error output(s) on the page`);
+    if (shown.errorOutputs > fileErrorOutputs)
+      problems.push(`${where}: ${shown.errorOutputs} error output(s) on the page`);
     problems.push(...chartModeProblems(options.charts, cell, shown, where));
   });
   const chartOutputs = facts.cells.reduce((sum, cell) => sum + cell.chartOutputs, 0);
@@ -599,7 +659,8 @@ async function screenshotFirstChart(page: Page, file: string): Promise<string | 
 /** Classic Notebook scrolls inside #site, not the page: unroll it so the screenshot holds every cell. */
 async function screenshotWholeNotebook(page: Page, file: string): Promise<void> {
   await page.addStyleTag({
-    content: 'html, body, #site { height: auto !important; overflow: visible !important; position: static !important; }',
+    content:
+      'html, body, #site { height: auto !important; overflow: visible !important; position: static !important; }',
   });
   await page.evaluate(() => window.dispatchEvent(new Event('resize')));
   await sleep(300);
@@ -613,16 +674,20 @@ async function main(): Promise<number> {
   if (!fs.existsSync(options.only ?? options.folder)) {
     throw new Error(`${options.only ?? options.folder} does not exist (run \`npm run notebooks\` first)`);
   }
-  const files = options.only !== null
-    ? [options.only]
-    : fs.readdirSync(options.folder)
-      .filter((file) => file.endsWith('.ipynb'))
-      .sort()
-      .map((file) => path.join(options.folder, file));
+  const files =
+    options.only !== null
+      ? [options.only]
+      : fs
+          .readdirSync(options.folder)
+          .filter((file) => file.endsWith('.ipynb'))
+          .sort()
+          .map((file) => path.join(options.folder, file));
   if (files.length === 0) throw new Error(`no .ipynb files in ${options.folder}`);
   if (!fs.existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} not found: apt-get install -y chromium`);
   const facts = files.map(readNotebookFacts);
-  const kernelNames = [...new Set(facts.map((notebook) => notebook.kernelName).filter((name): name is string => name !== null))];
+  const kernelNames = [
+    ...new Set(facts.map((notebook) => notebook.kernelName).filter((name): name is string => name !== null)),
+  ];
   const kernelDir = findKernelDir(options, kernelNames);
 
   fs.mkdirSync(options.screenshotDir, { recursive: true });
@@ -659,8 +724,13 @@ async function main(): Promise<number> {
     }
     const ok = results.every((result) => result.ok);
     const summary = {
-      ok, folder: options.folder, charts: options.charts ?? 'as the outputs say', server: server.baseUrl, kernelDir,
-      chromium: CHROMIUM, notebooks: results,
+      ok,
+      folder: options.folder,
+      charts: options.charts ?? 'as the outputs say',
+      server: server.baseUrl,
+      kernelDir,
+      chromium: CHROMIUM,
+      notebooks: results,
     };
     process.stdout.write(JSON.stringify(summary, null, 2) + '\n');
     return ok ? 0 : 1;

@@ -144,7 +144,8 @@ export function executeNotebook(
 
 function describe(result: NotebookResult): string {
   const name = path.relative(process.cwd(), result.notebook) || result.notebook;
-  if (result.ok) return `ok    ${name}  ${result.seconds.toFixed(1)} s  -> ${path.relative(process.cwd(), result.output)}`;
+  if (result.ok)
+    return `ok    ${name}  ${result.seconds.toFixed(1)} s  -> ${path.relative(process.cwd(), result.output)}`;
   const where = result.cell === null || result.cell === undefined ? 'before any cell' : `cell ${result.cell}`;
   return `FAIL  ${name}  ${result.seconds.toFixed(1)} s  ${where}: ${result.error}`;
 }

@@ -22,25 +22,47 @@ function positiveInteger(value: string, name: string): number {
 }
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { train: { type: 'string', default: '800' }, test: { type: 'string', default: '500' }, epochs: { type: 'string', default: '2' } } });
+  const { values } = parseArgs({
+    options: {
+      train: { type: 'string', default: '800' },
+      test: { type: 'string', default: '500' },
+      epochs: { type: 'string', default: '2' },
+    },
+  });
   const trainSize = positiveInteger(values.train, 'train');
   const testSize = positiveInteger(values.test, 'test');
   const epochs = positiveInteger(values.epochs, 'epochs');
   const platform = await initBackend(params.backend);
   const tokenizer = await loadTokenizer(params.tokenizer);
-  const data = await loadImdb(params.data, { seed: params.seed, limit: { train: trainSize, validation: 1, test: testSize } });
+  const data = await loadImdb(params.data, {
+    seed: params.seed,
+    limit: { train: trainSize, validation: 1, test: testSize },
+  });
   const settings = { ...params, maxLength: 512 };
   const model = await loadModelForTraining(settings, tokenizer);
   const trainTexts = data.train.column('text').values as string[];
   const trainLabels = data.train.column('label').values as number[];
   const trainLoader = new DataLoader(tokenizedExamples(tokenizer.encodePlain(trainTexts).inputIds, trainLabels), {
-    batchSize: params.batchSize, mode: 'grouped', maxLength: 512, seed: params.seed, padTokenId: tokenizer.padTokenId,
+    batchSize: params.batchSize,
+    mode: 'grouped',
+    maxLength: 512,
+    seed: params.seed,
+    padTokenId: tokenizer.padTokenId,
   });
   const started = performance.now();
   const trainer = new Trainer({
-    model, trainLoader, epochs, numLabels: 2, outputDir: 'runs/truncation-accuracy', saveFreq: 0, checkpointFreq: 0, seed: params.seed,
+    model,
+    trainLoader,
+    epochs,
+    numLabels: 2,
+    outputDir: 'runs/truncation-accuracy',
+    saveFreq: 0,
+    checkpointFreq: 0,
+    seed: params.seed,
     optimizer: { name: params.optimizer, learningRate: params.learningRate, weightDecay: params.weightDecay },
-    schedule: 'linear', warmupSteps: Math.ceil(params.warmupRatio * epochs * trainLoader.numBatches), maxGradNorm: params.maxGradNorm,
+    schedule: 'linear',
+    warmupSteps: Math.ceil(params.warmupRatio * epochs * trainLoader.numBatches),
+    maxGradNorm: params.maxGradNorm,
     log: (line) => process.stderr.write(`${line}\n`),
   });
   await trainer.fit();
@@ -50,9 +72,19 @@ async function main(): Promise<void> {
   const long = testIds.map((_, i) => i).filter((i) => testIds[i].length > 256);
   const score = async (maxLength: number, strategy: TruncationStrategy, rows: number[]): Promise<number> => {
     const ids = rows.map((i) => truncateIds(testIds[i], maxLength, strategy));
-    const loader = new DataLoader(tokenizedExamples(ids, rows.map((i) => testLabels[i])), {
-      batchSize: params.evalBatchSize, mode: 'grouped', maxLength, shuffle: false, padTokenId: tokenizer.padTokenId,
-    });
+    const loader = new DataLoader(
+      tokenizedExamples(
+        ids,
+        rows.map((i) => testLabels[i]),
+      ),
+      {
+        batchSize: params.evalBatchSize,
+        mode: 'grouped',
+        maxLength,
+        shuffle: false,
+        padTokenId: tokenizer.padTokenId,
+      },
+    );
     return (await evaluateBatches(model, loader, 2)).accuracy;
   };
   const all = testIds.map((_, i) => i);
@@ -64,13 +96,25 @@ async function main(): Promise<void> {
   ];
   const accuracy: Record<string, { all: number; longerThan256: number }> = {};
   for (const [name, maxLength, strategy] of cases) {
-    accuracy[name] = { all: await score(maxLength, strategy, all), longerThan256: await score(maxLength, strategy, long) };
+    accuracy[name] = {
+      all: await score(maxLength, strategy, all),
+      longerThan256: await score(maxLength, strategy, long),
+    };
   }
   model.dispose();
-  console.log(JSON.stringify({
-    backend: platform.backend, model: params.model, data: params.data, trainReviews: trainSize, epochs, testReviews: testSize,
-    testReviewsLongerThan256: long.length, trainingSeconds: Number(((performance.now() - started) / 1000).toFixed(1)), accuracy,
-  }));
+  console.log(
+    JSON.stringify({
+      backend: platform.backend,
+      model: params.model,
+      data: params.data,
+      trainReviews: trainSize,
+      epochs,
+      testReviews: testSize,
+      testReviewsLongerThan256: long.length,
+      trainingSeconds: Number(((performance.now() - started) / 1000).toFixed(1)),
+      accuracy,
+    }),
+  );
 }
 
 main().catch((err: unknown) => {

@@ -57,11 +57,17 @@ function checkBatchesMatchExamples(loader: DataLoader, batches: Batch[]): number
       const index = batch.exampleIndices[r];
       seen.push(index);
       const source = loader.examples[index].inputIds;
-      const kept = source.length <= loader.maxLength ? source : [...source.slice(0, loader.maxLength - 1), source[source.length - 1]];
+      const kept =
+        source.length <= loader.maxLength
+          ? source
+          : [...source.slice(0, loader.maxLength - 1), source[source.length - 1]];
       const ids = row(batch, r, 'inputIds');
       const mask = row(batch, r, 'attentionMask');
       const expectedIds = [...kept, ...new Array<number>(batch.seqLength - kept.length).fill(PAD)];
-      const expectedMask = [...new Array<number>(kept.length).fill(1), ...new Array<number>(batch.seqLength - kept.length).fill(0)];
+      const expectedMask = [
+        ...new Array<number>(kept.length).fill(1),
+        ...new Array<number>(batch.seqLength - kept.length).fill(0),
+      ];
       assert.deepEqual(ids, expectedIds, `batch ${b} row ${r} (example ${index}) ids`);
       assert.deepEqual(mask, expectedMask, `batch ${b} row ${r} (example ${index}) mask`);
       assert.equal(batch.labels[r], loader.examples[index].label, `batch ${b} row ${r} label`);
@@ -101,26 +107,47 @@ test('dynamic mode pads each batch to its own longest row, with <pad> and mask 0
     assert.equal(batch.seqLength, longest);
   }
   const seen = checkBatchesMatchExamples(loader, batches);
-  assert.deepEqual([...seen].sort((a, b) => a - b), examples.map((_, i) => i), 'each example exactly once per epoch');
-  assert.notDeepEqual(seen.slice(0, 20), examples.slice(0, 20).map((_, i) => i), 'shuffled');
+  assert.deepEqual(
+    [...seen].sort((a, b) => a - b),
+    examples.map((_, i) => i),
+    'each example exactly once per epoch',
+  );
+  assert.notDeepEqual(
+    seen.slice(0, 20),
+    examples.slice(0, 20).map((_, i) => i),
+    'shuffled',
+  );
 });
 
 test('grouped mode sorts within mega-batches and shuffles the batch order', () => {
   const examples = imdbLikeExamples(2000, 9);
-  const loader = new DataLoader(examples, { ...BASE, mode: 'grouped', batchSize: 16, maxLength: 512, megaBatchBatches: 50 });
+  const loader = new DataLoader(examples, {
+    ...BASE,
+    mode: 'grouped',
+    batchSize: 16,
+    maxLength: 512,
+    megaBatchBatches: 50,
+  });
   // 2000 / (16 * 4) = 31 batches per mega-batch on this small set (Hugging Face's rule).
   assert.equal(loader.megaBatchSize, 31 * 16);
   const batches = allBatches(loader, 0);
   const seen = checkBatchesMatchExamples(loader, batches);
-  assert.deepEqual([...seen].sort((a, b) => a - b), examples.map((_, i) => i));
+  assert.deepEqual(
+    [...seen].sort((a, b) => a - b),
+    examples.map((_, i) => i),
+  );
   // Rows of a batch come from one sorted run: lengths within a batch are non-increasing.
   for (const [b, batch] of batches.entries()) {
     const lengths = Array.from(batch.exampleIndices, (i) => loader.lengthOf(i));
-    for (let r = 1; r < lengths.length; r++) assert.ok(lengths[r] <= lengths[r - 1], `batch ${b} is sorted by length: ${lengths}`);
+    for (let r = 1; r < lengths.length; r++)
+      assert.ok(lengths[r] <= lengths[r - 1], `batch ${b} is sorted by length: ${lengths}`);
   }
   const seqLengths = batches.map((batch) => batch.seqLength);
   const descendingRuns = seqLengths.filter((length, i) => i > 0 && length <= seqLengths[i - 1]).length;
-  assert.ok(descendingRuns < seqLengths.length * 0.8, `batch order is shuffled, not sorted: ${seqLengths.slice(0, 20)}`);
+  assert.ok(
+    descendingRuns < seqLengths.length * 0.8,
+    `batch order is shuffled, not sorted: ${seqLengths.slice(0, 20)}`,
+  );
 
   const grouped = paddingReport(loader);
   const dynamic = paddingReport(new DataLoader(examples, { ...BASE, batchSize: 16, maxLength: 512 }));
@@ -132,15 +159,30 @@ test('grouped mode sorts within mega-batches and shuffles the batch order', () =
 test('unshuffled loaders keep the order; unshuffled grouped sorts each mega-batch', () => {
   const examples = imdbLikeExamples(100, 2);
   const plain = new DataLoader(examples, { ...BASE, shuffle: false, batchSize: 10 });
-  assert.deepEqual(plain.batchOrder(3).flat(), examples.map((_, i) => i));
-  const grouped = new DataLoader(examples, { ...BASE, mode: 'grouped', shuffle: false, batchSize: 10, maxLength: 1000 });
+  assert.deepEqual(
+    plain.batchOrder(3).flat(),
+    examples.map((_, i) => i),
+  );
+  const grouped = new DataLoader(examples, {
+    ...BASE,
+    mode: 'grouped',
+    shuffle: false,
+    batchSize: 10,
+    maxLength: 1000,
+  });
   assert.equal(grouped.megaBatchSize, 20);
   const order = grouped.batchOrder(0).flat();
   for (let start = 0; start < 100; start += 20) {
     const mega = order.slice(start, start + 20);
-    assert.deepEqual([...mega].sort((a, b) => a - b), Array.from({ length: 20 }, (_, k) => start + k));
+    assert.deepEqual(
+      [...mega].sort((a, b) => a - b),
+      Array.from({ length: 20 }, (_, k) => start + k),
+    );
     const lengths = mega.map((i) => grouped.lengthOf(i));
-    assert.deepEqual(lengths, [...lengths].sort((a, b) => b - a));
+    assert.deepEqual(
+      lengths,
+      [...lengths].sort((a, b) => b - a),
+    );
   }
 });
 
@@ -161,14 +203,20 @@ test('the order depends only on (seed, epoch); startBatch resumes mid-epoch', ()
     assert.equal(resumed.length, full.length - 30);
     assert.deepEqual(resumed, full.slice(30), `${mode}: resumed batches equal the tail of the epoch`);
     assert.deepEqual([...a.batches(2, { startBatch: a.numBatches })], []);
-    assert.throws(() => a.batches(2, { startBatch: a.numBatches + 1 }).next(), /startBatch should be an integer in 0\.\.38, found 39/);
+    assert.throws(
+      () => a.batches(2, { startBatch: a.numBatches + 1 }).next(),
+      /startBatch should be an integer in 0\.\.38, found 39/,
+    );
   }
 });
 
 test('dropLast drops the smaller last batch', () => {
   const loader = new DataLoader(imdbLikeExamples(20, 1), { ...BASE, batchSize: 8, dropLast: true });
   assert.equal(loader.numBatches, 2);
-  assert.deepEqual(allBatches(loader, 0).map((batch) => batch.batchSize), [8, 8]);
+  assert.deepEqual(
+    allBatches(loader, 0).map((batch) => batch.batchSize),
+    [8, 8],
+  );
 });
 
 test('the shuffle puts every example at every position equally often (an unbiased Fisher–Yates)', () => {
@@ -189,13 +237,23 @@ test('the shuffle puts every example at every position equally often (an unbiase
 });
 
 test('edge cases: batch size 1, a custom pad id, bad start batches, static length, a report on zero batches', () => {
-  const examples = tokenizedExamples([[0, 5, 2], [0, 6, 7, 8, 2], [0, 2]], [1, 0, 1]);
+  const examples = tokenizedExamples(
+    [
+      [0, 5, 2],
+      [0, 6, 7, 8, 2],
+      [0, 2],
+    ],
+    [1, 0, 1],
+  );
   assert.deepEqual(examples[1], { inputIds: [0, 6, 7, 8, 2], label: 0 });
 
   const single = new DataLoader(examples, { ...BASE, batchSize: 1, shuffle: false });
   assert.equal(single.numBatches, 3);
   assert.equal(single.numExamples, 3);
-  assert.deepEqual(allBatches(single, 0).map((batch) => [...batch.exampleIndices]), [[0], [1], [2]]);
+  assert.deepEqual(
+    allBatches(single, 0).map((batch) => [...batch.exampleIndices]),
+    [[0], [1], [2]],
+  );
 
   const padded = allBatches(new DataLoader(examples, { ...BASE, batchSize: 3, shuffle: false, padTokenId: 9 }), 0)[0];
   assert.equal(padded.seqLength, 5);
@@ -243,9 +301,18 @@ test('edge cases: batch size 1, a custom pad id, bad start batches, static lengt
 
 test('bad options and examples are named', () => {
   const examples = imdbLikeExamples(4, 1);
-  assert.throws(() => new DataLoader(examples, { ...BASE, batchSize: 0 }), /batchSize should be a positive integer, found 0/);
-  assert.throws(() => new DataLoader(examples, { ...BASE, maxLength: 2.5 }), /maxLength should be a positive integer, found 2\.5/);
-  assert.throws(() => new DataLoader(examples, { ...BASE, mode: 'bucket' as 'static' }), /mode should be 'static', 'dynamic' or 'grouped', found "bucket"/);
+  assert.throws(
+    () => new DataLoader(examples, { ...BASE, batchSize: 0 }),
+    /batchSize should be a positive integer, found 0/,
+  );
+  assert.throws(
+    () => new DataLoader(examples, { ...BASE, maxLength: 2.5 }),
+    /maxLength should be a positive integer, found 2\.5/,
+  );
+  assert.throws(
+    () => new DataLoader(examples, { ...BASE, mode: 'bucket' as 'static' }),
+    /mode should be 'static', 'dynamic' or 'grouped', found "bucket"/,
+  );
   assert.throws(() => new DataLoader([...examples, { inputIds: [], label: 0 }], BASE), /example 4 has no inputIds/);
   assert.throws(() => new DataLoader([{ inputIds: [0, 2], label: 0.5 }], BASE), /example 0 has label 0\.5, expected a/);
   assert.throws(() => new DataLoader(examples, BASE).batchOrder(-1), /epoch should be an integer >= 0, found -1/);
@@ -262,7 +329,17 @@ test('dynamicPaddingCollate pads to the longest example without truncating', asy
   const examples = tokenizedExamples(tok.encodePlain(texts).inputIds, [1, 0, 1]);
   const batch = dynamicPaddingCollate(examples, tok.padTokenId);
   assert.equal(batch.seqLength, examples[1].inputIds.length);
-  assert.deepEqual(tok.tokenStrings(row(batch, 0, 'inputIds')), ['<s>', 'Hello', '</s>', '<pad>', '<pad>', '<pad>', '<pad>', '<pad>', '<pad>']);
+  assert.deepEqual(tok.tokenStrings(row(batch, 0, 'inputIds')), [
+    '<s>',
+    'Hello',
+    '</s>',
+    '<pad>',
+    '<pad>',
+    '<pad>',
+    '<pad>',
+    '<pad>',
+    '<pad>',
+  ]);
   assert.deepEqual(row(batch, 0, 'attentionMask'), [1, 1, 1, 0, 0, 0, 0, 0, 0]);
   assert.deepEqual(row(batch, 1, 'inputIds'), examples[1].inputIds);
   assert.deepEqual(Array.from(batch.labels), [1, 0, 1]);
@@ -286,7 +363,7 @@ test('toTensors gives int32 tensors of the right shapes, and nothing leaks', asy
   assert.equal(tf.memory().numTensors, before);
 });
 
-test('toTensors on a ragged batch: mask 1 exactly on the real tokens, ids then <pad>, the rows\' labels', async () => {
+test("toTensors on a ragged batch: mask 1 exactly on the real tokens, ids then <pad>, the rows' labels", async () => {
   await initBackend('cpu');
   // Lengths 3, 12 (cut to 10), 5 and 7; labels chosen so no row shares its neighbour's.
   const examples = [example(0, 3, 1), example(1, 12, 0), example(2, 5, 0), example(3, 7, 1)];
@@ -297,7 +374,10 @@ test('toTensors on a ragged batch: mask 1 exactly on the real tokens, ids then <
   const labels = Array.from(tensors.labels.dataSync());
   tf.dispose(tensors);
   const realLengths = [3, 10, 5, 7];
-  assert.deepEqual(mask, realLengths.map((n) => Array.from({ length: 10 }, (_, j) => (j < n ? 1 : 0))));
+  assert.deepEqual(
+    mask,
+    realLengths.map((n) => Array.from({ length: 10 }, (_, j) => (j < n ? 1 : 0))),
+  );
   realLengths.forEach((n, r) => {
     const source = examples[r].inputIds;
     const kept = source.length <= 10 ? source : [...source.slice(0, 9), source[source.length - 1]];
@@ -314,8 +394,10 @@ test('token ids that an int32 cast would wrap, ids outside the vocabulary and ma
       'DataLoader: input_ids example 1, position 2: found 4294967301, ' +
       'expected an integer token id in [0, 2^31) (int32)',
   });
-  assert.throws(() => dynamicPaddingCollate(wrapping),
-    /dynamicPaddingCollate: input_ids example 1, position 2: found 4294967301/);
+  assert.throws(
+    () => dynamicPaddingCollate(wrapping),
+    /dynamicPaddingCollate: input_ids example 1, position 2: found 4294967301/,
+  );
   for (const bad of [-1, 2 ** 31, 1.5, Number.NaN]) {
     const expected = new RegExp(`position 1: found ${bad}, expected an integer token id`);
     assert.throws(() => new DataLoader([{ inputIds: [BOS, bad, EOS], label: 0 }], BASE), expected);
@@ -370,8 +452,14 @@ test('paddingReport agrees with the batches and shows the padding lesson on IMDb
   const batches = allBatches(dynamicLoader, 1);
   const fromBatches = batches.reduce((sum, batch) => sum + batch.batchSize * batch.seqLength, 0);
   assert.equal(paddingReport(dynamicLoader, 1).paddedTokens, fromBatches);
-  assert.equal(paddingReport(dynamicLoader, 1).realTokens, batches.reduce((sum, batch) => sum + batch.realTokens, 0));
-  assert.equal(paddingReport(dynamicLoader, 1).truncatedExamples, batches.reduce((sum, batch) => sum + batch.truncatedExamples, 0));
+  assert.equal(
+    paddingReport(dynamicLoader, 1).realTokens,
+    batches.reduce((sum, batch) => sum + batch.realTokens, 0),
+  );
+  assert.equal(
+    paddingReport(dynamicLoader, 1).truncatedExamples,
+    batches.reduce((sum, batch) => sum + batch.truncatedExamples, 0),
+  );
 
   const static512 = report('static', 512);
   const static256 = report('static', 256);
@@ -379,19 +467,35 @@ test('paddingReport agrees with the batches and shows the padding lesson on IMDb
   const grouped256 = report('grouped', 256);
   console.log(
     [static512, static256, dynamic256, grouped256]
-      .map((r) => `${r.mode} ${r.maxLength}: ${r.paddedTokens} positions, padding ${(100 * r.paddingShare).toFixed(1)}%, mean length ${r.meanBatchLength.toFixed(0)}`)
+      .map(
+        (r) =>
+          `${r.mode} ${r.maxLength}: ${r.paddedTokens} positions, padding ${(100 * r.paddingShare).toFixed(1)}%, ` +
+          `mean length ${r.meanBatchLength.toFixed(0)}`,
+      )
       .join('\n'),
   );
   // About 47% of such reviews exceed 256 tokens, so random batches of 16 nearly always reach the limit.
   assert.ok(Math.abs(static256.truncatedShare - 0.47) < 0.04, `share over 256: ${static256.truncatedShare}`);
   assert.ok(dynamic256.meanBatchLength > 250, `dynamic 256 mean batch length ${dynamic256.meanBatchLength}`);
   assert.ok(static512.paddedTokens > 1.9 * static256.paddedTokens);
-  assert.ok(grouped256.paddedTokens < 0.85 * dynamic256.paddedTokens, `grouped ${grouped256.paddedTokens} vs dynamic ${dynamic256.paddedTokens}`);
+  assert.ok(
+    grouped256.paddedTokens < 0.85 * dynamic256.paddedTokens,
+    `grouped ${grouped256.paddedTokens} vs dynamic ${dynamic256.paddedTokens}`,
+  );
   assert.ok(grouped256.paddingShare < 0.02, `grouped padding share ${grouped256.paddingShare}`);
 });
 
 test('ft-roberta padding-report reports the offline corpus', async () => {
-  const report = await paddingReportCommand(['--limit', '200', '--mode', 'grouped', '--max-length', '128', '--batch-size', '8']);
+  const report = await paddingReportCommand([
+    '--limit',
+    '200',
+    '--mode',
+    'grouped',
+    '--max-length',
+    '128',
+    '--batch-size',
+    '8',
+  ]);
   assert.equal(report.mode, 'grouped');
   assert.equal(report.examples, 200);
   assert.deepEqual(report.data, { corpus: 'offline', split: 'train', seed: 42, examples: 200 });
@@ -400,6 +504,9 @@ test('ft-roberta padding-report reports the offline corpus', async () => {
   assert.equal(report.padTokens, report.paddedTokens - report.realTokens);
   assert.ok(report.realTokens > 200 * 50, `real tokens ${report.realTokens}`);
   assert.deepEqual(JSON.parse(JSON.stringify(report)), report, 'JSON-friendly');
-  await assert.rejects(paddingReportCommand(['--mode', 'bucket']), /--mode should be one of static, dynamic, grouped, found "bucket"/);
+  await assert.rejects(
+    paddingReportCommand(['--mode', 'bucket']),
+    /--mode should be one of static, dynamic, grouped, found "bucket"/,
+  );
   await assert.rejects(paddingReportCommand(['--limit=-3']), /--limit should be a positive integer, found "-3"/);
 });

@@ -138,7 +138,11 @@ test('--help, --version and usage errors do not load tfjs or any command module;
     assert.deepEqual(heavyModules(run), [], `${args.join(' ')} loaded ${heavyModules(run).join(', ')}`);
   }
   // Usage errors the option declarations catch are answered before the command's module loads.
-  for (const args of [['train', '--epochs', '3'], ['logits', '--input', 'x.json'], ['predict', '--model', 'm']]) {
+  for (const args of [
+    ['train', '--epochs', '3'],
+    ['logits', '--input', 'x.json'],
+    ['predict', '--model', 'm'],
+  ]) {
     const run = cli(args, ['-r', probe]);
     assert.equal(run.status, 2, `${args.join(' ')}: ${run.stderr}`);
     assert.deepEqual(heavyModules(run), [], `${args.join(' ')} loaded ${heavyModules(run).join(', ')}`);
@@ -164,7 +168,11 @@ test('the shared parser: --name=value, optional values, "--" ends the options', 
   assert.equal(a.optional('resume'), true);
   assert.equal(a.flag('dry'), true);
   assert.deepEqual(a.positionals, ['x', '--not-an-option']);
-  assert.deepEqual(a.given(), [['out', 'o'], ['resume', true], ['dry', true]]);
+  assert.deepEqual(a.given(), [
+    ['out', 'o'],
+    ['resume', true],
+    ['dry', true],
+  ]);
   assert.equal(parseCommandArgs(spec, ['--resume', 'ckpt']).optional('resume'), 'ckpt');
   assert.equal(parseCommandArgs(spec, []).optional('resume'), undefined);
   assert.throws(

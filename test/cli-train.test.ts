@@ -59,7 +59,11 @@ interface TrainerPosition {
   batchIndex: number;
 }
 
-const savedModels = (dir: string): string[] => fs.readdirSync(dir).filter((name) => /^E\d\d/.test(name)).sort();
+const savedModels = (dir: string): string[] =>
+  fs
+    .readdirSync(dir)
+    .filter((name) => /^E\d\d/.test(name))
+    .sort();
 const bytesOf = (...parts: string[]): Buffer => fs.readFileSync(path.join(...parts));
 
 interface EvaluateReport {
@@ -89,8 +93,8 @@ test(RESUME_TEST, { timeout: 900_000 }, async () => {
     straight.stderr.includes(`removed 1 unfinished save from an interrupted run: ${stale}\n`),
     `the cleanup is reported; stderr:\n${straight.stderr}`,
   );
-  assert.ok(!fs.existsSync(stale), 'the dead process\'s temp folder is gone');
-  assert.ok(fs.existsSync(live), 'a live process\'s temp folder stays');
+  assert.ok(!fs.existsSync(stale), "the dead process's temp folder is gone");
+  assert.ok(fs.existsSync(live), "a live process's temp folder stays");
   assert.ok(fs.existsSync(notOurs), 'a folder not named like our saves stays');
   const straightMetrics = JSON.parse(straight.stdout) as Record<string, number | string>;
   assert.equal(straightMetrics.epoch, 2);
@@ -184,14 +188,20 @@ test('a tiny model trained by the CLI beats chance on its own training reviews',
   const report = JSON.parse(evaluated.stdout) as EvaluateReport;
   assert.equal(report.count, 16);
   const cells = report.confusion_matrix.flat();
-  assert.equal(cells.reduce((a, b) => a + b, 0), 16);
+  assert.equal(
+    cells.reduce((a, b) => a + b, 0),
+    16,
+  );
   assert.equal(report.accuracy, (report.confusion_matrix[0][0] + report.confusion_matrix[1][1]) / 16);
   assert.ok(report.accuracy >= 0.75, `accuracy on its own training reviews ${report.accuracy} (chance 0.5)`);
   assert.ok(report.loss < Math.log(2), `loss ${report.loss} below chance's ln 2`);
 
   // predict agrees with evaluate: the top label of each training review is the model's prediction.
   const corpus = spawnSync(process.execPath, [CLI, 'corpus', '--limit', '4'], { encoding: 'utf8' });
-  const reviews = corpus.stdout.trim().split('\n').map((line) => JSON.parse(line) as { text: string; label: number });
+  const reviews = corpus.stdout
+    .trim()
+    .split('\n')
+    .map((line) => JSON.parse(line) as { text: string; label: number });
   const texts = reviews.map((review) => review.text);
   const predicted = await runCli(['predict', '--model', lastModel, '--max-length', '24', ...texts]);
   assert.equal(predicted.code, 0, predicted.stderr);

@@ -7,14 +7,31 @@ import { spawnSync } from 'node:child_process';
 import * as path from 'node:path';
 import { encode } from 'gpt-3-encoder';
 import {
-  CORPUS_SETTINGS, DEFAULT_UNSUPERVISED_SIZE, REVIEW_KINDS, UNLABELLED, corpusStats, generateCorpus,
-  generateCorpusDetailed, generateReview, generateSplit, kindSharesFor, lengthStats, undefinedGrammarReferences,
+  CORPUS_SETTINGS,
+  DEFAULT_UNSUPERVISED_SIZE,
+  REVIEW_KINDS,
+  UNLABELLED,
+  corpusStats,
+  generateCorpus,
+  generateCorpusDetailed,
+  generateReview,
+  generateSplit,
+  kindSharesFor,
+  lengthStats,
+  undefinedGrammarReferences,
   unsupervisedTexts,
-  type CorpusSplit, type GeneratedReview,
+  type CorpusSplit,
+  type GeneratedReview,
 } from '../lib/data/corpus';
 import {
-  accuracy, bagOfWordsTokens, orderAwareFeatures, topWords, trainBagOfWords, trainOrderAware,
-  type BagOfWordsModel, type Classifier,
+  accuracy,
+  bagOfWordsTokens,
+  orderAwareFeatures,
+  topWords,
+  trainBagOfWords,
+  trainOrderAware,
+  type BagOfWordsModel,
+  type Classifier,
 } from '../lib/data/baseline';
 import { bpeTokenCount, robertaTokenCount } from '../lib/data/token-count';
 import { Grammar, parseTemplate } from '../lib/data/grammar';
@@ -46,7 +63,12 @@ function seconds(since: number): string {
 function kindAccuracy(model: BagOfWordsModel | Classifier, reviews: GeneratedReview[]): Record<string, number> {
   const out: Record<string, number> = {};
   for (const kind of REVIEW_KINDS) {
-    out[kind] = Number(accuracy(model, reviews.filter((r) => r.kind === kind)).toFixed(3));
+    out[kind] = Number(
+      accuracy(
+        model,
+        reviews.filter((r) => r.kind === kind),
+      ).toFixed(3),
+    );
   }
   return out;
 }
@@ -62,12 +84,18 @@ test('full size: 50,000 reviews in seconds; bag of words <= 0.88; word order rea
   const cpuSeconds = (cpu.user + cpu.system) / 1e6;
   // The machine is shared: wall time depends on who else is busy, CPU time is what the generator
   // costs (on an idle machine the two are about equal).
-  console.log(`generateCorpusDetailed(seed 42): ${cpuSeconds.toFixed(2)} s CPU, ${wallSeconds.toFixed(2)} s wall, for 36000 + 4000 + 10000 reviews`);
+  console.log(
+    `generateCorpusDetailed(seed 42): ${cpuSeconds.toFixed(2)} s CPU, ${wallSeconds.toFixed(2)} s wall, for 36000 + ` +
+      `4000 + 10000 reviews`,
+  );
   assert.equal(full.train.length, 36000);
   assert.equal(full.validation.length, 4000);
   assert.equal(full.test.length, 10000);
   assert.ok(cpuSeconds < 10, `took ${cpuSeconds.toFixed(2)} s of CPU time`);
-  assert.deepEqual(sampleOf('train', 20).map((r) => r.text), full.train.slice(0, 20).map((r) => r.text));
+  assert.deepEqual(
+    sampleOf('train', 20).map((r) => r.text),
+    full.train.slice(0, 20).map((r) => r.text),
+  );
   assert.deepEqual(generateReview(42, 'test', 123), full.test[123]);
 
   // Splits do not share reviews; the unlabelled split repeats none of the labelled texts.
@@ -138,7 +166,10 @@ test('the corpus is deterministic for a seed and differs between seeds', () => {
   const same = a.train.filter((r, i) => r.text === c.train[i].text).length;
   assert.equal(same, 0, `${same} of 300 reviews identical across seeds 7 and 8`);
   // A prefix is the same whatever size is asked for.
-  assert.deepEqual(generateSplit(7, 'train', 20).map((r) => r.text), a.train.slice(0, 20).map((r) => r.text));
+  assert.deepEqual(
+    generateSplit(7, 'train', 20).map((r) => r.text),
+    a.train.slice(0, 20).map((r) => r.text),
+  );
 });
 
 test('labels are balanced, ~2% noisy, and each review kind has its share', () => {
@@ -177,7 +208,10 @@ test('labels are balanced, ~2% noisy, and each review kind has its share', () =>
 test('the unsupervised split: label -1, deterministic, lazy, through loadImdb, never a labelled text', async () => {
   const reviews = generateSplit(42, 'unsupervised', 200);
   assert.ok(reviews.every((r) => r.label === UNLABELLED));
-  assert.deepEqual([...unsupervisedTexts(42, 200)], reviews.map((r) => r.text));
+  assert.deepEqual(
+    [...unsupervisedTexts(42, 200)],
+    reviews.map((r) => r.text),
+  );
   const texts = unsupervisedTexts(42);
   assert.equal(texts.next().value, reviews[0].text);
   // About half say each thing, like IMDb's unlabelled reviews.
@@ -200,7 +234,10 @@ test('the unsupervised split: label -1, deterministic, lazy, through loadImdb, n
   const splits = await loadImdb('offline', { seed: 42, limit: 4, unsupervised: 30 });
   assert.ok(splits.unsupervised);
   assert.deepEqual(splits.unsupervised.shape, [30, 2]);
-  assert.deepEqual(splits.unsupervised.column('text').values, reviews.slice(0, 30).map((r) => r.text));
+  assert.deepEqual(
+    splits.unsupervised.column('text').values,
+    reviews.slice(0, 30).map((r) => r.text),
+  );
   assert.deepEqual(splits.unsupervised.column('label').values, new Array(30).fill(UNLABELLED));
   assert.equal((await loadImdb('offline', { limit: 2 })).unsupervised, undefined);
   await assert.rejects(
@@ -221,8 +258,10 @@ test('length distribution in RoBERTa tokens matches IMDb (mean 300, p95 705, 13.
   const stats = lengthStats(lengths);
   console.log(`gpt-3-encoder on ${sample.length} train reviews: ${seconds.toFixed(1)} s`);
   console.log(
-    `measured: mean ${stats.mean.toFixed(1)} (target ${TARGETS.mean} ±10%), p95 ${stats.p95.toFixed(0)} (target ${TARGETS.p95} ±10%), ` +
-      `over 512 ${(100 * stats.over512).toFixed(1)}% (target ${(100 * TARGETS.over512).toFixed(1)}% ±2), over 256 ${(100 * stats.over256).toFixed(1)}%, ` +
+    `measured: mean ${stats.mean.toFixed(1)} (target ${TARGETS.mean} ±10%), p95 ${stats.p95.toFixed(0)} (target ` +
+      `${TARGETS.p95} ±10%), ` +
+      `over 512 ${(100 * stats.over512).toFixed(1)}% (target ${(100 * TARGETS.over512).toFixed(1)}% ±2), over 256 ` +
+      `${(100 * stats.over256).toFixed(1)}%, ` +
       `median ${stats.median}, max ${stats.max}`,
   );
   assert.ok(Math.abs(stats.mean - TARGETS.mean) <= 0.1 * TARGETS.mean, `mean ${stats.mean}`);
@@ -236,15 +275,40 @@ test('length distribution in RoBERTa tokens matches IMDb (mean 300, p95 705, 13.
   assert.ok(p10 > -25 && p90 < 25, `length error p10 ${p10}, p90 ${p90}`);
   // The fast counter used while generating agrees with gpt-3-encoder exactly.
   const worst = sample.findIndex((r, i) => robertaTokenCount(r.text) !== lengths[i]);
-  assert.equal(worst, -1, worst < 0 ? '' : `review ${worst}: fast count ${robertaTokenCount(sample[worst].text)} vs encoder ${lengths[worst]}`);
+  assert.equal(
+    worst,
+    -1,
+    worst < 0
+      ? ''
+      : `review ${worst}: fast count ${robertaTokenCount(sample[worst].text)} vs encoder ${lengths[worst]}`,
+  );
 });
 
 test('the fast token counter equals GPT-2 BPE on tricky text', () => {
   const tricky = [
-    '', ' ', '  ', 'Hello', ' hello', 'heLlo', 'a  b', 'a   b ', 'end.   ', '\n\nnew\tline\r\n', 'x \n y',
-    "don't I'm it's we'll they've she'd you're O'Neil ''quoted'' '90s", 'rock\'n\'roll',
-    'Great film.<br /><br />The end', '7/10 ... !!! ?!', '1987, 2,000,000 and 3.14', 'café naïve résumé',
-    'emoji 😀👍 ok', '日本語のテキスト', 'mixed ascii and ñ', '   leading', 'trailing   ', 'tabs\t\tand  spaces',
+    '',
+    ' ',
+    '  ',
+    'Hello',
+    ' hello',
+    'heLlo',
+    'a  b',
+    'a   b ',
+    'end.   ',
+    '\n\nnew\tline\r\n',
+    'x \n y',
+    "don't I'm it's we'll they've she'd you're O'Neil ''quoted'' '90s",
+    "rock'n'roll",
+    'Great film.<br /><br />The end',
+    '7/10 ... !!! ?!',
+    '1987, 2,000,000 and 3.14',
+    'café naïve résumé',
+    'emoji 😀👍 ok',
+    '日本語のテキスト',
+    'mixed ascii and ñ',
+    '   leading',
+    'trailing   ',
+    'tabs\t\tand  spaces',
   ];
   for (const text of tricky) assert.equal(bpeTokenCount(text), encode(text).length, `text ${JSON.stringify(text)}`);
   // Random ASCII soup exercises every branch of the hand-written pre-tokenizer.
@@ -289,7 +353,14 @@ test('the template grammar parses choices, slots and nesting, and rejects broken
   const rng = mulberry32(1);
   const seen = new Set<string>();
   for (let i = 0; i < 200; i++) seen.add(g.expand('greeting', rng, new Map([['name', 'Ann']])));
-  assert.deepEqual([...seen].sort(), ['Hello Ann!', 'Hello Ann, my friend!', 'Hello Ann, our friend!', 'Hi Ann!', 'Hi Ann, my friend!', 'Hi Ann, our friend!']);
+  assert.deepEqual([...seen].sort(), [
+    'Hello Ann!',
+    'Hello Ann, my friend!',
+    'Hello Ann, our friend!',
+    'Hi Ann!',
+    'Hi Ann, my friend!',
+    'Hi Ann, our friend!',
+  ]);
   assert.throws(() => parseTemplate('[a|b'), /unclosed "\["/);
   assert.throws(() => parseTemplate('{a'), /unclosed "\{"/);
   assert.throws(() => parseTemplate('a]'), /stray "\]"/);
@@ -297,8 +368,17 @@ test('the template grammar parses choices, slots and nesting, and rejects broken
 });
 
 test('the order-aware features see negation scope, turns and the closing sentences', () => {
-  assert.deepEqual(bagOfWordsTokens("Not bad<br /><br />at ALL, I'd say 8/10."), ['not', 'bad', 'at', 'all', "i'd", 'say', '8', '10']);
-  const features = orderAwareFeatures('It is not bad, but great. The cast is fine. I can\'t say I didn\'t enjoy it.');
+  assert.deepEqual(bagOfWordsTokens("Not bad<br /><br />at ALL, I'd say 8/10."), [
+    'not',
+    'bad',
+    'at',
+    'all',
+    "i'd",
+    'say',
+    '8',
+    '10',
+  ]);
+  const features = orderAwareFeatures("It is not bad, but great. The cast is fine. I can't say I didn't enjoy it.");
   assert.ok(features.includes('not:bad'), 'the word after "not" is in its scope');
   assert.ok(!features.includes('not:great'), 'the scope ends at the comma');
   assert.ok(features.includes('turn:great'), 'the clause after "but" is marked');
@@ -315,15 +395,26 @@ test('corpusToFrames gives danfojs DataFrames with text and label columns', () =
   assert.deepEqual(frames.train.dtypes, ['string', 'int32']);
   assert.deepEqual(frames.validation.shape, [10, 2]);
   assert.deepEqual(frames.test.shape, [0, 2]);
-  assert.deepEqual(frames.train.column('label').values, generateSplit(1, 'train', 40).map((r) => r.label));
+  assert.deepEqual(
+    frames.train.column('label').values,
+    generateSplit(1, 'train', 40).map((r) => r.label),
+  );
 });
 
 test('ft-roberta corpus prints JSON lines of the corpus', () => {
   const cli = path.join(REPO_ROOT, 'dist', 'lib', 'cli.js');
-  const run = spawnSync(process.execPath, [cli, 'corpus', '--seed', '7', '--split', 'validation', '--limit', '3'], { encoding: 'utf8' });
+  const run = spawnSync(process.execPath, [cli, 'corpus', '--seed', '7', '--split', 'validation', '--limit', '3'], {
+    encoding: 'utf8',
+  });
   assert.equal(run.status, 0, run.stderr);
-  const lines = run.stdout.trim().split('\n').map((l) => JSON.parse(l) as { text: string; label: number });
-  assert.deepEqual(lines, generateSplit(7, 'validation', 3).map(({ text, label }) => ({ text, label })));
+  const lines = run.stdout
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l) as { text: string; label: number });
+  assert.deepEqual(
+    lines,
+    generateSplit(7, 'validation', 3).map(({ text, label }) => ({ text, label })),
+  );
   const stats = spawnSync(process.execPath, [cli, 'corpus', '--limit', '200', '--stats'], { encoding: 'utf8' });
   assert.equal(stats.status, 0, stats.stderr);
   const parsed = JSON.parse(stats.stdout) as { count: number; positive: number };
@@ -335,6 +426,12 @@ test('ft-roberta corpus prints JSON lines of the corpus', () => {
   const unsupervisedArgs = [cli, 'corpus', '--split', 'unsupervised', '--limit', '2'];
   const unlabelled = spawnSync(process.execPath, unsupervisedArgs, { encoding: 'utf8' });
   assert.equal(unlabelled.status, 0, unlabelled.stderr);
-  const rows = unlabelled.stdout.trim().split('\n').map((l) => JSON.parse(l) as { text: string; label: number });
-  assert.deepEqual(rows, generateSplit(42, 'unsupervised', 2).map(({ text }) => ({ text, label: -1 })));
+  const rows = unlabelled.stdout
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l) as { text: string; label: number });
+  assert.deepEqual(
+    rows,
+    generateSplit(42, 'unsupervised', 2).map(({ text }) => ({ text, label: -1 })),
+  );
 });

@@ -7,11 +7,30 @@ const names = { ours: 'ours', theirs: 'theirs' };
 
 test('showRuntimeAgreement: same labels and the largest score difference; a differing label is reported', () => {
   const texts = ['a', 'b'];
-  const ours = [{ label: 'POSITIVE', score: 0.9 }, { label: 'NEGATIVE', score: 0.7 }];
-  const same = showRuntimeAgreement(texts, ours, [{ label: 'POSITIVE', score: 0.9 }, { label: 'NEGATIVE', score: 0.75 }], names);
+  const ours = [
+    { label: 'POSITIVE', score: 0.9 },
+    { label: 'NEGATIVE', score: 0.7 },
+  ];
+  const same = showRuntimeAgreement(
+    texts,
+    ours,
+    [
+      { label: 'POSITIVE', score: 0.9 },
+      { label: 'NEGATIVE', score: 0.75 },
+    ],
+    names,
+  );
   assert.equal(same.sameLabels, true);
   assert.ok(Math.abs(same.maxScoreDifference - 0.05) < 1e-12, String(same.maxScoreDifference));
-  const differing = showRuntimeAgreement(texts, ours, [{ label: 'POSITIVE', score: 0.9 }, { label: 'POSITIVE', score: 0.7 }], names);
+  const differing = showRuntimeAgreement(
+    texts,
+    ours,
+    [
+      { label: 'POSITIVE', score: 0.9 },
+      { label: 'POSITIVE', score: 0.7 },
+    ],
+    names,
+  );
   assert.equal(differing.sameLabels, false);
   assert.throws(() => showRuntimeAgreement(texts, ours.slice(0, 1), ours, names), /2 texts, 1 and 2 results/);
 });

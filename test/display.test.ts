@@ -32,7 +32,14 @@ afterEach(() => setDisplaySink(null));
 
 /** A stand-in for a terminal or a log file: collects what is written. */
 function fakeStream(isTTY: boolean): NodeJS.WriteStream & { output: string } {
-  const stream = { isTTY, output: '', write(chunk: string): boolean { stream.output += chunk; return true; } };
+  const stream = {
+    isTTY,
+    output: '',
+    write(chunk: string): boolean {
+      stream.output += chunk;
+      return true;
+    },
+  };
   return stream as unknown as NodeJS.WriteStream & { output: string };
 }
 
@@ -66,7 +73,10 @@ test('notebook: one display updated in place, redraws throttled, the final state
   await bar.close();
   assert.ok(messages.length >= 2 && messages.length <= 10, `${messages.length} display messages for 2000 steps`);
   assert.equal(messages[0].update, false);
-  assert.ok(messages.slice(1).every((m) => m.update), 'later messages update the first');
+  assert.ok(
+    messages.slice(1).every((m) => m.update),
+    'later messages update the first',
+  );
   const ids = new Set(messages.map((m) => m.message.transient.display_id));
   assert.equal(ids.size, 1, 'all messages share one display_id');
   const final = messages.at(-1)!.message.data;
@@ -241,7 +251,10 @@ test('a chart waits for plotly.js, draws when it arrives, and otherwise keeps it
   const never = runDrawScript(null);
   assert.equal(never.plotted.length, 0);
   assert.equal(never.element.innerHTML, '<svg>placeholder</svg>', 'the static image stays');
-  assert.deepEqual(never.element.children.map((child) => child.textContent), [PLOTLY_MISSING_NOTE]);
+  assert.deepEqual(
+    never.element.children.map((child) => child.textContent),
+    [PLOTLY_MISSING_NOTE],
+  );
 });
 
 test('the notebook runner executes with static charts unless told otherwise', () => {
@@ -253,19 +266,37 @@ test('the notebook runner executes with static charts unless told otherwise', ()
 });
 
 test('confusion matrix, bars and length histogram carry their numbers', () => {
-  const cm = confusionMatrixChart([[40, 10], [5, 45]], ['negative', 'positive']);
+  const cm = confusionMatrixChart(
+    [
+      [40, 10],
+      [5, 45],
+    ],
+    ['negative', 'positive'],
+  );
   const svg = renderSvg(cm);
-  for (const n of ['40', '10', '5', '45', 'negative', 'positive']) assert.ok(svg.includes(`>${n}<`), `confusion matrix SVG shows ${n}`);
+  for (const n of ['40', '10', '5', '45', 'negative', 'positive'])
+    assert.ok(svg.includes(`>${n}<`), `confusion matrix SVG shows ${n}`);
   const fig = toPlotlyFigure(cm);
-  assert.deepEqual(fig.data[0].z, [[40, 10], [5, 45]]);
+  assert.deepEqual(fig.data[0].z, [
+    [40, 10],
+    [5, 45],
+  ]);
 
-  const bars = barChart({ title: 'seconds per batch', yLabel: 's', categories: ['static 512', 'dynamic 256'], series: [{ name: 's/batch', values: [2.5, 1] }] });
+  const bars = barChart({
+    title: 'seconds per batch',
+    yLabel: 's',
+    categories: ['static 512', 'dynamic 256'],
+    series: [{ name: 's/batch', values: [2.5, 1] }],
+  });
   assert.equal((renderSvg(bars).match(/<rect x=/g) ?? []).length, 1 + 2, 'plot frame + two bars');
 
   const lengths = [10, 20, 300, 600, 700, 30];
   const hist = lengthHistogram(lengths, { binSize: 100 });
   assert.deepEqual(hist.counts, [3, 0, 0, 1, 0, 0, 1, 1]);
-  assert.deepEqual(hist.markers!.map((m) => m.label), ['256: 50.0% longer', '512: 33.3% longer']);
+  assert.deepEqual(
+    hist.markers!.map((m) => m.label),
+    ['256: 50.0% longer', '512: 33.3% longer'],
+  );
 });
 
 test('timing bars: seconds, samples/s, and real vs padding tokens per padding mode', () => {
@@ -276,7 +307,13 @@ test('timing bars: seconds, samples/s, and real vs padding tokens per padding mo
   const [seconds, rate, tokens] = timingBars(rows);
   assert.deepEqual(seconds.series[0].values, [4, 1]);
   assert.deepEqual(rate.series[0].values, [4, 16]);
-  assert.deepEqual(tokens.series.map((s) => s.values), [[4800, 3000], [3392, 100]]);
+  assert.deepEqual(
+    tokens.series.map((s) => s.values),
+    [
+      [4800, 3000],
+      [3392, 100],
+    ],
+  );
   assert.match(String(chartBundle(tokens, 'static')['text/plain']), /static 512 4800\/3392, grouped 256 3000\/100/);
 });
 
@@ -289,12 +326,25 @@ test('nice ticks and durations', () => {
 });
 
 test('tables: HTML escaped and aligned text, long DataFrame cells shortened', () => {
-  const rows = [{ token: '<s>', id: 0, mask: 1 }, { token: 'Ġhello', id: 1234, mask: 1 }];
+  const rows = [
+    { token: '<s>', id: 0, mask: 1 },
+    { token: 'Ġhello', id: 1234, mask: 1 },
+  ];
   const html = tableHtml(rows, { caption: 'tokens' });
   assert.match(html, /<td style="text-align:left">&lt;s&gt;<\/td>/);
   assert.match(html, /<th style="text-align:right">id<\/th>/);
-  assert.equal(tableText(rows), ['token     id  mask', '------  ----  ----', '<s>        0     1', 'Ġhello  1234     1'].join('\n'));
-  const df = { columns: ['text', 'label'], index: [0, 1], values: [['x'.repeat(200), 1], ['short', 0]] };
+  assert.equal(
+    tableText(rows),
+    ['token     id  mask', '------  ----  ----', '<s>        0     1', 'Ġhello  1234     1'].join('\n'),
+  );
+  const df = {
+    columns: ['text', 'label'],
+    index: [0, 1],
+    values: [
+      ['x'.repeat(200), 1],
+      ['short', 0],
+    ],
+  };
   const dfRows = dataFrameRows(df, { maxChars: 10 });
   assert.equal(dfRows[0].text, 'xxxxxxxxx…');
   assert.equal(dfRows[1].label, 0);

@@ -23,7 +23,11 @@ const INPUT_IDS = [[0, 31414, 232, 2]];
 
 function logits(model: RobertaForSequenceClassification): number[] {
   return tf.tidy(() => {
-    const inputIds = tf.tensor2d(INPUT_IDS.map((row) => row.map((id) => id % 100)), undefined, 'int32');
+    const inputIds = tf.tensor2d(
+      INPUT_IDS.map((row) => row.map((id) => id % 100)),
+      undefined,
+      'int32',
+    );
     const attentionMask = tf.onesLike(inputIds);
     return Array.from(model.forward({ inputIds, attentionMask }, { training: false }).dataSync());
   });
@@ -102,11 +106,17 @@ test('a download lands in the Python layout: blobs/<etag>, refs/main, snapshots/
     assert.equal(config, path.join(folder, 'snapshots', commit, 'config.json'));
     const blobs = fs.readdirSync(path.join(folder, 'blobs')).sort();
     assert.equal(blobs.length, 2);
-    assert.ok(blobs.every((b) => /^[0-9a-f]{40}$/.test(b)), `ETag quotes stripped: ${blobs.join(', ')}`);
+    assert.ok(
+      blobs.every((b) => /^[0-9a-f]{40}$/.test(b)),
+      `ETag quotes stripped: ${blobs.join(', ')}`,
+    );
     assert.match(fs.readlinkSync(config), /^\.\.\/\.\.\/blobs\/[0-9a-f]{40}$/);
     assert.match(fs.readlinkSync(vocab), /^\.\.\/\.\.\/\.\.\/\.\.\/blobs\/[0-9a-f]{40}$/);
     assert.equal(fs.readFileSync(vocab, 'utf8'), 'a\nb\n');
-    assert.deepEqual(filesUnder(folder).filter((f) => f.includes('incomplete')), []);
+    assert.deepEqual(
+      filesUnder(folder).filter((f) => f.includes('incomplete')),
+      [],
+    );
   } finally {
     await hub.close();
   }
@@ -162,8 +172,10 @@ test('a branch other than main and a commit hash work online and offline', async
     assert.equal(fs.readFileSync(path.join(folder, 'refs', 'v1'), 'utf8'), hub.commitOf('models', 'org/tiny', 'v1'));
     assert.ok(!fs.existsSync(path.join(folder, 'refs', 'main')), 'main was not touched');
     assert.equal(await hubDownload('org/tiny', 'config.json', { cacheDir, offline: true, revision: 'v1' }), v1);
-    await assert.rejects(hubDownload('org/tiny', 'config.json', { cacheDir, offline: true }),
-      /org\/tiny@main: config\.json: not in the cache/);
+    await assert.rejects(
+      hubDownload('org/tiny', 'config.json', { cacheDir, offline: true }),
+      /org\/tiny@main: config\.json: not in the cache/,
+    );
 
     const mainCommit = hub.commitOf('models', 'org/tiny');
     const pinned = await hubDownload('org/tiny', 'config.json', { ...options, revision: mainCommit });

@@ -16,8 +16,10 @@ const CSV = 'text,label\ngood film,1\nbad film,0\n';
 function assertOnlyCacheLayout(root: string): void {
   for (const file of filesUnder(root)) {
     assert.match(file, /^cache\/(models|datasets)--[^/]+--[^/]+\/(blobs|refs|snapshots)\//, `stray file ${file}`);
-    assert.ok(!/x\.safetensors|escaped|etc|\bb$/.test(file.split('/').slice(3).join('/')),
-      `escaped name landed: ${file}`);
+    assert.ok(
+      !/x\.safetensors|escaped|etc|\bb$/.test(file.split('/').slice(3).join('/')),
+      `escaped name landed: ${file}`,
+    );
   }
 }
 
@@ -41,19 +43,25 @@ test('shard names from model.safetensors.index.json that climb out of the cache 
     }
     // First what matters most: nothing landed outside the repositories' cache folders.
     assertOnlyCacheLayout(root);
-    assert.match(outcomes[0],
-      /weight_map: refusing the file name "\.\.\/\.\.\/x\.safetensors" \(has a '\.' or '\.\.' segment\)/);
+    assert.match(
+      outcomes[0],
+      /weight_map: refusing the file name "\.\.\/\.\.\/x\.safetensors" \(has a '\.' or '\.\.' segment\)/,
+    );
     assert.match(outcomes[1], /refusing the file name "\.\.\/\.\.\/\.\.\/\.\.\/escaped\.safetensors"/);
     // The same names handed to hubDownload directly are refused before any request.
     const before = hub.log.length;
     for (const name of ['../../x.safetensors', '../../../../escaped.safetensors']) {
-      await assert.rejects(hubDownload('org/evil-a', name, options),
-        /^Error: org\/evil-a@main: refusing the file name/);
+      await assert.rejects(
+        hubDownload('org/evil-a', name, options),
+        /^Error: org\/evil-a@main: refusing the file name/,
+      );
     }
     assert.equal(hub.log.length, before);
     assertOnlyCacheLayout(root);
-    assert.ok(!hub.log.some((r) => r.path.includes('safetensors') && !r.path.endsWith('index.json')),
-      'no shard was requested');
+    assert.ok(
+      !hub.log.some((r) => r.path.includes('safetensors') && !r.path.endsWith('index.json')),
+      'no shard was requested',
+    );
   } finally {
     await hub.close();
   }
@@ -74,7 +82,11 @@ test('file names from the dataset file list that are absolute, climb, use backsl
       await assert.rejects(loadImdb(`org/list-${i}`, { hub: hubOptions }), expected, name);
       await assert.rejects(hubListFiles(`org/list-${i}`, { ...hubOptions, repoType: 'dataset' }), expected, name);
     }
-    assert.deepEqual(hub.requests.filter((r) => r.includes('/resolve/')), [], 'nothing was downloaded');
+    assert.deepEqual(
+      hub.requests.filter((r) => r.includes('/resolve/')),
+      [],
+      'nothing was downloaded',
+    );
     assertOnlyCacheLayout(root);
   } finally {
     await hub.close();
@@ -111,10 +123,19 @@ test('HF_TOKEN goes only to the endpoint: not along a pagination link or a redir
 
     const weights = await hubDownload('org/tiny', 'weights.bin', options);
     assert.equal(fs.readFileSync(weights, 'utf8'), 'big weights');
-    assert.ok(other.log.some((r) => r.path === '/org/tiny/resolve/main/weights.bin'), 'the redirect was followed');
-    assert.ok(other.log.some((r) => r.path.startsWith('/api/datasets/org/imdb/tree/main')),
-      'the next pages were fetched');
-    assert.deepEqual(other.log.filter((r) => r.authorization !== undefined), [], 'the other host never saw the token');
+    assert.ok(
+      other.log.some((r) => r.path === '/org/tiny/resolve/main/weights.bin'),
+      'the redirect was followed',
+    );
+    assert.ok(
+      other.log.some((r) => r.path.startsWith('/api/datasets/org/imdb/tree/main')),
+      'the next pages were fetched',
+    );
+    assert.deepEqual(
+      other.log.filter((r) => r.authorization !== undefined),
+      [],
+      'the other host never saw the token',
+    );
 
     // A relative redirect (a renamed repository) stays on the endpoint and keeps the token (the fake demands it).
     const moved = await hubDownload('org/old-name', 'old.json', options);
@@ -169,10 +190,14 @@ test('a body shorter or longer than announced, or cut off, fails and leaves noth
   const cacheDir = tempDir('hub-hostile-');
   try {
     const options = { endpoint: hub.endpoint, cacheDir, offline: false };
-    await assert.rejects(hubDownload('org/tiny', 'short.bin', options),
-      /org\/tiny@main: short\.bin: download .* failed \(received 990 bytes, expected 1000\); nothing was cached/);
-    await assert.rejects(hubDownload('org/tiny', 'long.bin', options),
-      /long\.bin: download .* failed \(the body is longer than the 1000 bytes announced\)/);
+    await assert.rejects(
+      hubDownload('org/tiny', 'short.bin', options),
+      /org\/tiny@main: short\.bin: download .* failed \(received 990 bytes, expected 1000\); nothing was cached/,
+    );
+    await assert.rejects(
+      hubDownload('org/tiny', 'long.bin', options),
+      /long\.bin: download .* failed \(the body is longer than the 1000 bytes announced\)/,
+    );
     await assert.rejects(hubDownload('org/tiny', 'cut.bin', options), /cut\.bin: download .* failed/);
     assert.deepEqual(filesUnder(cacheDir), [], 'no blob, no snapshot entry, no ref, no .incomplete file');
     // The same cache still takes a good download.

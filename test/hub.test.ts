@@ -22,7 +22,10 @@ test('hubDownload fetches a model file once, then serves it from the cache', asy
     assert.equal(fs.readFileSync(first, 'utf8'), '{"a":1}');
     const again = await hubDownload('org/tiny', 'config.json', { endpoint: hub.endpoint, cacheDir, offline: false });
     assert.equal(again, first);
-    assert.deepEqual(hub.requests.filter((r) => r.includes('config.json')), ['/org/tiny/resolve/main/config.json']);
+    assert.deepEqual(
+      hub.requests.filter((r) => r.includes('config.json')),
+      ['/org/tiny/resolve/main/config.json'],
+    );
     const nested = await hubDownload('org/tiny', 'sub/x.txt', { endpoint: hub.endpoint, cacheDir, offline: false });
     assert.equal(fs.readFileSync(nested, 'utf8'), 'x');
     const offline = await hubDownload('org/tiny', 'config.json', { cacheDir, offline: true });
@@ -53,17 +56,24 @@ test('errors name the repository and file; offline without cache refuses; tokens
   const cacheDir = tempDir();
   try {
     const base = { endpoint: hub.endpoint, cacheDir, offline: false };
-    await assert.rejects(hubDownload('org/private', 'config.json', base),
-      /org\/private@main: config\.json: HTTP 401.*HF_TOKEN/);
+    await assert.rejects(
+      hubDownload('org/private', 'config.json', base),
+      /org\/private@main: config\.json: HTTP 401.*HF_TOKEN/,
+    );
     const ok = await hubDownload('org/private', 'config.json', { ...base, token: 'secret' });
     assert.equal(fs.readFileSync(ok, 'utf8'), '{}');
     await assert.rejects(
       hubDownload('org/private', 'model.safetensors', { ...base, token: 'secret' }),
       /model\.safetensors: HTTP 404/,
     );
-    await assert.rejects(hubDownload('org/other', 'config.json', { cacheDir, offline: true }),
-      /not in the cache .* offline/);
-    assert.deepEqual(filesUnder(cacheDir).filter((f) => f.includes('incomplete')), []);
+    await assert.rejects(
+      hubDownload('org/other', 'config.json', { cacheDir, offline: true }),
+      /not in the cache .* offline/,
+    );
+    assert.deepEqual(
+      filesUnder(cacheDir).filter((f) => f.includes('incomplete')),
+      [],
+    );
   } finally {
     await hub.close();
   }
@@ -103,16 +113,24 @@ test('a source that looks like a local file and does not exist is "file not foun
     await withHfEnv({ HF_ENDPOINT: hub.endpoint, HF_HUB_CACHE: tempDir() }, async () => {
       const hubOptions = { endpoint: hub.endpoint, offline: false };
       await assert.rejects(loadImdb('reviews.csv', { hub: hubOptions }), /^Error: file not found: reviews\.csv$/);
-      await assert.rejects(loadImdb('data/reviews.parquet', { hub: hubOptions }),
-        /^Error: file not found: data\/reviews\.parquet$/);
+      await assert.rejects(
+        loadImdb('data/reviews.parquet', { hub: hubOptions }),
+        /^Error: file not found: data\/reviews\.parquet$/,
+      );
       await assert.rejects(loadImdb('~/imdb', { hub: hubOptions }), /^Error: file not found: ~\/imdb$/);
       await assert.rejects(loadTokenizer('tokenizer.json', hubOptions), /^Error: file not found: tokenizer\.json$/);
-      await assert.rejects(loadTokenizer('models/my/tokenizer', hubOptions),
-        /^Error: file not found: models\/my\/tokenizer$/);
-      await assert.rejects(RobertaForSequenceClassification.fromPretrained('./my-model', hubOptions),
-        /^Error: file not found: \.\/my-model$/);
-      await assert.rejects(RobertaForSequenceClassification.fromPretrained('model.safetensors', hubOptions),
-        /file not found: model\.safetensors/);
+      await assert.rejects(
+        loadTokenizer('models/my/tokenizer', hubOptions),
+        /^Error: file not found: models\/my\/tokenizer$/,
+      );
+      await assert.rejects(
+        RobertaForSequenceClassification.fromPretrained('./my-model', hubOptions),
+        /^Error: file not found: \.\/my-model$/,
+      );
+      await assert.rejects(
+        RobertaForSequenceClassification.fromPretrained('model.safetensors', hubOptions),
+        /file not found: model\.safetensors/,
+      );
       await assert.rejects(hubDownload('reviews.csv', 'x.csv', hubOptions), /^Error: file not found: reviews\.csv$/);
       await assert.rejects(hubListFiles('org\\name', hubOptions), /^Error: file not found: org\\name$/);
     });

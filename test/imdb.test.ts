@@ -8,7 +8,16 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import type * as dfd from 'danfojs';
 import { loadImdb, discoverSplitFiles, splitOfFile } from '../lib/data/imdb';
-import { frameToReviews, frameInfo, headHtml, infoHtml, reviewsToFrame, valueCounts, valueCountsHtml, truncateText } from '../lib/data/frames';
+import {
+  frameToReviews,
+  frameInfo,
+  headHtml,
+  infoHtml,
+  reviewsToFrame,
+  valueCounts,
+  valueCountsHtml,
+  truncateText,
+} from '../lib/data/frames';
 import { generateSplit, type Review } from '../lib/data/corpus';
 import { describeProblem, parseLabel } from '../lib/data/readers';
 import { startFakeHub } from './helpers/fake-hub';
@@ -64,14 +73,28 @@ test('split files are recognised by name in the layouts the Hub uses', () => {
   assert.equal(splitOfFile('plain_text/unsupervised-00000-of-00001.parquet'), null);
   assert.equal(splitOfFile('README.md'), null);
   assert.equal(splitOfFile('contest.csv'), null);
-  assert.deepEqual(discoverSplitFiles(['b/train-1.parquet', 'a/train.csv', 'b/train-0.parquet', 'test.csv', '.gitattributes']), {
-    train: ['b/train-0.parquet', 'b/train-1.parquet'],
-    test: ['test.csv'],
-  });
-  for (const [value, label] of [[0, 0], [1, 1], [1n, 1], ['0', 0], [' 1 ', 1], ['pos', 1], ['NEG', 0], ['Positive', 1], ['negative', 0]] as const) {
+  assert.deepEqual(
+    discoverSplitFiles(['b/train-1.parquet', 'a/train.csv', 'b/train-0.parquet', 'test.csv', '.gitattributes']),
+    {
+      train: ['b/train-0.parquet', 'b/train-1.parquet'],
+      test: ['test.csv'],
+    },
+  );
+  for (const [value, label] of [
+    [0, 0],
+    [1, 1],
+    [1n, 1],
+    ['0', 0],
+    [' 1 ', 1],
+    ['pos', 1],
+    ['NEG', 0],
+    ['Positive', 1],
+    ['negative', 0],
+  ] as const) {
     assert.equal(parseLabel(value), label, `label ${String(value)}`);
   }
-  for (const value of [2, -1, -1n, '', 'neutral', null, undefined, true, 0.5]) assert.equal(parseLabel(value), null, `label ${String(value)}`);
+  for (const value of [2, -1, -1n, '', 'neutral', null, undefined, true, 0.5])
+    assert.equal(parseLabel(value), null, `label ${String(value)}`);
 });
 
 test('offline: the generated corpus as DataFrames, with limits per split', async () => {
@@ -79,7 +102,10 @@ test('offline: the generated corpus as DataFrames, with limits per split', async
   assert.deepEqual(splits.train.shape, [30, 2]);
   assert.deepEqual(splits.validation.shape, [8, 2]);
   assert.deepEqual(splits.test.shape, [12, 2]);
-  assert.deepEqual(reviewsOf(splits.train), generateSplit(5, 'train', 30).map(({ text, label }) => ({ text, label })));
+  assert.deepEqual(
+    reviewsOf(splits.train),
+    generateSplit(5, 'train', 30).map(({ text, label }) => ({ text, label })),
+  );
   assert.equal(splits.skipped, 0);
 });
 
@@ -90,9 +116,18 @@ test('Hub CSV dataset (jahjinx/IMDb_movie_reviews layout): discovered, downloade
       [repo]: {
         '.gitattributes': '*.csv filter=lfs',
         'README.md': '# IMDb',
-        'IMDB_train.csv': toCsv(['text', 'label'], TRAIN.map((r) => [r.text, r.label])),
-        'IMDB_validation.csv': toCsv(['text', 'label'], VALIDATION.map((r) => [r.text, r.label])),
-        'IMDB_test.csv': toCsv(['text', 'label'], TEST.map((r) => [r.text, r.label])),
+        'IMDB_train.csv': toCsv(
+          ['text', 'label'],
+          TRAIN.map((r) => [r.text, r.label]),
+        ),
+        'IMDB_validation.csv': toCsv(
+          ['text', 'label'],
+          VALIDATION.map((r) => [r.text, r.label]),
+        ),
+        'IMDB_test.csv': toCsv(
+          ['text', 'label'],
+          TEST.map((r) => [r.text, r.label]),
+        ),
       },
     },
   });
@@ -103,7 +138,11 @@ test('Hub CSV dataset (jahjinx/IMDb_movie_reviews layout): discovered, downloade
     assert.deepEqual(sortedTexts(reviewsOf(splits.train)), sortedTexts(TRAIN));
     assert.deepEqual(sortedTexts(reviewsOf(splits.validation)), sortedTexts(VALIDATION));
     assert.deepEqual(sortedTexts(reviewsOf(splits.test)), sortedTexts(TEST));
-    assert.deepEqual(splits.origin, { train: 'IMDB_train.csv', validation: 'IMDB_validation.csv', test: 'IMDB_test.csv' });
+    assert.deepEqual(splits.origin, {
+      train: 'IMDB_train.csv',
+      validation: 'IMDB_validation.csv',
+      test: 'IMDB_test.csv',
+    });
     // Shuffled with the seed, deterministically.
     const again = await loadImdb(repo, options);
     assert.deepEqual(reviewsOf(again.train), reviewsOf(splits.train));
@@ -125,7 +164,10 @@ test('Hub CSV dataset (jahjinx/IMDb_movie_reviews layout): discovered, downloade
 
 test('Hub Parquet dataset (stanfordnlp/imdb layout): snappy Parquet, validation carved from train', async () => {
   const repo = 'stanfordnlp/imdb';
-  const many: Review[] = Array.from({ length: 40 }, (_, i) => ({ text: `review number ${i} ${i % 2 ? 'great' : 'awful'}`, label: i < 20 ? 0 : 1 }));
+  const many: Review[] = Array.from({ length: 40 }, (_, i) => ({
+    text: `review number ${i} ${i % 2 ? 'great' : 'awful'}`,
+    label: i < 20 ? 0 : 1,
+  }));
   const parquet = (rows: Review[], label: (r: Review) => number = (r) => r.label) =>
     writeParquet(
       [
@@ -153,7 +195,10 @@ test('Hub Parquet dataset (stanfordnlp/imdb layout): snappy Parquet, validation 
     assert.deepEqual(sortedTexts([...reviewsOf(splits.train), ...reviewsOf(splits.validation)]), sortedTexts(many));
     assert.deepEqual(sortedTexts(reviewsOf(splits.test)), sortedTexts(TEST));
     assert.match(splits.origin.validation, /10% of train, seed 3/);
-    assert.ok(!hub.requests.some((r) => r.includes('unsupervised') && r.includes('/resolve/')), 'the unsupervised split is not downloaded');
+    assert.ok(
+      !hub.requests.some((r) => r.includes('unsupervised') && r.includes('/resolve/')),
+      'the unsupervised split is not downloaded',
+    );
     // The carve depends on the seed.
     const other = await loadImdb(repo, { ...options, seed: 4 });
     assert.notDeepEqual(sortedTexts(reviewsOf(other.validation)), sortedTexts(reviewsOf(splits.validation)));
@@ -166,13 +211,28 @@ test('a Hub dataset without split files or with bad rows fails naming the file, 
   const hub = await startFakeHub({
     datasets: {
       'someone/nothing-here': { 'README.md': 'x', 'reviews.json': '[]' },
-      'someone/bad-label': { 'train.csv': toCsv(['text', 'label'], [['fine', 1], ['meh', 'neutral'], ['ok', 0]]) },
+      'someone/bad-label': {
+        'train.csv': toCsv(
+          ['text', 'label'],
+          [
+            ['fine', 1],
+            ['meh', 'neutral'],
+            ['ok', 0],
+          ],
+        ),
+      },
     },
   });
   try {
     const hubOptions = { endpoint: hub.endpoint, cacheDir: tempDir('hub-cache') };
-    await assert.rejects(loadImdb('someone/nothing-here', { hub: hubOptions }), /dataset someone\/nothing-here: no train split file found/);
-    await assert.rejects(loadImdb('someone/bad-label', { hub: hubOptions }), /train\.csv: row 2 \(line 3\), field 'label': expected a label 0\/1, neg\/pos or negative\/positive, found "neutral"/);
+    await assert.rejects(
+      loadImdb('someone/nothing-here', { hub: hubOptions }),
+      /dataset someone\/nothing-here: no train split file found/,
+    );
+    await assert.rejects(
+      loadImdb('someone/bad-label', { hub: hubOptions }),
+      /train\.csv: row 2 \(line 3\), field 'label': expected a label 0\/1, neg\/pos or negative\/positive, found "neutral"/,
+    );
     await assert.rejects(loadImdb('someone/missing', { hub: hubOptions }), /someone\/missing/);
   } finally {
     await hub.close();
@@ -206,15 +266,25 @@ test('aclImdb folder: labels from pos/neg, seeded validation carved from train, 
   assert.equal(train.filter((r) => r.label === 1 && r.text.startsWith('positive')).length, 10);
   assert.equal(train.filter((r) => r.label === 0 && r.text.startsWith('negative')).length, 10);
   assert.deepEqual(sortedTexts(reviewsOf(splits.test)), ['0|negative test review', '1|positive test review']);
-  assert.deepEqual(reviewsOf((await loadImdb(root, { seed: 11, validationShare: 0.2 })).validation), reviewsOf(splits.validation));
+  assert.deepEqual(
+    reviewsOf((await loadImdb(root, { seed: 11, validationShare: 0.2 })).validation),
+    reviewsOf(splits.validation),
+  );
 
   fs.writeFileSync(path.join(root, 'train/pos/99_9.txt'), '   \n');
-  await assert.rejects(loadImdb(root), (err: Error) => err.message.includes(path.join(root, 'train/pos/99_9.txt')) && /empty review file/.test(err.message));
+  await assert.rejects(
+    loadImdb(root),
+    (err: Error) =>
+      err.message.includes(path.join(root, 'train/pos/99_9.txt')) && /empty review file/.test(err.message),
+  );
   const skipping = await loadImdb(root, { skipBadRows: true, validationShare: 0.2 });
   assert.equal(skipping.skipped, 1);
   assert.equal(skipping.problems[0].file, path.join(root, 'train/pos/99_9.txt'));
   fs.rmSync(path.join(root, 'test/neg'), { recursive: true });
-  await assert.rejects(loadImdb(root, { skipBadRows: true }), (err: Error) => err.message.includes(path.join(root, 'test/neg')) && /missing folder/.test(err.message));
+  await assert.rejects(
+    loadImdb(root, { skipBadRows: true }),
+    (err: Error) => err.message.includes(path.join(root, 'test/neg')) && /missing folder/.test(err.message),
+  );
 });
 
 test('local CSV: label words mapped, Kaggle column names, a seeded 70/10/20 carve', async () => {
@@ -226,23 +296,49 @@ test('local CSV: label words mapped, Kaggle column names, a seeded 70/10/20 carv
   const splits = await loadImdb(file, { seed: 2 });
   assert.deepEqual([splits.train.shape[0], splits.validation.shape[0], splits.test.shape[0]], [35, 5, 10]);
   const all = [...reviewsOf(splits.train), ...reviewsOf(splits.validation), ...reviewsOf(splits.test)];
-  assert.deepEqual(sortedTexts(all), sortedTexts(rows.map(([text, word]) => ({ text, label: word === 'positive' ? 1 : 0 }))));
+  assert.deepEqual(
+    sortedTexts(all),
+    sortedTexts(rows.map(([text, word]) => ({ text, label: word === 'positive' ? 1 : 0 }))),
+  );
 
   // A folder of split files, labels as 0/1 and pos/neg.
   const folder = tempDir('csv-splits');
-  fs.writeFileSync(path.join(folder, 'train.csv'), toCsv(['text', 'label'], [['a', 'pos'], ['b', 'neg'], ['c', 1], ['d', 0], ['e', 'POS']]));
+  fs.writeFileSync(
+    path.join(folder, 'train.csv'),
+    toCsv(
+      ['text', 'label'],
+      [
+        ['a', 'pos'],
+        ['b', 'neg'],
+        ['c', 1],
+        ['d', 0],
+        ['e', 'POS'],
+      ],
+    ),
+  );
   fs.writeFileSync(path.join(folder, 'test.csv'), toCsv(['text', 'label'], [['f', 0]]));
   const fromFolder = await loadImdb(folder, { validationShare: 0.2, shuffle: false });
   assert.deepEqual(fromFolder.validation.shape, [1, 2]);
   assert.deepEqual(fromFolder.test.shape, [1, 2]);
-  assert.deepEqual(sortedTexts([...reviewsOf(fromFolder.train), ...reviewsOf(fromFolder.validation)]), ['0|b', '0|d', '1|a', '1|c', '1|e']);
+  assert.deepEqual(sortedTexts([...reviewsOf(fromFolder.train), ...reviewsOf(fromFolder.validation)]), [
+    '0|b',
+    '0|d',
+    '1|a',
+    '1|c',
+    '1|e',
+  ]);
 });
 
 test('bad CSV input: each problem names the file, row and field; skipBadRows counts them', async () => {
   const dir = tempDir('bad');
   const missingColumn = path.join(dir, 'no-label.csv');
   fs.writeFileSync(missingColumn, 'text,stars\n"good",9\n');
-  await assert.rejects(loadImdb(missingColumn), (err: Error) => err.message.startsWith(`${missingColumn}: missing column 'label'`) && /found columns: text, stars/.test(err.message));
+  await assert.rejects(
+    loadImdb(missingColumn),
+    (err: Error) =>
+      err.message.startsWith(`${missingColumn}: missing column 'label'`) &&
+      /found columns: text, stars/.test(err.message),
+  );
 
   const bad = path.join(dir, 'bad-rows.csv');
   fs.writeFileSync(
@@ -261,10 +357,23 @@ test('bad CSV input: each problem names the file, row and field; skipBadRows cou
       '"really last",1', // row 10
     ].join('\n'),
   );
-  await assert.rejects(loadImdb(bad), (err: Error) => err.message === `${bad}: row 2 (line 3), field 'label': expected a label 0/1, neg/pos or negative/positive, found "7"`);
+  await assert.rejects(
+    loadImdb(bad),
+    (err: Error) =>
+      err.message ===
+      `${bad}: row 2 (line 3), field 'label': expected a label 0/1, neg/pos or negative/positive, found "7"`,
+  );
   const skipping = await loadImdb(bad, { skipBadRows: true, seed: 0 });
   assert.equal(skipping.skipped, 4);
-  assert.deepEqual(skipping.problems.map((p) => [p.row, p.field]), [[2, 'label'], [3, 'text'], [4, '*'], [6, 'text']]);
+  assert.deepEqual(
+    skipping.problems.map((p) => [p.row, p.field]),
+    [
+      [2, 'label'],
+      [3, 'text'],
+      [4, '*'],
+      [6, 'text'],
+    ],
+  );
   assert.equal(describeProblem(skipping.problems[2]), `${bad}: row 4 (line 5): expected 2 fields, found 3`);
   const kept = skipping.train.shape[0] + skipping.validation.shape[0] + skipping.test.shape[0];
   assert.equal(kept, 6);
@@ -285,11 +394,16 @@ test('bad Parquet input: a null text and a missing column are named', async () =
       { name: 'label', type: 'int64', values: [1, 0, 1] },
     ]),
   );
-  await assert.rejects(loadImdb(dir), (err: Error) => err.message === `${file}: row 2, field 'text': expected review text, found null`);
+  await assert.rejects(
+    loadImdb(dir),
+    (err: Error) => err.message === `${file}: row 2, field 'text': expected review text, found null`,
+  );
   const skipping = await loadImdb(dir, { skipBadRows: true, validationShare: 0.5, testShare: 0.5 });
   assert.equal(skipping.skipped, 1);
   fs.writeFileSync(file, writeParquet([{ name: 'content', type: 'string', values: ['x'] }]));
-  await assert.rejects(loadImdb(dir), (err: Error) => err.message.startsWith(`${file}: missing column 'text' (or review, sentence) and 'label'`));
+  await assert.rejects(loadImdb(dir), (err: Error) =>
+    err.message.startsWith(`${file}: missing column 'text' (or review, sentence) and 'label'`),
+  );
   fs.writeFileSync(file, 'not parquet at all');
   await assert.rejects(loadImdb(dir), (err: Error) => err.message.startsWith(`${file}: not a readable Parquet file`));
 });

@@ -83,7 +83,16 @@ function logitsRun(input: unknown): { status: number | null; stdout: string; std
 }
 
 test('logits: an id of 2^32 + 5 is an error naming the file, row, position and range, not the logits of id 5', () => {
-  const wrapped = logitsRun({ input_ids: [[0, 5, 2], [0, 2 ** 32 + 5, 2]], attention_mask: [[1, 1, 1], [1, 1, 1]] });
+  const wrapped = logitsRun({
+    input_ids: [
+      [0, 5, 2],
+      [0, 2 ** 32 + 5, 2],
+    ],
+    attention_mask: [
+      [1, 1, 1],
+      [1, 1, 1],
+    ],
+  });
   assert.equal(wrapped.status, 1, wrapped.stdout);
   assert.equal(wrapped.stdout, '');
   const file = path.join(work, 'input.json');

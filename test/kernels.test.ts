@@ -43,7 +43,9 @@ function assertClose(actual: ArrayLike<number>, expected: ArrayLike<number>, tol
 }
 
 /** Runs `compute` on cpu, then on wasm with our kernels, and returns both results as flat arrays. */
-async function onBothBackends(compute: () => tf.Tensor | tf.Tensor[]): Promise<{ cpu: Float32Array[]; wasm: Float32Array[] }> {
+async function onBothBackends(
+  compute: () => tf.Tensor | tf.Tensor[],
+): Promise<{ cpu: Float32Array[]; wasm: Float32Array[] }> {
   const run = (): Float32Array[] =>
     tf.tidy(() => {
       const out = compute();
@@ -136,7 +138,17 @@ test('Sum over leading axes matches cpu, with and without keepDims', async () =>
   await initBackend('wasm');
   tf.tidy(() => {
     assert.deepEqual(tf.sum(tf.ones([3, 4, 5]), [0, 1], true).shape, [1, 1, 5]);
-    const ints = tf.sum(tf.tensor2d([[1, 2], [3, 4]], [2, 2], 'int32'), 0);
+    const ints = tf.sum(
+      tf.tensor2d(
+        [
+          [1, 2],
+          [3, 4],
+        ],
+        [2, 2],
+        'int32',
+      ),
+      0,
+    );
     assert.equal(ints.dtype, 'int32');
     assert.deepEqual(Array.from(ints.dataSync()), [4, 6]);
   });
@@ -147,7 +159,9 @@ test('sumRows adds columns over any number of rows', () => {
     const x = seededValues(rows * 3, rows + 1);
     const out = new Float32Array(3);
     sumRows(x, rows, 3, out);
-    const expected = [0, 1, 2].map((c) => Array.from({ length: rows }, (_, r) => x[r * 3 + c]).reduce((p, q) => p + q, 0));
+    const expected = [0, 1, 2].map((c) =>
+      Array.from({ length: rows }, (_, r) => x[r * 3 + c]).reduce((p, q) => p + q, 0),
+    );
     assertClose(out, expected, 1e-6, `sumRows with ${rows} rows`);
   }
 });
@@ -182,7 +196,10 @@ test('GatherV2 on wasm matches cpu and rejects indices out of range', async () =
   tf.tidy(() => {
     const out = tf.gather(tf.tensor2d(table, [50, 6]), tf.tensor2d(ids, [2, 3], 'int32'));
     assert.deepEqual(out.shape, [2, 3, 6]);
-    assert.throws(() => tf.gather(tf.tensor2d(table, [50, 6]), tf.tensor1d([2, 50], 'int32')), /index value 50 is not in \[0, 49\]/);
+    assert.throws(
+      () => tf.gather(tf.tensor2d(table, [50, 6]), tf.tensor1d([2, 50], 'int32')),
+      /index value 50 is not in \[0, 49\]/,
+    );
   });
 });
 
@@ -194,16 +211,25 @@ test('gatherRows copies whole rows in order', () => {
   assert.throws(() => gatherRows(heap, 0, 4, 2, [4], 32), /index value 4 is not in \[0, 3\]/);
 });
 
-const SMALL_STACK: StackShape = { layers: 2, hidden: 16, heads: 2, intermediate: 24, vocab: 40, positions: 12, labels: 2 };
+const SMALL_STACK: StackShape = {
+  layers: 2,
+  hidden: 16,
+  heads: 2,
+  intermediate: 24,
+  vocab: 40,
+  positions: 12,
+  labels: 2,
+};
 
 function stackGradients(): tf.Tensor[] {
   const params = createStackParams(SMALL_STACK, 5);
   const ids = tf.tensor2d([0, 5, 9, 33, 2, 1, 0, 7, 7, 12, 2, 1, 0, 39, 2, 1], [2, 8], 'int32');
   const mask = tf.tensor2d([1, 1, 1, 1, 1, 0, 0, 0, 1, 1, 1, 1, 1, 1, 0, 0], [2, 8]);
   const labels = tf.tensor1d([1, 0], 'int32');
-  const { value, grads } = tf.variableGrads(() => meanCrossEntropy(stackLogits(params, SMALL_STACK, ids, mask), labels), [
-    ...params.values(),
-  ]);
+  const { value, grads } = tf.variableGrads(
+    () => meanCrossEntropy(stackLogits(params, SMALL_STACK, ids, mask), labels),
+    [...params.values()],
+  );
   const result = [value, ...[...params.values()].map((p) => grads[p.name])];
   params.forEach((p) => p.dispose());
   return result;
@@ -254,7 +280,9 @@ test('training steps on wasm leave no tensor, data id or heap growth behind', as
 
 test('the multi-threaded wasm build (lib/wasm-threads.ts) runs 2 threads and matches cpu', async () => {
   const script = path.join(__dirname, '..', 'bench', 'threads-check.js');
-  const report = JSON.parse(execFileSync(process.execPath, [script, '2'], { encoding: 'utf8', timeout: 120_000, maxBuffer: 64 * 2 ** 20 })) as {
+  const report = JSON.parse(
+    execFileSync(process.execPath, [script, '2'], { encoding: 'utf8', timeout: 120_000, maxBuffer: 64 * 2 ** 20 }),
+  ) as {
     backend: string;
     threads: number;
     outputs: number[][];
@@ -319,10 +347,14 @@ async function adamBothWays(
   return result;
 }
 
-test('the fused Adam kernel gives the op composition\'s numbers bit for bit on wasm and cpu', async () => {
+test("the fused Adam kernel gives the op composition's numbers bit for bit on wasm and cpu", async () => {
   for (const backend of ['wasm', 'cpu'] as const) {
     await initBackend(backend);
-    assert.notEqual(tf.getKernel(ADAM_UPDATE_KERNEL, backend), undefined, `the fused kernel is registered on ${backend}`);
+    assert.notEqual(
+      tf.getKernel(ADAM_UPDATE_KERNEL, backend),
+      undefined,
+      `the fused kernel is registered on ${backend}`,
+    );
     for (const name of ['adam', 'adamw'] as const) {
       const before = tf.memory().numTensors;
       const { fused, composed } = await adamBothWays(name, 4);
@@ -338,7 +370,15 @@ test('fusedAdamUpdate holds 3 outputs at its peak where the op composition holds
   const shape = [300, 100];
   const bytes = 300 * 100 * 4;
   const inputs = [0, 1, 2, 3].map((i) => tf.tensor(seededValues(300 * 100, 70 + i).map(Math.abs), shape));
-  const config: AdamUpdateConfig = { beta1: 0.9, beta2: 0.999, epsilon: 1e-8, stepSize: 1e-3, biasCorrection2Sqrt: 0.03, decayFactor: 0.99, l2: 0 };
+  const config: AdamUpdateConfig = {
+    beta1: 0.9,
+    beta2: 0.999,
+    epsilon: 1e-8,
+    stepSize: 1e-3,
+    biasCorrection2Sqrt: 0.03,
+    decayFactor: 0.99,
+    l2: 0,
+  };
   const peakOf = async (): Promise<number> => {
     const start = tf.memory().numBytes;
     let outputs: tf.Tensor[] = [];

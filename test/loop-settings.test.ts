@@ -16,7 +16,16 @@ before(async () => {
   await initBackend('wasm');
 });
 
-const SETTINGS = { epochs: 2, optimizer: 'adamw' as const, learningRate: 0.01, weightDecay: 0.1, warmupRatio: 0.25, maxGradNorm: 0.5, gradientAccumulationSteps: 1, seed: 5 };
+const SETTINGS = {
+  epochs: 2,
+  optimizer: 'adamw' as const,
+  learningRate: 0.01,
+  weightDecay: 0.1,
+  warmupRatio: 0.25,
+  maxGradNorm: 0.5,
+  gradientAccumulationSteps: 1,
+  seed: 5,
+};
 
 test('loopSettings: from the notebook settings; warm-up in optimizer steps, rounded up', () => {
   const loop = loopSettings(SETTINGS, { schedule: 'linear', batchesPerEpoch: 3 });
@@ -29,7 +38,10 @@ test('loopSettings: from the notebook settings; warm-up in optimizer steps, roun
     gradientAccumulationSteps: 1,
     seed: 5,
   });
-  assert.throws(() => loopSettings(SETTINGS, { schedule: 'linear', batchesPerEpoch: 0 }), /batchesPerEpoch should be an integer >= 1, found 0/);
+  assert.throws(
+    () => loopSettings(SETTINGS, { schedule: 'linear', batchesPerEpoch: 0 }),
+    /batchesPerEpoch should be an integer >= 1, found 0/,
+  );
 });
 
 test('the table lists every field of the object, nested ones by path, with its value', () => {
@@ -37,7 +49,9 @@ test('the table lists every field of the object, nested ones by path, with its v
   const rows = loopSettingRows(loop);
   const shown = new Map(rows.map((r) => [r.setting, r.value]));
   const flat = (prefix: string, value: unknown): [string, string][] =>
-    typeof value === 'object' && value !== null ? Object.entries(value).flatMap(([k, v]) => flat(prefix ? `${prefix}.${k}` : k, v)) : [[prefix, String(value)]];
+    typeof value === 'object' && value !== null
+      ? Object.entries(value).flatMap(([k, v]) => flat(prefix ? `${prefix}.${k}` : k, v))
+      : [[prefix, String(value)]];
   assert.deepEqual([...shown.entries()].sort(), flat('', loop).sort());
   // A field added to the object later shows up without touching the table code.
   const extended = { ...loop, extra: 3 } as LoopSettings;
@@ -45,23 +59,50 @@ test('the table lists every field of the object, nested ones by path, with its v
 });
 
 function examples(count: number): TokenizedExample[] {
-  return Array.from({ length: count }, (_, i) => ({ inputIds: [0, ...Array.from({ length: 3 + (i % 7) }, (_, k) => 10 + ((i + k) % 40)), 2], label: i % 2 }));
+  return Array.from({ length: count }, (_, i) => ({
+    inputIds: [0, ...Array.from({ length: 3 + (i % 7) }, (_, k) => 10 + ((i + k) % 40)), 2],
+    label: i % 2,
+  }));
 }
 
 test('a Trainer given the object trains with exactly those settings', async () => {
-  const config = robertaConfig({ vocab_size: 60, hidden_size: 16, num_hidden_layers: 1, num_attention_heads: 2, intermediate_size: 32, max_position_embeddings: 34, num_labels: 2 });
+  const config = robertaConfig({
+    vocab_size: 60,
+    hidden_size: 16,
+    num_hidden_layers: 1,
+    num_attention_heads: 2,
+    intermediate_size: 32,
+    max_position_embeddings: 34,
+    num_labels: 2,
+  });
   const trainLoader = new DataLoader(examples(24), { batchSize: 8, mode: 'dynamic', maxLength: 32, seed: 1 });
   const loop = loopSettings(SETTINGS, { schedule: 'linear', batchesPerEpoch: trainLoader.numBatches });
   const model = RobertaForSequenceClassification.fromConfig(config, { seed: 1 });
   const outputDir = fs.mkdtempSync(path.join(os.tmpdir(), 'loop-settings-'));
   try {
-    const trainer = new Trainer({ model, trainLoader, ...loop, numLabels: 2, outputDir, saveFreq: 0, checkpointFreq: 0, progress: false, log: () => undefined });
+    const trainer = new Trainer({
+      model,
+      trainLoader,
+      ...loop,
+      numLabels: 2,
+      outputDir,
+      saveFreq: 0,
+      checkpointFreq: 0,
+      progress: false,
+      log: () => undefined,
+    });
     const history = await trainer.fit();
     const rates = history.batches.map((b) => b.learningRate);
     assert.equal(history.batches.length, 6);
     // Linear with 2 warm-up steps over 6: 0, lr/2, then decay to lr/4 at the last step.
-    assert.deepEqual(rates.map((r) => Number(r.toFixed(6))), [0, 0.005, 0.01, 0.0075, 0.005, 0.0025]);
-    assert.ok(history.batches.every((b) => b.gradNorm !== undefined), 'clipping on: the gradient norm is recorded');
+    assert.deepEqual(
+      rates.map((r) => Number(r.toFixed(6))),
+      [0, 0.005, 0.01, 0.0075, 0.005, 0.0025],
+    );
+    assert.ok(
+      history.batches.every((b) => b.gradNorm !== undefined),
+      'clipping on: the gradient norm is recorded',
+    );
   } finally {
     model.dispose();
     fs.rmSync(outputDir, { recursive: true, force: true });
@@ -70,7 +111,9 @@ test('a Trainer given the object trains with exactly those settings', async () =
 
 test('notebooks 02 and 03 spread the shown object into the Trainer and set no training option of their own', () => {
   for (const name of ['02_static_padding.ipynb', '03_dynamic_padding.ipynb']) {
-    const notebook = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'notebooks', name), 'utf8')) as { cells: { cell_type: string; source: string[] }[] };
+    const notebook = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'notebooks', name), 'utf8')) as {
+      cells: { cell_type: string; source: string[] }[];
+    };
     const sources = notebook.cells.filter((c) => c.cell_type === 'code').map((c) => c.source.join(''));
     const trainerCell = sources.find((s) => s.includes('new Trainer('));
     assert.ok(trainerCell, `${name}: a cell builds the Trainer`);
@@ -79,7 +122,15 @@ test('notebooks 02 and 03 spread the shown object into the Trainer and set no tr
     const call = trainerCell.slice(trainerCell.indexOf('new Trainer('));
     const body = call.slice(0, call.indexOf('});'));
     assert.ok(body.includes(`...${shown}`), `${name}: the Trainer receives ...${shown}, the object shown`);
-    for (const key of ['optimizer', 'epochs', 'schedule', 'warmupSteps', 'maxGradNorm', 'gradientAccumulationSteps', 'seed']) {
+    for (const key of [
+      'optimizer',
+      'epochs',
+      'schedule',
+      'warmupSteps',
+      'maxGradNorm',
+      'gradientAccumulationSteps',
+      'seed',
+    ]) {
       assert.doesNotMatch(body, new RegExp(`\\b${key}\\s*:`), `${name}: '${key}' is set beside the shown object`);
     }
   }

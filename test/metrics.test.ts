@@ -27,7 +27,10 @@ test('more than two labels: macro averages, micro F1 equals accuracy', () => {
   close(m.recall, (0.5 + 0.5 + 1) / 3, 'macro recall');
   close(m.f1, (2 / 3 + 0.5 + 0.8) / 3, 'macro f1');
   close(m.microF1!, 4 / 6, 'micro f1');
-  assert.deepEqual(m.perClass.map((c) => c.support), [2, 2, 2]);
+  assert.deepEqual(
+    m.perClass.map((c) => c.support),
+    [2, 2, 2],
+  );
 });
 
 test('undefined ratios count as 0 (no positive predictions), as sklearn with zero_division=0', () => {
@@ -42,7 +45,9 @@ test('whole-set F1 differs from the mean of per-batch F1 (why the trainer collec
   const labels = [1, 1, 0, 0, 1, 0, 0, 0];
   const predictions = [1, 0, 0, 1, 1, 0, 0, 0];
   const whole = classificationMetrics(labels, predictions, 2).f1;
-  const perBatch = [0, 4].map((start) => classificationMetrics(labels.slice(start, start + 4), predictions.slice(start, start + 4), 2).f1);
+  const perBatch = [0, 4].map(
+    (start) => classificationMetrics(labels.slice(start, start + 4), predictions.slice(start, start + 4), 2).f1,
+  );
   const batchMean = (perBatch[0] + perBatch[1]) / 2;
   close(whole, 2 / 3, 'whole-set f1');
   close(batchMean, (0.5 + 1) / 2, 'mean of batch f1');

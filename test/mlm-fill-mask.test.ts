@@ -80,43 +80,49 @@ after(() => {
   fs.rmSync(work, { recursive: true, force: true });
 });
 
-test('one mask: the top 5 as {score, token, token_str, sequence}, scores from the softmax over the vocabulary', async () => {
-  const fill = await fillMaskPipeline({ model, tokenizer });
-  const text = 'The film was <mask>.';
-  const result = (await fill(text)) as FillMaskCandidate[];
-  assert.equal(result.length, 5);
-  assert.deepEqual(Object.keys(result[0]).sort(), ['score', 'sequence', 'token', 'token_str']);
-  assert.equal(result[0].token, great);
-  assert.equal(result[0].token_str, ' great');
-  assert.equal(result[0].sequence, 'The film was great.');
-  const probabilities = probabilitiesAt(text, 4);
-  const order = Array.from(probabilities.keys())
-    .sort((a, b) => probabilities[b] - probabilities[a])
-    .slice(0, 5);
-  assert.deepEqual(
-    result.map((c) => c.token),
-    order,
-  );
-  result.forEach((c) =>
-    assert.ok(
-      Math.abs(c.score - probabilities[c.token]) <= 1e-6,
-      `score of ${c.token}: ${c.score} vs ${probabilities[c.token]}`,
-    ),
-  );
-  assert.equal(((await fill(text, { topK: 2 })) as FillMaskCandidate[]).length, 2);
-});
+test(
+  'one mask: the top 5 as {score, token, token_str, sequence}, scores from the softmax over the ' + 'vocabulary',
+  async () => {
+    const fill = await fillMaskPipeline({ model, tokenizer });
+    const text = 'The film was <mask>.';
+    const result = (await fill(text)) as FillMaskCandidate[];
+    assert.equal(result.length, 5);
+    assert.deepEqual(Object.keys(result[0]).sort(), ['score', 'sequence', 'token', 'token_str']);
+    assert.equal(result[0].token, great);
+    assert.equal(result[0].token_str, ' great');
+    assert.equal(result[0].sequence, 'The film was great.');
+    const probabilities = probabilitiesAt(text, 4);
+    const order = Array.from(probabilities.keys())
+      .sort((a, b) => probabilities[b] - probabilities[a])
+      .slice(0, 5);
+    assert.deepEqual(
+      result.map((c) => c.token),
+      order,
+    );
+    result.forEach((c) =>
+      assert.ok(
+        Math.abs(c.score - probabilities[c.token]) <= 1e-6,
+        `score of ${c.token}: ${c.score} vs ${probabilities[c.token]}`,
+      ),
+    );
+    assert.equal(((await fill(text, { topK: 2 })) as FillMaskCandidate[]).length, 2);
+  },
+);
 
-test('several masks give one list per mask, several texts one result per text; a text without <mask> is an error', async () => {
-  const fill = await fillMaskPipeline({ model, tokenizer }, { topK: 3 });
-  const result = (await fill('<mask> film was <mask>.')) as FillMaskCandidate[][];
-  assert.equal(result.length, 2);
-  result.forEach((candidates) => assert.equal(candidates.length, 3));
-  // Each list fills its own mask only; the other stays, with the special tokens, as transformers shows it.
-  assert.equal(result[1][0].sequence, `<s><mask> film was great.</s>`);
-  const both = await fill(['The film was <mask>.', 'A <mask> plot.']);
-  assert.equal(both.length, 2);
-  await assert.rejects(fill('No mask here.'), /no <mask> token in "No mask here\."/);
-});
+test(
+  'several masks give one list per mask, several texts one result per text; a text without <mask> is an ' + 'error',
+  async () => {
+    const fill = await fillMaskPipeline({ model, tokenizer }, { topK: 3 });
+    const result = (await fill('<mask> film was <mask>.')) as FillMaskCandidate[][];
+    assert.equal(result.length, 2);
+    result.forEach((candidates) => assert.equal(candidates.length, 3));
+    // Each list fills its own mask only; the other stays, with the special tokens, as transformers shows it.
+    assert.equal(result[1][0].sequence, `<s><mask> film was great.</s>`);
+    const both = await fill(['The film was <mask>.', 'A <mask> plot.']);
+    assert.equal(both.length, 2);
+    await assert.rejects(fill('No mask here.'), /no <mask> token in "No mask here\."/);
+  },
+);
 
 test('ft-roberta fill-mask prints the pipeline output as JSON', () => {
   const run = cli('fill-mask', '--model', modelDir, '--backend', 'wasm', 'The film was <mask>.');

@@ -94,70 +94,76 @@ test('an older checkpoint with only lm_head.decoder.bias takes it as lm_head.bia
   model.dispose();
 });
 
-test('savePretrained writes what save_pretrained writes: no decoder copies, no position_ids; it reloads identically', async () => {
-  const model = await RobertaForMaskedLM.fromPretrained(FIXTURE, quiet);
-  const out = path.join(work, 'resaved');
-  await model.savePretrained(out);
-  const saved = tensorsOf(out)
-    .map((t) => t.name)
-    .sort();
-  for (const name of expected.saved_without) assert.ok(!saved.some((n) => n.endsWith(name)), `${name} was saved`);
-  assert.deepEqual(
-    saved,
-    tensorsOf(FIXTURE)
+test(
+  'savePretrained writes what save_pretrained writes: no decoder copies, no position_ids; it reloads ' + 'identically',
+  async () => {
+    const model = await RobertaForMaskedLM.fromPretrained(FIXTURE, quiet);
+    const out = path.join(work, 'resaved');
+    await model.savePretrained(out);
+    const saved = tensorsOf(out)
       .map((t) => t.name)
-      .sort(),
-  );
-  const config = JSON.parse(fs.readFileSync(path.join(out, 'config.json'), 'utf8')) as { architectures: string[] };
-  assert.deepEqual(config.architectures, ['RobertaForMaskedLM']);
-  const reloaded = await RobertaForMaskedLM.fromPretrained(out, quiet);
-  assert.deepEqual(logits(reloaded), reference);
-  reloaded.dispose();
-  model.dispose();
-});
-
-test('a classifier from an MLM checkpoint keeps the body, initialises the head and lists both as transformers does', async () => {
-  const tensors = tensorsOf(FIXTURE);
-  tensors.push({ name: 'roberta.pooler.dense.bias', shape: [64], values: new Float32Array(64) });
-  const dir = modelDir('mlm-for-classifier', tensors);
-  const messages: string[] = [];
-  const classifier = await RobertaForSequenceClassification.fromPretrained(dir, {
-    log: (m) => messages.push(m),
-    numLabels: 2,
-  });
-  const mlm = await RobertaForMaskedLM.fromPretrained(FIXTURE, quiet);
-  const report = classifier.loadReport;
-  assert.deepEqual(report?.missing, [
-    'classifier.dense.weight',
-    'classifier.dense.bias',
-    'classifier.out_proj.weight',
-    'classifier.out_proj.bias',
-  ]);
-  assert.deepEqual([...(report?.unused ?? [])].sort(), [
-    'lm_head.bias',
-    'lm_head.dense.bias',
-    'lm_head.dense.weight',
-    'lm_head.layer_norm.bias',
-    'lm_head.layer_norm.weight',
-    'roberta.pooler.dense.bias',
-  ]);
-  const message = messages.join('\n');
-  assert.match(message, /not used by RobertaForSequenceClassification \(not used: .*lm_head\.dense\.weight/);
-  assert.match(
-    message,
-    /Some weights of RobertaForSequenceClassification were not in .* and are newly initialized: classifier\.dense\.weight/,
-  );
-  for (const [name, variable] of classifier.parameters) {
-    if (name.startsWith('classifier.')) continue;
+      .sort();
+    for (const name of expected.saved_without) assert.ok(!saved.some((n) => n.endsWith(name)), `${name} was saved`);
     assert.deepEqual(
-      Array.from(variable.dataSync()),
-      Array.from(mlm.parameters.get(name)!.dataSync()),
-      `${name} not taken from the checkpoint`,
+      saved,
+      tensorsOf(FIXTURE)
+        .map((t) => t.name)
+        .sort(),
     );
-  }
-  classifier.dispose();
-  mlm.dispose();
-});
+    const config = JSON.parse(fs.readFileSync(path.join(out, 'config.json'), 'utf8')) as { architectures: string[] };
+    assert.deepEqual(config.architectures, ['RobertaForMaskedLM']);
+    const reloaded = await RobertaForMaskedLM.fromPretrained(out, quiet);
+    assert.deepEqual(logits(reloaded), reference);
+    reloaded.dispose();
+    model.dispose();
+  },
+);
+
+test(
+  'a classifier from an MLM checkpoint keeps the body, initialises the head and lists both as transformers ' + 'does',
+  async () => {
+    const tensors = tensorsOf(FIXTURE);
+    tensors.push({ name: 'roberta.pooler.dense.bias', shape: [64], values: new Float32Array(64) });
+    const dir = modelDir('mlm-for-classifier', tensors);
+    const messages: string[] = [];
+    const classifier = await RobertaForSequenceClassification.fromPretrained(dir, {
+      log: (m) => messages.push(m),
+      numLabels: 2,
+    });
+    const mlm = await RobertaForMaskedLM.fromPretrained(FIXTURE, quiet);
+    const report = classifier.loadReport;
+    assert.deepEqual(report?.missing, [
+      'classifier.dense.weight',
+      'classifier.dense.bias',
+      'classifier.out_proj.weight',
+      'classifier.out_proj.bias',
+    ]);
+    assert.deepEqual([...(report?.unused ?? [])].sort(), [
+      'lm_head.bias',
+      'lm_head.dense.bias',
+      'lm_head.dense.weight',
+      'lm_head.layer_norm.bias',
+      'lm_head.layer_norm.weight',
+      'roberta.pooler.dense.bias',
+    ]);
+    const message = messages.join('\n');
+    assert.match(message, /not used by RobertaForSequenceClassification \(not used: .*lm_head\.dense\.weight/);
+    assert.match(
+      message,
+      /Some weights of RobertaForSequenceClassification were not in .* and are newly initialized: classifier\.dense\.weight/,
+    );
+    for (const [name, variable] of classifier.parameters) {
+      if (name.startsWith('classifier.')) continue;
+      assert.deepEqual(
+        Array.from(variable.dataSync()),
+        Array.from(mlm.parameters.get(name)!.dataSync()),
+        `${name} not taken from the checkpoint`,
+      );
+    }
+    classifier.dispose();
+    mlm.dispose();
+  },
+);
 
 test('an MLM from a classifier checkpoint gets a fresh lm_head and lists the classifier as unused', async () => {
   const messages: string[] = [];

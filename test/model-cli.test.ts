@@ -16,12 +16,18 @@ const expected = JSON.parse(fs.readFileSync(path.join(FIXTURE, 'expected.json'),
   logits: number[][];
 };
 const inputFile = path.join(work, 'input.json');
-fs.writeFileSync(inputFile, JSON.stringify({ input_ids: expected.batch.input_ids, attention_mask: expected.batch.attention_mask }));
+fs.writeFileSync(
+  inputFile,
+  JSON.stringify({ input_ids: expected.batch.input_ids, attention_mask: expected.batch.attention_mask }),
+);
 
 after(() => fs.rmSync(work, { recursive: true, force: true }));
 
 function cli(...args: string[]): { status: number | null; stdout: string; stderr: string } {
-  const result = spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8', env: { ...process.env, FT_ROBERTA_BACKEND: 'wasm' } });
+  const result = spawnSync(process.execPath, [CLI, ...args], {
+    encoding: 'utf8',
+    env: { ...process.env, FT_ROBERTA_BACKEND: 'wasm' },
+  });
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
@@ -47,10 +53,20 @@ test('resave writes a folder that gives identical logits; it also converts pytor
   const out = path.join(work, 'resaved');
   const run = cli('resave', '--model', torchOnly, '--out', out);
   assert.equal(run.status, 0, run.stderr);
-  assert.deepEqual(JSON.parse(run.stdout), { saved: out, parameters: 139650, missing: [], unexpected: [], ignored: [] });
+  assert.deepEqual(JSON.parse(run.stdout), {
+    saved: out,
+    parameters: 139650,
+    missing: [],
+    unexpected: [],
+    ignored: [],
+  });
   assert.deepEqual(fs.readdirSync(out).sort(), ['config.json', 'model.safetensors']);
   // Byte-identical to the fixture's own safetensors file.
-  assert.ok(fs.readFileSync(path.join(out, 'model.safetensors')).equals(fs.readFileSync(path.join(FIXTURE, 'model.safetensors'))));
+  assert.ok(
+    fs
+      .readFileSync(path.join(out, 'model.safetensors'))
+      .equals(fs.readFileSync(path.join(FIXTURE, 'model.safetensors'))),
+  );
   const original = logitsOf(cli('logits', '--model', FIXTURE, '--input', inputFile).stdout);
   const reloaded = logitsOf(cli('logits', '--model', out, '--input', inputFile).stdout);
   assert.deepEqual(reloaded, original);
@@ -77,11 +93,25 @@ test('errors go to stderr with exit code 1 and say what is wrong', () => {
     [['logits', '--model', FIXTURE, '--input', path.join(work, 'missing.json')], /missing\.json: cannot read/],
   ];
   const ragged = path.join(work, 'ragged.json');
-  fs.writeFileSync(ragged, JSON.stringify({ input_ids: [[0, 5, 2], [0, 2]] }));
-  cases.push([['logits', '--model', FIXTURE, '--input', ragged], /ragged\.json: "input_ids" row 1 has 2 entries, row 0 has 3/]);
+  fs.writeFileSync(
+    ragged,
+    JSON.stringify({
+      input_ids: [
+        [0, 5, 2],
+        [0, 2],
+      ],
+    }),
+  );
+  cases.push([
+    ['logits', '--model', FIXTURE, '--input', ragged],
+    /ragged\.json: "input_ids" row 1 has 2 entries, row 0 has 3/,
+  ]);
   const outOfVocab = path.join(work, 'vocab.json');
   fs.writeFileSync(outOfVocab, JSON.stringify({ input_ids: [[0, 1000, 2]], attention_mask: [[1, 1, 1]] }));
-  cases.push([['logits', '--model', FIXTURE, '--input', outOfVocab], /vocab\.json: input_ids row 0, position 1: found 1000, expected an integer token id in \[0, 1000\) \(vocab_size 1000\)/]);
+  cases.push([
+    ['logits', '--model', FIXTURE, '--input', outOfVocab],
+    /vocab\.json: input_ids row 0, position 1: found 1000, expected an integer token id in \[0, 1000\) \(vocab_size 1000\)/,
+  ]);
   for (const [args, pattern] of cases) {
     const run = cli(...args);
     assert.equal(run.status, 1, `${args.join(' ')}: exit ${run.status}`);

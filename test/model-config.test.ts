@@ -43,31 +43,34 @@ test('the fixture config.json reads with its values; absent fields take transfor
   // transformers' RobertaConfig() defaults as its documentation lists them (PretrainedConfig adds
   // num_labels 2 with LABEL_0 / LABEL_1 and problem_type None).
   const defaults = robertaConfig({});
-  assert.deepEqual({ ...defaults, extras: undefined }, {
-    model_type: 'roberta',
-    vocab_size: 50265,
-    hidden_size: 768,
-    num_hidden_layers: 12,
-    num_attention_heads: 12,
-    intermediate_size: 3072,
-    hidden_act: 'gelu',
-    hidden_dropout_prob: 0.1,
-    attention_probs_dropout_prob: 0.1,
-    max_position_embeddings: 512,
-    type_vocab_size: 2,
-    initializer_range: 0.02,
-    layer_norm_eps: 1e-12,
-    pad_token_id: 1,
-    bos_token_id: 0,
-    eos_token_id: 2,
-    position_embedding_type: 'absolute',
-    classifier_dropout: null,
-    num_labels: 2,
-    id2label: { 0: 'LABEL_0', 1: 'LABEL_1' },
-    label2id: { LABEL_0: 0, LABEL_1: 1 },
-    problem_type: null,
-    extras: undefined,
-  });
+  assert.deepEqual(
+    { ...defaults, extras: undefined },
+    {
+      model_type: 'roberta',
+      vocab_size: 50265,
+      hidden_size: 768,
+      num_hidden_layers: 12,
+      num_attention_heads: 12,
+      intermediate_size: 3072,
+      hidden_act: 'gelu',
+      hidden_dropout_prob: 0.1,
+      attention_probs_dropout_prob: 0.1,
+      max_position_embeddings: 512,
+      type_vocab_size: 2,
+      initializer_range: 0.02,
+      layer_norm_eps: 1e-12,
+      pad_token_id: 1,
+      bos_token_id: 0,
+      eos_token_id: 2,
+      position_embedding_type: 'absolute',
+      classifier_dropout: null,
+      num_labels: 2,
+      id2label: { 0: 'LABEL_0', 1: 'LABEL_1' },
+      label2id: { LABEL_0: 0, LABEL_1: 1 },
+      problem_type: null,
+      extras: undefined,
+    },
+  );
 });
 
 test('the offline config is the small RoBERTa shape, sized for 256 tokens, vocabulary as given', () => {
@@ -90,9 +93,18 @@ test('labels: num_labels alone, id2label alone, label2id checked against id2labe
   const named = robertaConfig({ id2label: { 1: 'pos', 0: 'neg' } });
   assert.equal(named.num_labels, 2);
   assert.deepEqual(named.label2id, { neg: 0, pos: 1 });
-  assert.throws(() => robertaConfig({ id2label: { 0: 'a' }, num_labels: 2 }), /num_labels is 2 but id2label has 1 entries/);
-  assert.throws(() => robertaConfig({ id2label: { 0: 'a', 5: 'b' } }), /field 'id2label' must be keys 0\.\.1, found "5"/);
-  assert.throws(() => robertaConfig({ id2label: { 0: 'a', 1: 'b' }, label2id: { a: 1, b: 0 } }), /label2id\.a = 1 disagrees with id2label/);
+  assert.throws(
+    () => robertaConfig({ id2label: { 0: 'a' }, num_labels: 2 }),
+    /num_labels is 2 but id2label has 1 entries/,
+  );
+  assert.throws(
+    () => robertaConfig({ id2label: { 0: 'a', 5: 'b' } }),
+    /field 'id2label' must be keys 0\.\.1, found "5"/,
+  );
+  assert.throws(
+    () => robertaConfig({ id2label: { 0: 'a', 1: 'b' }, label2id: { a: 1, b: 0 } }),
+    /label2id\.a = 1 disagrees with id2label/,
+  );
 });
 
 test('inconsistent or unsupported configs fail naming the file and the field', () => {
@@ -112,14 +124,19 @@ test('inconsistent or unsupported configs fail naming the file and the field', (
   ];
   for (const [fields, pattern] of cases) {
     withConfigFile(fields, (file) => {
-      assert.throws(() => loadConfig(file), (err: Error) => {
-        assert.ok(err.message.startsWith(file), `error should name ${file}: ${err.message}`);
-        assert.match(err.message, pattern);
-        return true;
-      });
+      assert.throws(
+        () => loadConfig(file),
+        (err: Error) => {
+          assert.ok(err.message.startsWith(file), `error should name ${file}: ${err.message}`);
+          assert.match(err.message, pattern);
+          return true;
+        },
+      );
     });
   }
-  withConfigFile('{"hidden_size": 64,', (file) => assert.throws(() => loadConfig(file), /config\.json: not valid JSON/));
+  withConfigFile('{"hidden_size": 64,', (file) =>
+    assert.throws(() => loadConfig(file), /config\.json: not valid JSON/),
+  );
   withConfigFile('[1]', (file) => assert.throws(() => loadConfig(file), /config\.json: expected a JSON object/));
   assert.throws(() => loadConfig('/nonexistent/config.json'), /\/nonexistent\/config\.json: cannot read/);
 });

@@ -85,7 +85,11 @@ for (const backend of ['wasm', 'cpu'] as BackendName[]) {
       const logits = evalLogits(model, ids, mask);
       const logitsDiff = worstDifference(logits, expected.logits.flat());
       worst.logits = Math.max(worst.logits, logitsDiff.diff);
-      assert.ok(logitsDiff.diff <= 1e-5, `logits: worst |diff| ${logitsDiff.diff} at row ${Math.floor(logitsDiff.index / 2)}, label ${logitsDiff.index % 2}`);
+      assert.ok(
+        logitsDiff.diff <= 1e-5,
+        `logits: worst |diff| ${logitsDiff.diff} at row ${Math.floor(logitsDiff.index / 2)}, label ` +
+          `${logitsDiff.index % 2}`,
+      );
 
       // Each row alone at its real length, without a mask.
       for (let row = 0; row < ids.length; row++) {
@@ -116,8 +120,14 @@ for (const backend of ['wasm', 'cpu'] as BackendName[]) {
             }
           }),
         );
-        assert.ok(Math.abs(sum - reference.sum_real_tokens) <= 1e-4 * Math.abs(reference.sum_real_tokens) + 1e-3, `hidden state ${layer}: sum ${sum} vs ${reference.sum_real_tokens}`);
-        assert.ok(Math.abs(sumSq - reference.sum_sq_real_tokens) <= 1e-5 * reference.sum_sq_real_tokens, `hidden state ${layer}: sum_sq ${sumSq} vs ${reference.sum_sq_real_tokens}`);
+        assert.ok(
+          Math.abs(sum - reference.sum_real_tokens) <= 1e-4 * Math.abs(reference.sum_real_tokens) + 1e-3,
+          `hidden state ${layer}: sum ${sum} vs ${reference.sum_real_tokens}`,
+        );
+        assert.ok(
+          Math.abs(sumSq - reference.sum_sq_real_tokens) <= 1e-5 * reference.sum_sq_real_tokens,
+          `hidden state ${layer}: sum_sq ${sumSq} vs ${reference.sum_sq_real_tokens}`,
+        );
       });
       tf.dispose(states);
 
@@ -139,12 +149,20 @@ for (const backend of ['wasm', 'cpu'] as BackendName[]) {
         const gradient = grads[variable.name].dataSync() as Float32Array;
         const width = variable.shape.length === 2 ? variable.shape[1] : 1;
         const actual = summary.rows === undefined ? gradient : pickRows(gradient, width, summary.rows);
-        assert.deepEqual(summary.rows === undefined ? variable.shape : [summary.rows.length, width], summary.shape, `${name}: shape`);
+        assert.deepEqual(
+          summary.rows === undefined ? variable.shape : [summary.rows.length, width],
+          summary.shape,
+          `${name}: shape`,
+        );
         // Element-wise, relative to the tensor's largest gradient (elements near zero have no relative scale).
         const d = worstDifference(actual, summary.values);
         const relative = d.diff / summary.abs_max;
         worst.gradient = Math.max(worst.gradient, relative);
-        assert.ok(relative <= 1e-4, `${name}: worst |diff| ${d.diff} (${relative} of abs_max) at element ${d.index}: ${actual[d.index]} vs ${summary.values[d.index]}`);
+        assert.ok(
+          relative <= 1e-4,
+          `${name}: worst |diff| ${d.diff} (${relative} of abs_max) at element ${d.index}: ${actual[d.index]} vs ` +
+            `${summary.values[d.index]}`,
+        );
         let sum = 0;
         let sumSq = 0;
         let l1 = 0;
@@ -153,14 +171,23 @@ for (const backend of ['wasm', 'cpu'] as BackendName[]) {
           sumSq += v * v;
           l1 += Math.abs(v);
         }
-        assert.ok(Math.abs(sumSq - summary.sum_sq) <= 1e-4 * summary.sum_sq, `${name}: sum_sq ${sumSq} vs ${summary.sum_sq}`);
+        assert.ok(
+          Math.abs(sumSq - summary.sum_sq) <= 1e-4 * summary.sum_sq,
+          `${name}: sum_sq ${sumSq} vs ${summary.sum_sq}`,
+        );
         assert.ok(Math.abs(sum - summary.sum) <= 1e-4 * l1, `${name}: sum ${sum} vs ${summary.sum} (L1 ${l1})`);
         if (summary.full_tensor_sum_sq !== undefined) {
-          assert.ok(Math.abs(sumSq - summary.full_tensor_sum_sq) <= 1e-4 * summary.full_tensor_sum_sq, `${name}: full-tensor sum_sq`);
+          assert.ok(
+            Math.abs(sumSq - summary.full_tensor_sum_sq) <= 1e-4 * summary.full_tensor_sum_sq,
+            `${name}: full-tensor sum_sq`,
+          );
         }
         if (summary.rows !== undefined) {
           const padRow = gradient.subarray(model.config.pad_token_id * width, (model.config.pad_token_id + 1) * width);
-          assert.ok(padRow.every((v) => v === 0), `${name}: the padding row received a gradient`);
+          assert.ok(
+            padRow.every((v) => v === 0),
+            `${name}: the padding row received a gradient`,
+          );
         }
       }
       tf.dispose([value, grads]);
@@ -169,38 +196,46 @@ for (const backend of ['wasm', 'cpu'] as BackendName[]) {
     }
   });
 
-  test(`${backend}: pytorch_model.bin loads the same weights as model.safetensors, and a resave reloads to identical logits`, async () => {
-    await initBackend(backend);
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'roberta-parity-'));
-    const fromSafetensors = await RobertaForSequenceClassification.fromPretrained(FIXTURE);
-    try {
-      // A folder with only pytorch_model.bin forces the torch reader.
-      const torchOnly = path.join(dir, 'torch-only');
-      fs.mkdirSync(torchOnly);
-      fs.copyFileSync(path.join(FIXTURE, 'config.json'), path.join(torchOnly, 'config.json'));
-      fs.copyFileSync(path.join(FIXTURE, 'pytorch_model.bin'), path.join(torchOnly, 'pytorch_model.bin'));
-      const fromTorch = await RobertaForSequenceClassification.fromPretrained(torchOnly);
-      for (const [name, variable] of fromSafetensors.parameters) {
-        const other = fromTorch.parameters.get(name);
-        assert.ok(other !== undefined, name);
-        assert.deepEqual(Array.from(other.dataSync()), Array.from(variable.dataSync()), `${name} differs between the two files`);
-      }
-      fromTorch.dispose();
+  test(
+    `${backend}: pytorch_model.bin loads the same weights as model.safetensors, and a resave reloads to identical ` +
+      `logits`,
+    async () => {
+      await initBackend(backend);
+      const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'roberta-parity-'));
+      const fromSafetensors = await RobertaForSequenceClassification.fromPretrained(FIXTURE);
+      try {
+        // A folder with only pytorch_model.bin forces the torch reader.
+        const torchOnly = path.join(dir, 'torch-only');
+        fs.mkdirSync(torchOnly);
+        fs.copyFileSync(path.join(FIXTURE, 'config.json'), path.join(torchOnly, 'config.json'));
+        fs.copyFileSync(path.join(FIXTURE, 'pytorch_model.bin'), path.join(torchOnly, 'pytorch_model.bin'));
+        const fromTorch = await RobertaForSequenceClassification.fromPretrained(torchOnly);
+        for (const [name, variable] of fromSafetensors.parameters) {
+          const other = fromTorch.parameters.get(name);
+          assert.ok(other !== undefined, name);
+          assert.deepEqual(
+            Array.from(other.dataSync()),
+            Array.from(variable.dataSync()),
+            `${name} differs between the two files`,
+          );
+        }
+        fromTorch.dispose();
 
-      const resaved = path.join(dir, 'resaved');
-      await fromSafetensors.savePretrained(resaved);
-      const reloaded = await RobertaForSequenceClassification.fromPretrained(resaved);
-      const { input_ids: ids, attention_mask: mask } = expected.batch;
-      const before = evalLogits(fromSafetensors, ids, mask);
-      const after = evalLogits(reloaded, ids, mask);
-      assert.deepEqual(Array.from(after), Array.from(before));
-      assert.deepEqual(reloaded.loadReport?.missing, []);
-      reloaded.dispose();
-    } finally {
-      fromSafetensors.dispose();
-      fs.rmSync(dir, { recursive: true, force: true });
-    }
-  });
+        const resaved = path.join(dir, 'resaved');
+        await fromSafetensors.savePretrained(resaved);
+        const reloaded = await RobertaForSequenceClassification.fromPretrained(resaved);
+        const { input_ids: ids, attention_mask: mask } = expected.batch;
+        const before = evalLogits(fromSafetensors, ids, mask);
+        const after = evalLogits(reloaded, ids, mask);
+        assert.deepEqual(Array.from(after), Array.from(before));
+        assert.deepEqual(reloaded.loadReport?.missing, []);
+        reloaded.dispose();
+      } finally {
+        fromSafetensors.dispose();
+        fs.rmSync(dir, { recursive: true, force: true });
+      }
+    },
+  );
 }
 
 after(() => {

@@ -15,11 +15,19 @@ import { FIXTURES_DIR } from './helpers/paths';
 const FIXTURE = path.join(FIXTURES_DIR, 'tiny-roberta-a');
 const fixtureConfig = fs.readFileSync(path.join(FIXTURE, 'config.json'), 'utf8');
 const work = fs.mkdtempSync(path.join(os.tmpdir(), 'roberta-pretrained-'));
-const batch = (JSON.parse(fs.readFileSync(path.join(FIXTURE, 'expected.json'), 'utf8')) as { batch: { input_ids: number[][]; attention_mask: number[][] } }).batch;
+const batch = (
+  JSON.parse(fs.readFileSync(path.join(FIXTURE, 'expected.json'), 'utf8')) as {
+    batch: { input_ids: number[][]; attention_mask: number[][] };
+  }
+).batch;
 
 function fixtureTensors(): NamedFloat32Tensor[] {
   const st = SafetensorsFile.read(path.join(FIXTURE, 'model.safetensors'));
-  return st.names.map((name) => ({ name, shape: [...(st.tensors.get(name)?.shape ?? [])], values: st.readFloat32(name) }));
+  return st.names.map((name) => ({
+    name,
+    shape: [...(st.tensors.get(name)?.shape ?? [])],
+    values: st.readFloat32(name),
+  }));
 }
 
 /** A model folder with the fixture config (optionally edited) and the given tensors. */
@@ -36,7 +44,10 @@ function logits(model: RobertaForSequenceClassification): number[] {
     Array.from(
       model
         .forward(
-          { inputIds: tf.tensor2d(batch.input_ids, undefined, 'int32'), attentionMask: tf.tensor2d(batch.attention_mask, undefined, 'int32') },
+          {
+            inputIds: tf.tensor2d(batch.input_ids, undefined, 'int32'),
+            attentionMask: tf.tensor2d(batch.attention_mask, undefined, 'int32'),
+          },
           { training: false },
         )
         .dataSync(),
@@ -56,56 +67,92 @@ before(async () => {
 
 after(() => fs.rmSync(work, { recursive: true, force: true }));
 
-test('names without the roberta. prefix load the same model; pooler, lm_head and position_ids are ignored', async () => {
-  const tensors = fixtureTensors().map((t) => ({ ...t, name: t.name.replace(/^roberta\./, '') }));
-  const h = 64;
-  tensors.push(
-    { name: 'pooler.dense.weight', shape: [h, h], values: new Float32Array(h * h) },
-    { name: 'pooler.dense.bias', shape: [h], values: new Float32Array(h) },
-    { name: 'lm_head.bias', shape: [1000], values: new Float32Array(1000) },
-  );
-  const dir = modelDir('no-prefix', tensors);
-  const model = await RobertaForSequenceClassification.fromPretrained(dir, quiet);
-  assert.deepEqual(logits(model), referenceLogits);
-  assert.deepEqual(model.loadReport?.missing, []);
-  assert.deepEqual(model.loadReport?.unexpected, []);
-  assert.deepEqual([...(model.loadReport?.ignored ?? [])].sort(), ['lm_head.bias', 'pooler.dense.bias', 'pooler.dense.weight']);
-  model.dispose();
-});
+test(
+  'names without the roberta. prefix load the same model; pooler, lm_head and position_ids are ' + 'ignored',
+  async () => {
+    const tensors = fixtureTensors().map((t) => ({ ...t, name: t.name.replace(/^roberta\./, '') }));
+    const h = 64;
+    tensors.push(
+      { name: 'pooler.dense.weight', shape: [h, h], values: new Float32Array(h * h) },
+      { name: 'pooler.dense.bias', shape: [h], values: new Float32Array(h) },
+      { name: 'lm_head.bias', shape: [1000], values: new Float32Array(1000) },
+    );
+    const dir = modelDir('no-prefix', tensors);
+    const model = await RobertaForSequenceClassification.fromPretrained(dir, quiet);
+    assert.deepEqual(logits(model), referenceLogits);
+    assert.deepEqual(model.loadReport?.missing, []);
+    assert.deepEqual(model.loadReport?.unexpected, []);
+    assert.deepEqual([...(model.loadReport?.ignored ?? [])].sort(), [
+      'lm_head.bias',
+      'pooler.dense.bias',
+      'pooler.dense.weight',
+    ]);
+    model.dispose();
+  },
+);
 
-test('a base checkpoint without a classifier gets a fresh head, reported as missing; extra tensors are reported as unexpected', async () => {
-  const tensors = fixtureTensors().filter((t) => !t.name.startsWith('classifier.'));
-  tensors.push({ name: 'roberta.encoder.layer.9.extra.weight', shape: [2], values: new Float32Array(2) });
-  const dir = modelDir('base', tensors);
-  const messages: string[] = [];
-  const model = await RobertaForSequenceClassification.fromPretrained(dir, { log: (m) => messages.push(m), seed: 7 });
-  const report = model.loadReport;
-  assert.deepEqual(report?.missing, ['classifier.dense.weight', 'classifier.dense.bias', 'classifier.out_proj.weight', 'classifier.out_proj.bias']);
-  assert.deepEqual(report?.unexpected, ['roberta.encoder.layer.9.extra.weight']);
-  assert.match(messages.join('\n'), /newly initialized: classifier\.dense\.weight/);
-  assert.match(messages.join('\n'), /not used: roberta\.encoder\.layer\.9\.extra\.weight/);
-  // The fresh head follows HF's init: normal(0, initializer_range = 0.1), biases zero.
-  const weight = Array.from(model.parameters.get('classifier.dense.weight')?.dataSync() ?? []);
-  const std = Math.sqrt(weight.reduce((s, v) => s + v * v, 0) / weight.length);
-  assert.ok(Math.abs(std - 0.1) < 0.01, `fresh head std ${std}`);
-  assert.ok(model.parameters.get('classifier.out_proj.bias')?.dataSync().every((v) => v === 0));
-  // Encoder weights did load: the <s> hidden states equal the full model's.
-  const full = await RobertaForSequenceClassification.fromPretrained(FIXTURE);
-  const a = tf.tidy(() => Array.from(model.hiddenStates({ inputIds: tf.tensor2d([[0, 5, 9, 2]], undefined, 'int32') })[2].dataSync()));
-  const b = tf.tidy(() => Array.from(full.hiddenStates({ inputIds: tf.tensor2d([[0, 5, 9, 2]], undefined, 'int32') })[2].dataSync()));
-  assert.deepEqual(a, b);
-  full.dispose();
-  model.dispose();
-  await assert.rejects(RobertaForSequenceClassification.fromPretrained(dir, { ...quiet, strict: true }), /missing tensors: classifier\.dense\.weight/);
-});
+test(
+  'a base checkpoint without a classifier gets a fresh head, reported as missing; extra tensors are reported as ' +
+    'unexpected',
+  async () => {
+    const tensors = fixtureTensors().filter((t) => !t.name.startsWith('classifier.'));
+    tensors.push({ name: 'roberta.encoder.layer.9.extra.weight', shape: [2], values: new Float32Array(2) });
+    const dir = modelDir('base', tensors);
+    const messages: string[] = [];
+    const model = await RobertaForSequenceClassification.fromPretrained(dir, { log: (m) => messages.push(m), seed: 7 });
+    const report = model.loadReport;
+    assert.deepEqual(report?.missing, [
+      'classifier.dense.weight',
+      'classifier.dense.bias',
+      'classifier.out_proj.weight',
+      'classifier.out_proj.bias',
+    ]);
+    assert.deepEqual(report?.unexpected, ['roberta.encoder.layer.9.extra.weight']);
+    assert.match(messages.join('\n'), /newly initialized: classifier\.dense\.weight/);
+    assert.match(messages.join('\n'), /not used: roberta\.encoder\.layer\.9\.extra\.weight/);
+    // The fresh head follows HF's init: normal(0, initializer_range = 0.1), biases zero.
+    const weight = Array.from(model.parameters.get('classifier.dense.weight')?.dataSync() ?? []);
+    const std = Math.sqrt(weight.reduce((s, v) => s + v * v, 0) / weight.length);
+    assert.ok(Math.abs(std - 0.1) < 0.01, `fresh head std ${std}`);
+    assert.ok(
+      model.parameters
+        .get('classifier.out_proj.bias')
+        ?.dataSync()
+        .every((v) => v === 0),
+    );
+    // Encoder weights did load: the <s> hidden states equal the full model's.
+    const full = await RobertaForSequenceClassification.fromPretrained(FIXTURE);
+    const a = tf.tidy(() =>
+      Array.from(model.hiddenStates({ inputIds: tf.tensor2d([[0, 5, 9, 2]], undefined, 'int32') })[2].dataSync()),
+    );
+    const b = tf.tidy(() =>
+      Array.from(full.hiddenStates({ inputIds: tf.tensor2d([[0, 5, 9, 2]], undefined, 'int32') })[2].dataSync()),
+    );
+    assert.deepEqual(a, b);
+    full.dispose();
+    model.dispose();
+    await assert.rejects(
+      RobertaForSequenceClassification.fromPretrained(dir, { ...quiet, strict: true }),
+      /missing tensors: classifier\.dense\.weight/,
+    );
+  },
+);
 
 test('numLabels different from the checkpoint needs a fresh head: shapes are checked and named', async () => {
   await assert.rejects(
     RobertaForSequenceClassification.fromPretrained(FIXTURE, { numLabels: 3 }),
-    (err: Error) => /classifier\.out_proj\.weight' is \[2, 64\], the config needs \[3, 64\]/.test(err.message) && err.message.includes('model.safetensors'),
+    (err: Error) =>
+      /classifier\.out_proj\.weight' is \[2, 64\], the config needs \[3, 64\]/.test(err.message) &&
+      err.message.includes('model.safetensors'),
   );
-  const dir = modelDir('three-labels', fixtureTensors().filter((t) => !t.name.startsWith('classifier.')));
-  const model = await RobertaForSequenceClassification.fromPretrained(dir, { ...quiet, id2label: { 0: 'neg', 1: 'neutral', 2: 'pos' } });
+  const dir = modelDir(
+    'three-labels',
+    fixtureTensors().filter((t) => !t.name.startsWith('classifier.')),
+  );
+  const model = await RobertaForSequenceClassification.fromPretrained(dir, {
+    ...quiet,
+    id2label: { 0: 'neg', 1: 'neutral', 2: 'pos' },
+  });
   assert.equal(model.config.num_labels, 3);
   assert.deepEqual(model.config.label2id, { neg: 0, neutral: 1, pos: 2 });
   assert.deepEqual(model.parameters.get('classifier.out_proj.weight')?.shape, [3, 64]);
@@ -116,12 +163,20 @@ test('a tensor whose shape disagrees with config.json is an error naming file, t
   const dir = modelDir('bad-shape', fixtureTensors(), { intermediate_size: 96 });
   await assert.rejects(RobertaForSequenceClassification.fromPretrained(dir), (err: Error) => {
     assert.match(err.message, /bad-shape\/model\.safetensors/);
-    assert.match(err.message, /'roberta\.encoder\.layer\.0\.intermediate\.dense\.weight' is \[128, 64\], the config needs \[96, 64\]/);
+    assert.match(
+      err.message,
+      /'roberta\.encoder\.layer\.0\.intermediate\.dense\.weight' is \[128, 64\], the config needs \[96, 64\]/,
+    );
     return true;
   });
-  const unrelated = modelDir('unrelated', [{ name: 'bert.embeddings.word_embeddings.weight', shape: [2], values: new Float32Array(2) }]);
+  const unrelated = modelDir('unrelated', [
+    { name: 'bert.embeddings.word_embeddings.weight', shape: [2], values: new Float32Array(2) },
+  ]);
   await assert.rejects(RobertaForSequenceClassification.fromPretrained(unrelated, quiet), /no RoBERTa tensors found/);
-  await assert.rejects(RobertaForSequenceClassification.fromPretrained(path.join(work, 'nowhere', 'x')), /file not found: .*nowhere\/x/);
+  await assert.rejects(
+    RobertaForSequenceClassification.fromPretrained(path.join(work, 'nowhere', 'x')),
+    /file not found: .*nowhere\/x/,
+  );
 });
 
 /** float32 -> IEEE half, round to nearest (test-side encoder, independent of the reader). */
@@ -167,7 +222,10 @@ function halfPrecisionFile(dtype: 'F16' | 'BF16'): Buffer {
 
 test('F16 and BF16 checkpoints load, widened to float32', async () => {
   const original = new Map(fixtureTensors().map((t) => [t.name, t.values]));
-  for (const [dtype, relative] of [['F16', 2 ** -11], ['BF16', 2 ** -8]] as const) {
+  for (const [dtype, relative] of [
+    ['F16', 2 ** -11],
+    ['BF16', 2 ** -8],
+  ] as const) {
     const dir = path.join(work, dtype);
     fs.mkdirSync(dir);
     fs.writeFileSync(path.join(dir, 'config.json'), fixtureConfig);
@@ -178,7 +236,10 @@ test('F16 and BF16 checkpoints load, widened to float32', async () => {
       const reference = original.get(name) ?? new Float32Array();
       for (let i = 0; i < values.length; i++) {
         const allowed = relative * Math.abs(reference[i]) + 6e-8;
-        assert.ok(Math.abs(values[i] - reference[i]) <= allowed, `${dtype} ${name}[${i}]: ${values[i]} vs ${reference[i]}`);
+        assert.ok(
+          Math.abs(values[i] - reference[i]) <= allowed,
+          `${dtype} ${name}[${i}]: ${values[i]} vs ${reference[i]}`,
+        );
       }
     }
     const d = Math.max(...logits(model).map((v, i) => Math.abs(v - referenceLogits[i])));
@@ -203,59 +264,79 @@ test('savePretrained writes what transformers expects', async () => {
   const original = SafetensorsFile.read(path.join(FIXTURE, 'model.safetensors'));
   assert.deepEqual(saved.metadata, { format: 'pt' });
   assert.deepEqual([...saved.names].sort(), [...original.names].sort());
-  for (const name of original.names) assert.deepEqual(Array.from(saved.readFloat32(name)), Array.from(original.readFloat32(name)), name);
+  for (const name of original.names)
+    assert.deepEqual(Array.from(saved.readFloat32(name)), Array.from(original.readFloat32(name)), name);
   assert.deepEqual(fs.readdirSync(dir).sort(), ['config.json', 'model.safetensors'], 'no temp files left behind');
   model.dispose();
 });
 
-test('a Hub id downloads config.json and model.safetensors through the cache, honouring HF_ENDPOINT and offline mode', async () => {
-  const hub = await startFakeHub({
-    models: {
-      'someone/tiny-roberta': {
-        'config.json': fixtureConfig,
-        'model.safetensors': fs.readFileSync(path.join(FIXTURE, 'model.safetensors')),
-        'README.md': 'tiny',
+test(
+  'a Hub id downloads config.json and model.safetensors through the cache, honouring HF_ENDPOINT and offline ' + 'mode',
+  async () => {
+    const hub = await startFakeHub({
+      models: {
+        'someone/tiny-roberta': {
+          'config.json': fixtureConfig,
+          'model.safetensors': fs.readFileSync(path.join(FIXTURE, 'model.safetensors')),
+          'README.md': 'tiny',
+        },
+        'someone/torch-only': {
+          'config.json': fixtureConfig,
+          'pytorch_model.bin': fs.readFileSync(path.join(FIXTURE, 'pytorch_model.bin')),
+        },
       },
-      'someone/torch-only': {
-        'config.json': fixtureConfig,
-        'pytorch_model.bin': fs.readFileSync(path.join(FIXTURE, 'pytorch_model.bin')),
-      },
-    },
-  });
-  const saved = { HF_ENDPOINT: process.env.HF_ENDPOINT, HF_HOME: process.env.HF_HOME, HF_HUB_CACHE: process.env.HF_HUB_CACHE };
-  process.env.HF_ENDPOINT = hub.endpoint;
-  process.env.HF_HOME = path.join(work, 'hf-home');
-  delete process.env.HF_HUB_CACHE;
-  try {
-    const model = await RobertaForSequenceClassification.fromPretrained('someone/tiny-roberta');
-    assert.deepEqual(logits(model), referenceLogits);
-    model.dispose();
-    assert.ok(hub.requests.some((r) => r.includes('/someone/tiny-roberta/resolve/main/model.safetensors')), hub.requests.join(', '));
-    assert.ok(!hub.requests.some((r) => r.includes('pytorch_model.bin')), 'safetensors preferred, nothing else downloaded');
-    const repoCache = path.join(work, 'hf-home', 'hub', 'models--someone--tiny-roberta');
-    const commit = fs.readFileSync(path.join(repoCache, 'refs', 'main'), 'utf8');
-    assert.ok(fs.existsSync(path.join(repoCache, 'snapshots', commit, 'model.safetensors')));
+    });
+    const saved = {
+      HF_ENDPOINT: process.env.HF_ENDPOINT,
+      HF_HOME: process.env.HF_HOME,
+      HF_HUB_CACHE: process.env.HF_HUB_CACHE,
+    };
+    process.env.HF_ENDPOINT = hub.endpoint;
+    process.env.HF_HOME = path.join(work, 'hf-home');
+    delete process.env.HF_HUB_CACHE;
+    try {
+      const model = await RobertaForSequenceClassification.fromPretrained('someone/tiny-roberta');
+      assert.deepEqual(logits(model), referenceLogits);
+      model.dispose();
+      assert.ok(
+        hub.requests.some((r) => r.includes('/someone/tiny-roberta/resolve/main/model.safetensors')),
+        hub.requests.join(', '),
+      );
+      assert.ok(
+        !hub.requests.some((r) => r.includes('pytorch_model.bin')),
+        'safetensors preferred, nothing else downloaded',
+      );
+      const repoCache = path.join(work, 'hf-home', 'hub', 'models--someone--tiny-roberta');
+      const commit = fs.readFileSync(path.join(repoCache, 'refs', 'main'), 'utf8');
+      assert.ok(fs.existsSync(path.join(repoCache, 'snapshots', commit, 'model.safetensors')));
 
-    const torchModel = await RobertaForSequenceClassification.fromPretrained('someone/torch-only');
-    assert.deepEqual(logits(torchModel), referenceLogits);
-    torchModel.dispose();
+      const torchModel = await RobertaForSequenceClassification.fromPretrained('someone/torch-only');
+      assert.deepEqual(logits(torchModel), referenceLogits);
+      torchModel.dispose();
 
-    // Offline: served from the cache without a single request.
-    const count = hub.requests.length;
-    const offline = await RobertaForSequenceClassification.fromPretrained('someone/tiny-roberta', { offline: true });
-    assert.deepEqual(logits(offline), referenceLogits);
-    offline.dispose();
-    assert.equal(hub.requests.length, count);
-    await assert.rejects(RobertaForSequenceClassification.fromPretrained('someone/not-cached', { offline: true }), /someone\/not-cached.*config\.json/);
-    await assert.rejects(RobertaForSequenceClassification.fromPretrained('someone/missing'), /someone\/missing.*config\.json.*404/);
-  } finally {
-    for (const [key, value] of Object.entries(saved)) {
-      if (value === undefined) delete process.env[key];
-      else process.env[key] = value;
+      // Offline: served from the cache without a single request.
+      const count = hub.requests.length;
+      const offline = await RobertaForSequenceClassification.fromPretrained('someone/tiny-roberta', { offline: true });
+      assert.deepEqual(logits(offline), referenceLogits);
+      offline.dispose();
+      assert.equal(hub.requests.length, count);
+      await assert.rejects(
+        RobertaForSequenceClassification.fromPretrained('someone/not-cached', { offline: true }),
+        /someone\/not-cached.*config\.json/,
+      );
+      await assert.rejects(
+        RobertaForSequenceClassification.fromPretrained('someone/missing'),
+        /someone\/missing.*config\.json.*404/,
+      );
+    } finally {
+      for (const [key, value] of Object.entries(saved)) {
+        if (value === undefined) delete process.env[key];
+        else process.env[key] = value;
+      }
+      await hub.close();
     }
-    await hub.close();
-  }
-});
+  },
+);
 
 test('sharded safetensors (model.safetensors.index.json) load', async () => {
   const tensors = fixtureTensors();
@@ -270,7 +351,10 @@ test('sharded safetensors (model.safetensors.index.json) load', async () => {
     fs.writeFileSync(path.join(dir, file), serializeSafetensors(shard));
     for (const t of shard) weightMap[t.name] = file;
   });
-  fs.writeFileSync(path.join(dir, 'model.safetensors.index.json'), JSON.stringify({ metadata: {}, weight_map: weightMap }));
+  fs.writeFileSync(
+    path.join(dir, 'model.safetensors.index.json'),
+    JSON.stringify({ metadata: {}, weight_map: weightMap }),
+  );
   const model = await RobertaForSequenceClassification.fromPretrained(dir);
   assert.deepEqual(logits(model), referenceLogits);
   model.dispose();

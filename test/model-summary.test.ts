@@ -24,7 +24,10 @@ test('roberta-base with 2 labels: 124,647,170 parameters, by module', () => {
   // depth 3 stops at layers; deeper rows appear on request.
   assert.equal(byPath.has('roberta.encoder.layer.0.attention'), false);
   const deep = parameterSummary(ROBERTA_BASE_CONFIG, { depth: 6 });
-  assert.equal(deep.rows.find((row) => row.path === 'roberta.encoder.layer.0.attention.self.query')?.parameters, 590_592);
+  assert.equal(
+    deep.rows.find((row) => row.path === 'roberta.encoder.layer.0.attention.self.query')?.parameters,
+    590_592,
+  );
   assert.equal(deep.total, summary.total);
 });
 
@@ -42,7 +45,9 @@ test('output shapes for an input shape, and a torchinfo-like text table', () => 
 });
 
 test('the offline shape counts 6,880,642 parameters, as the PyTorch reference model', () => {
-  const bench = JSON.parse(fs.readFileSync(PYTORCH_REFERENCE_FILE, 'utf8')) as { runs: { model: { parameters: number; max_position_embeddings: number } }[] };
+  const bench = JSON.parse(fs.readFileSync(PYTORCH_REFERENCE_FILE, 'utf8')) as {
+    runs: { model: { parameters: number; max_position_embeddings: number } }[];
+  };
   assert.equal(OFFLINE_MODEL_CONFIG.max_position_embeddings, bench.runs[0].model.max_position_embeddings);
   assert.equal(parameterSummary(OFFLINE_MODEL_CONFIG).total, bench.runs[0].model.parameters);
 });
@@ -50,9 +55,19 @@ test('the offline shape counts 6,880,642 parameters, as the PyTorch reference mo
 test('the summary counts what a model holds (fixture config: 139,650 as in expected.json)', async () => {
   await initBackend('wasm');
   const fixtureConfig = loadConfig(path.join(FIXTURES_DIR, 'tiny-roberta-a', 'config.json'));
-  const expected = JSON.parse(fs.readFileSync(path.join(FIXTURES_DIR, 'tiny-roberta-a', 'expected.json'), 'utf8')) as { num_parameters: number };
+  const expected = JSON.parse(fs.readFileSync(path.join(FIXTURES_DIR, 'tiny-roberta-a', 'expected.json'), 'utf8')) as {
+    num_parameters: number;
+  };
   assert.equal(parameterSummary(fixtureConfig).total, expected.num_parameters);
-  const odd = robertaConfig({ vocab_size: 97, hidden_size: 30, num_attention_heads: 5, num_hidden_layers: 3, intermediate_size: 61, max_position_embeddings: 20, num_labels: 4 });
+  const odd = robertaConfig({
+    vocab_size: 97,
+    hidden_size: 30,
+    num_attention_heads: 5,
+    num_hidden_layers: 3,
+    intermediate_size: 61,
+    max_position_embeddings: 20,
+    num_labels: 4,
+  });
   const model = RobertaForSequenceClassification.fromConfig(odd);
   assert.equal(parameterSummary(odd).total, model.numParameters());
   model.dispose();

@@ -19,20 +19,34 @@ function batch(): { inputIds: tf.Tensor2D; attentionMask: tf.Tensor2D; labels: t
   const ids: number[][] = [];
   const mask: number[][] = [];
   lengths.forEach((length, row) => {
-    ids.push(Array.from({ length: seq }, (_, t) => (t === 0 ? 0 : t === length - 1 ? 2 : t < length ? 5 + ((row * 131 + t * 17) % 1990) : PAD)));
+    ids.push(
+      Array.from({ length: seq }, (_, t) =>
+        t === 0 ? 0 : t === length - 1 ? 2 : t < length ? 5 + ((row * 131 + t * 17) % 1990) : PAD,
+      ),
+    );
     mask.push(Array.from({ length: seq }, (_, t) => (t < length ? 1 : 0)));
   });
-  return { inputIds: tf.tensor2d(ids, undefined, 'int32'), attentionMask: tf.tensor2d(mask, undefined, 'int32'), labels: tf.tensor1d([0, 1, 1, 0], 'int32') };
+  return {
+    inputIds: tf.tensor2d(ids, undefined, 'int32'),
+    attentionMask: tf.tensor2d(mask, undefined, 'int32'),
+    labels: tf.tensor1d([0, 1, 1, 0], 'int32'),
+  };
 }
 
 /** One SGD step inside tidy: forward (train mode), backward, update; returns the loss. */
-function sgdStep(model: RobertaForSequenceClassification, data: ReturnType<typeof batch>, step: number, learningRate = 0.05): number {
+function sgdStep(
+  model: RobertaForSequenceClassification,
+  data: ReturnType<typeof batch>,
+  step: number,
+  learningRate = 0.05,
+): number {
   return tf.tidy(() => {
     const { value, grads } = tf.variableGrads(
       () => model.loss(model.forward(data, { training: true, dropoutSeed: 1000 + step }), data.labels),
       model.trainableVariables(),
     );
-    for (const variable of model.trainableVariables()) variable.assign(tf.sub(variable, tf.mul(grads[variable.name], learningRate)));
+    for (const variable of model.trainableVariables())
+      variable.assign(tf.sub(variable, tf.mul(grads[variable.name], learningRate)));
     return value.dataSync()[0];
   });
 }
@@ -103,18 +117,38 @@ test('the padding rows of the word and position embeddings get zero gradient and
   const h = config.hidden_size;
   // HF initialises both padding rows to zero; give them values so "unchanged" means something.
   for (const table of [word, position]) {
-    table.assign(tf.tidy(() => tf.add(table, tf.mul(tf.oneHot(tf.tensor1d([PAD], 'int32'), table.shape[0]).reshape([-1, 1]), 0.5))));
+    table.assign(
+      tf.tidy(() =>
+        tf.add(table, tf.mul(tf.oneHot(tf.tensor1d([PAD], 'int32'), table.shape[0]).reshape([-1, 1]), 0.5)),
+      ),
+    );
   }
   const rowOf = (v: tf.Variable, row: number): number[] => Array.from(v.dataSync().subarray(row * h, (row + 1) * h));
   const before = { word: rowOf(word, PAD), position: rowOf(position, PAD), usedWord: rowOf(word, USED_ID) };
   assert.ok(before.word.every((v) => v === 0.5));
   const grads = tf.tidy(() => {
-    const { grads: g } = tf.variableGrads(() => model.loss(model.forward(data, { training: true, dropoutSeed: 1 }), data.labels), [word, position]);
-    return { word: rowOf(g[word.name] as tf.Variable, PAD), position: rowOf(g[position.name] as tf.Variable, PAD), positionNext: rowOf(g[position.name] as tf.Variable, PAD + 1) };
+    const { grads: g } = tf.variableGrads(
+      () => model.loss(model.forward(data, { training: true, dropoutSeed: 1 }), data.labels),
+      [word, position],
+    );
+    return {
+      word: rowOf(g[word.name] as tf.Variable, PAD),
+      position: rowOf(g[position.name] as tf.Variable, PAD),
+      positionNext: rowOf(g[position.name] as tf.Variable, PAD + 1),
+    };
   });
-  assert.ok(grads.word.every((v) => v === 0), 'word padding row gradient');
-  assert.ok(grads.position.every((v) => v === 0), 'position padding row gradient');
-  assert.ok(grads.positionNext.some((v) => v !== 0), 'the first real position does get a gradient');
+  assert.ok(
+    grads.word.every((v) => v === 0),
+    'word padding row gradient',
+  );
+  assert.ok(
+    grads.position.every((v) => v === 0),
+    'position padding row gradient',
+  );
+  assert.ok(
+    grads.positionNext.some((v) => v !== 0),
+    'the first real position does get a gradient',
+  );
   for (let step = 0; step < 3; step++) sgdStep(model, data, step);
   assert.deepEqual(rowOf(word, PAD), before.word);
   assert.deepEqual(rowOf(position, PAD), before.position);

@@ -3,13 +3,25 @@ import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import * as fs from 'fs';
 import {
-  BEGIN_MARKER, END_MARKER, FIGURES_DOC, NOTEBOOKS, currentFiguresBlock, figuresBlock, notebookFigures, readNotebookFigures, replaceFiguresBlock,
+  BEGIN_MARKER,
+  END_MARKER,
+  FIGURES_DOC,
+  NOTEBOOKS,
+  currentFiguresBlock,
+  figuresBlock,
+  notebookFigures,
+  readNotebookFigures,
+  replaceFiguresBlock,
 } from '../scripts/notebook-figures';
 
 test('docs/performance.md quotes the committed notebooks as they are', () => {
   const expected = figuresBlock(NOTEBOOKS.map(readNotebookFigures));
   const actual = currentFiguresBlock(fs.readFileSync(FIGURES_DOC, 'utf8'));
-  assert.equal(actual, expected, 'run `node dist/scripts/notebook-figures.js --write` after re-executing the notebooks');
+  assert.equal(
+    actual,
+    expected,
+    'run `node dist/scripts/notebook-figures.js --write` after re-executing the notebooks',
+  );
 });
 
 const stream = (text: string) => ({ output_type: 'stream', text: [text] });
@@ -19,19 +31,46 @@ test('figures are read from outputs: run time, accuracy per epoch, test split, t
   const notebook = {
     cells: [
       { cell_type: 'markdown', source: ['# x'] },
-      { cell_type: 'code', source: ['a'], metadata: { execution: { 'iopub.status.busy': '2026-01-01T10:00:00.000Z', 'iopub.status.idle': '2026-01-01T10:00:05.000Z' } }, outputs: [] },
+      {
+        cell_type: 'code',
+        source: ['a'],
+        metadata: {
+          execution: {
+            'iopub.status.busy': '2026-01-01T10:00:00.000Z',
+            'iopub.status.idle': '2026-01-01T10:00:05.000Z',
+          },
+        },
+        outputs: [],
+      },
       {
         cell_type: 'code',
         source: ['fit'],
-        metadata: { execution: { 'iopub.status.busy': '2026-01-01T10:00:06.000Z', 'iopub.status.idle': '2026-01-01T10:01:40.500Z' } },
+        metadata: {
+          execution: {
+            'iopub.status.busy': '2026-01-01T10:00:06.000Z',
+            'iopub.status.idle': '2026-01-01T10:01:40.500Z',
+          },
+        },
         outputs: [
           stream('epoch 1/2 | train loss 0.70 | val loss 0.70 | accuracy 0.5000 | F1 0.6667 |\n'),
           stream('epoch 2/2 | train loss 0.60 | val loss 0.40 | accuracy 0.8812 | F1 0.8876 |\n'),
         ],
       },
-      { cell_type: 'code', source: ['eval'], outputs: [display('Test split\nmetric  value\naccuracy     0.8800\nF1  0.8876\nreviews      500\n')] },
-      { cell_type: 'code', source: ['count'], outputs: [display('Positions one epoch computes (480 reviews)\nbatching  positions\n')] },
-      { cell_type: 'code', source: ['time'], outputs: [display('Timing: 100%\n'), display('3 rounds of one epoch per case: 128 reviews\nbatching  s\n')] },
+      {
+        cell_type: 'code',
+        source: ['eval'],
+        outputs: [display('Test split\nmetric  value\naccuracy     0.8800\nF1  0.8876\nreviews      500\n')],
+      },
+      {
+        cell_type: 'code',
+        source: ['count'],
+        outputs: [display('Positions one epoch computes (480 reviews)\nbatching  positions\n')],
+      },
+      {
+        cell_type: 'code',
+        source: ['time'],
+        outputs: [display('Timing: 100%\n'), display('3 rounds of one epoch per case: 128 reviews\nbatching  s\n')],
+      },
     ],
   };
   const figures = notebookFigures('03_x', notebook);
@@ -50,6 +89,9 @@ test('figures are read from outputs: run time, accuracy per epoch, test split, t
 
 test('the block is replaced between its markers, and missing markers are an error naming the file', () => {
   const doc = `intro\n${BEGIN_MARKER}\nold\n${END_MARKER}\nafter\n`;
-  assert.equal(replaceFiguresBlock(doc, `${BEGIN_MARKER}\nnew\n${END_MARKER}`, 'doc.md'), `intro\n${BEGIN_MARKER}\nnew\n${END_MARKER}\nafter\n`);
+  assert.equal(
+    replaceFiguresBlock(doc, `${BEGIN_MARKER}\nnew\n${END_MARKER}`, 'doc.md'),
+    `intro\n${BEGIN_MARKER}\nnew\n${END_MARKER}\nafter\n`,
+  );
   assert.throws(() => replaceFiguresBlock('no markers', 'x', 'doc.md'), /doc\.md: expected the markers/);
 });

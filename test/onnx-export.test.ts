@@ -84,19 +84,31 @@ test('the file: opset 14, int64 inputs with dynamic axes, tensors as raw_data, s
   await exportOnnx({ model: CLASSIFIER, out, quantize: true });
   for (const name of ['model.onnx', 'model_quantized.onnx']) {
     const model = onnx.ModelProto.decode(fs.readFileSync(path.join(out, 'onnx', name)));
-    assert.deepEqual(model.opsetImport.map((o) => [o.domain, Number(o.version)]), [['', 14]]);
+    assert.deepEqual(
+      model.opsetImport.map((o) => [o.domain, Number(o.version)]),
+      [['', 14]],
+    );
     const graph = model.graph!;
     const dims = (v: onnx.IValueInfoProto): (string | number)[] =>
       v.type!.tensorType!.shape!.dim!.map((d) => d.dimParam || Number(d.dimValue));
-    assert.deepEqual(graph.input!.map((v) => [v.name, v.type!.tensorType!.elemType, dims(v)]), [
-      ['input_ids', 7, ['batch_size', 'sequence_length']],
-      ['attention_mask', 7, ['batch_size', 'sequence_length']],
-    ]);
-    assert.deepEqual(graph.output!.map((v) => [v.name, dims(v)]), [['logits', ['batch_size', 2]]]);
+    assert.deepEqual(
+      graph.input!.map((v) => [v.name, v.type!.tensorType!.elemType, dims(v)]),
+      [
+        ['input_ids', 7, ['batch_size', 'sequence_length']],
+        ['attention_mask', 7, ['batch_size', 'sequence_length']],
+      ],
+    );
+    assert.deepEqual(
+      graph.output!.map((v) => [v.name, dims(v)]),
+      [['logits', ['batch_size', 2]]],
+    );
     for (const init of graph.initializer!) {
       assert.ok(init.rawData !== undefined && init.rawData !== null, `${init.name} has no raw_data`);
     }
-    assert.ok(graph.node!.every((n) => !n.domain), 'only the default ONNX domain');
+    assert.ok(
+      graph.node!.every((n) => !n.domain),
+      'only the default ONNX domain',
+    );
     const ops = new Set(graph.node!.map((n) => n.opType));
     if (name === 'model_quantized.onnx') {
       assert.ok(ops.has('MatMulInteger') && ops.has('DynamicQuantizeLinear'), [...ops].join(','));
@@ -170,7 +182,10 @@ test('ft-roberta export: JSON on stdout; an existing folder is an error (exit 1)
   assert.equal(first.status, 0, first.stderr);
   const result = JSON.parse(first.stdout) as { files: { name: string }[]; tokenizer: string | null };
   const expectedFiles = [path.join('onnx', 'model.onnx'), path.join('onnx', 'model_quantized.onnx')];
-  assert.deepEqual(result.files.map((f) => f.name), expectedFiles);
+  assert.deepEqual(
+    result.files.map((f) => f.name),
+    expectedFiles,
+  );
   assert.equal(result.tokenizer, null);
   assert.match(first.stderr, /has no tokenizer files and no --tokenizer was given/);
   const again = run();

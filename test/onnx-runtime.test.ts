@@ -129,8 +129,14 @@ test("transformers.js's pipeline on the export: tfjs labels and scores (1e-4); i
   const agreeing = quantized.filter((top, i) => top.label === full[i].label).length / quantized.length;
   const agreement = `int8 agrees with fp32 on ${(agreeing * 100).toFixed(1)}% of ${quantized.length} reviews`;
   assert.ok(agreeing >= 0.99, agreement);
-  const fp32Accuracy = accuracy(full.map((r) => r.label), testData.labels);
-  const int8Accuracy = accuracy(quantized.map((r) => r.label), testData.labels);
+  const fp32Accuracy = accuracy(
+    full.map((r) => r.label),
+    testData.labels,
+  );
+  const int8Accuracy = accuracy(
+    quantized.map((r) => r.label),
+    testData.labels,
+  );
   t.diagnostic(`${agreement}; accuracy fp32 ${fp32Accuracy}, int8 ${int8Accuracy}`);
   assert.ok(fp32Accuracy >= 0.65, `transformers.js fp32 accuracy ${fp32Accuracy}`);
   assert.ok(Math.abs(int8Accuracy - fp32Accuracy) <= 0.005, `accuracy fp32 ${fp32Accuracy}, int8 ${int8Accuracy}`);

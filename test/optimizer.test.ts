@@ -71,12 +71,17 @@ function makeParams(): Map<string, tf.Variable> {
   return new Map<string, tf.Variable>([
     ['encoder.dense.weight', tf.variable(tf.tensor2d(seeded(12, 1), [3, 4]), true, 'opt-test-w-' + Math.random())],
     ['encoder.dense.bias', tf.variable(tf.tensor1d(seeded(3, 2)), true, 'opt-test-b-' + Math.random())],
-    ['encoder.LayerNorm.weight', tf.variable(tf.tensor1d(seeded(4, 3, 0.1).map((x) => 1 + x)), true, 'opt-test-ln-' + Math.random())],
+    [
+      'encoder.LayerNorm.weight',
+      tf.variable(tf.tensor1d(seeded(4, 3, 0.1).map((x) => 1 + x)), true, 'opt-test-ln-' + Math.random()),
+    ],
   ]);
 }
 
 function gradsFor(params: Map<string, tf.Variable>, step: number): Map<string, tf.Tensor> {
-  return new Map([...params].map(([name, v], i) => [name, tf.tensor(seeded(v.size, 100 + 10 * step + i, 0.5), v.shape)]));
+  return new Map(
+    [...params].map(([name, v], i) => [name, tf.tensor(seeded(v.size, 100 + 10 * step + i, 0.5), v.shape)]),
+  );
 }
 
 function disposeMap(m: Map<string, tf.Tensor>): void {
@@ -102,49 +107,61 @@ const CASES = (['adam', 'adamw'] as const).flatMap((n) => PATHS.map((p) => [n, p
 
 for (const [name, updatePath] of CASES) {
   const title = `${name} (${updatePath}) matches torch's update rule over 6 steps (biases, LayerNorm not decayed)`;
-  test(title, () => onPath(updatePath, () => {
-    const params = makeParams();
-    const options: AdamOptions = { name, learningRate: 0.01, weightDecay: 0.1 };
-    const optimizer = new AdamOptimizer(params, options);
-    const initial = new Map([...params].map(([n, v]) => [n, Float64Array.from(v.dataSync())]));
-    const history = new Map<string, Float32Array[]>([...params.keys()].map((n) => [n, []]));
-    for (let step = 0; step < 6; step++) {
-      const grads = gradsFor(params, step);
-      for (const [n, g] of grads) history.get(n)!.push(g.dataSync() as Float32Array);
-      optimizer.step(grads);
-      disposeMap(grads);
-    }
-    for (const [n, v] of params) {
-      // The default exclusions (biases, LayerNorm) apply to both, as in Hugging Face's Trainer.
-      const decays = n === 'encoder.dense.weight';
-      const expected = torchAdamReference(initial.get(n)!, history.get(n)!, {
-        name,
-        lr: 0.01,
-        beta1: 0.9,
-        beta2: 0.999,
-        eps: 1e-8,
-        weightDecay: decays ? 0.1 : 0,
-      });
-      const worst = worstRelative(v.dataSync(), expected);
-      assert.ok(worst.error < 2e-6, `${n}: worst relative error ${worst.error} at ${worst.index} (${v.dataSync()[worst.index]} vs ${expected[worst.index]})`);
-    }
-    assert.equal(optimizer.stepCount, 6);
-    optimizer.dispose();
-    for (const v of params.values()) v.dispose();
-  }));
+  test(title, () =>
+    onPath(updatePath, () => {
+      const params = makeParams();
+      const options: AdamOptions = { name, learningRate: 0.01, weightDecay: 0.1 };
+      const optimizer = new AdamOptimizer(params, options);
+      const initial = new Map([...params].map(([n, v]) => [n, Float64Array.from(v.dataSync())]));
+      const history = new Map<string, Float32Array[]>([...params.keys()].map((n) => [n, []]));
+      for (let step = 0; step < 6; step++) {
+        const grads = gradsFor(params, step);
+        for (const [n, g] of grads) history.get(n)!.push(g.dataSync() as Float32Array);
+        optimizer.step(grads);
+        disposeMap(grads);
+      }
+      for (const [n, v] of params) {
+        // The default exclusions (biases, LayerNorm) apply to both, as in Hugging Face's Trainer.
+        const decays = n === 'encoder.dense.weight';
+        const expected = torchAdamReference(initial.get(n)!, history.get(n)!, {
+          name,
+          lr: 0.01,
+          beta1: 0.9,
+          beta2: 0.999,
+          eps: 1e-8,
+          weightDecay: decays ? 0.1 : 0,
+        });
+        const worst = worstRelative(v.dataSync(), expected);
+        assert.ok(
+          worst.error < 2e-6,
+          `${n}: worst relative error ${worst.error} at ${worst.index} (${v.dataSync()[worst.index]} vs ` +
+            `${expected[worst.index]})`,
+        );
+      }
+      assert.equal(optimizer.stepCount, 6);
+      optimizer.dispose();
+      for (const v of params.values()) v.dispose();
+    }),
+  );
 }
 
-test('defaults are torch.optim.Adam / AdamW\'s and the Hugging Face Trainer\'s no-decay names', () => {
+test("defaults are torch.optim.Adam / AdamW's and the Hugging Face Trainer's no-decay names", () => {
   // torch: betas (0.9, 0.999), eps 1e-8, weight_decay 0 (Adam) and 1e-2 (AdamW); the HF Trainer
   // exempts biases and LayerNorm weights from decay.
-  for (const [name, weightDecay] of [['adam', 0], ['adamw', 0.01]] as const) {
+  for (const [name, weightDecay] of [
+    ['adam', 0],
+    ['adamw', 0.01],
+  ] as const) {
     const resolved = resolveAdamOptions({ name, learningRate: 5e-5 });
     const torch = { beta1: 0.9, beta2: 0.999, epsilon: 1e-8, weightDecay };
     assert.deepEqual(resolved, { name, learningRate: 5e-5, ...torch, noDecay: ['.bias', 'LayerNorm.'] });
   }
   const params = makeParams();
   const optimizer = new AdamOptimizer(params, { name: 'adamw', learningRate: 1e-3 });
-  assert.deepEqual([...params.keys()].map((n) => optimizer.decays(n)), [true, false, false]);
+  assert.deepEqual(
+    [...params.keys()].map((n) => optimizer.decays(n)),
+    [true, false, false],
+  );
   const adam = new AdamOptimizer(params, { name: 'adam', learningRate: 1e-3 });
   assert.equal(adam.decays('encoder.dense.weight'), false, 'Adam: no decay by default');
   optimizer.dispose();
@@ -159,7 +176,9 @@ test('adamw decays weights but not biases or LayerNorm weights (zero gradients i
   optimizer.step(zeros);
   disposeMap(zeros);
   const weight = params.get('encoder.dense.weight')!.dataSync();
-  before.get('encoder.dense.weight')!.forEach((x, i) => assert.ok(Math.abs(weight[i] - x * 0.95) < 1e-6, `weight[${i}] ${weight[i]} != ${x * 0.95}`));
+  before
+    .get('encoder.dense.weight')!
+    .forEach((x, i) => assert.ok(Math.abs(weight[i] - x * 0.95) < 1e-6, `weight[${i}] ${weight[i]} != ${x * 0.95}`));
   assert.deepEqual(params.get('encoder.dense.bias')!.dataSync(), before.get('encoder.dense.bias'));
   assert.deepEqual(params.get('encoder.LayerNorm.weight')!.dataSync(), before.get('encoder.LayerNorm.weight'));
   optimizer.dispose();
@@ -168,7 +187,9 @@ test('adamw decays weights but not biases or LayerNorm weights (zero gradients i
 
 test('state saved after 3 steps and restored into a new optimizer continues bit for bit', () => {
   const straightParams = makeParams();
-  const resumedParams = new Map([...straightParams].map(([n, v]) => [n, tf.variable(v.clone(), true, 'copy-' + n + Math.random())]));
+  const resumedParams = new Map(
+    [...straightParams].map(([n, v]) => [n, tf.variable(v.clone(), true, 'copy-' + n + Math.random())]),
+  );
   const options: AdamOptions = { name: 'adamw', learningRate: 0.02 };
   const straight = new AdamOptimizer(straightParams, options);
   const first = new AdamOptimizer(resumedParams, options);
@@ -189,8 +210,12 @@ test('state saved after 3 steps and restored into a new optimizer continues bit 
     second.step(g);
     disposeMap(g);
   }
-  for (const [n, v] of straightParams) assert.deepEqual(resumedParams.get(n)!.dataSync(), v.dataSync(), `${n} differs after resume`);
-  assert.throws(() => new AdamOptimizer(resumedParams, { name: 'adam', learningRate: 0.02 }).setState(saved), /saved name is adamw/);
+  for (const [n, v] of straightParams)
+    assert.deepEqual(resumedParams.get(n)!.dataSync(), v.dataSync(), `${n} differs after resume`);
+  assert.throws(
+    () => new AdamOptimizer(resumedParams, { name: 'adam', learningRate: 0.02 }).setState(saved),
+    /saved name is adamw/,
+  );
   straight.dispose();
   second.dispose();
   for (const v of [...straightParams.values(), ...resumedParams.values()]) v.dispose();
@@ -245,9 +270,15 @@ test('bad options and saved states are named; dispose releases the moments', () 
   optimizer.setState(saved);
   assert.equal(tf.memory().numTensors, withMoments, 'setState replaces the moments, it does not add to them');
   const unknown: OptimizerState = { ...saved, steps: { ...saved.steps, 'pooler.dense.weight': 1 } };
-  assert.throws(() => optimizer.setState(unknown), /optimizer.setState: state for unknown parameter 'pooler.dense.weight'/);
+  assert.throws(
+    () => optimizer.setState(unknown),
+    /optimizer.setState: state for unknown parameter 'pooler.dense.weight'/,
+  );
   const noMoments: OptimizerState = { ...saved, moments: new Map([...saved.moments].slice(1)) };
-  assert.throws(() => optimizer.setState(noMoments), /optimizer.setState: step count for 'encoder.dense.weight' but no/);
+  assert.throws(
+    () => optimizer.setState(noMoments),
+    /optimizer.setState: step count for 'encoder.dense.weight' but no/,
+  );
   const first = { ...saved.moments.get('encoder.dense.weight')!, shape: [4, 3] };
   const reshaped: OptimizerState = { ...saved, moments: new Map([...saved.moments, ['encoder.dense.weight', first]]) };
   assert.throws(() => optimizer.setState(reshaped), /'encoder.dense.weight' have shape \[4,3\], parameter has \[3,4\]/);
@@ -341,50 +372,58 @@ function fixtureBatch(fixture: Fixture): Batch {
 
 for (const [name, updatePath] of CASES) {
   const title = `${name} (${updatePath}): 5 steps on the fixture reproduce PyTorch's losses and parameters`;
-  test(title, () => onPath(updatePath, async () => {
-    const fixture = JSON.parse(fs.readFileSync(path.join(FIXTURE, 'expected.json'), 'utf8')) as Fixture;
-    const record = fixture.optimizer_steps[name];
-    const model = await RobertaForSequenceClassification.fromPretrained(FIXTURE);
-    // The fixture's torch optimizer was built on model.parameters(): every tensor decays, so no exclusions.
-    const optimizer = new AdamOptimizer(model.parameters, {
-      name,
-      learningRate: record.lr,
-      beta1: record.betas[0],
-      beta2: record.betas[1],
-      epsilon: record.eps,
-      weightDecay: record.weight_decay,
-      noDecay: [],
-    });
-    const batch = fixtureBatch(fixture);
-    // Eval mode, as the fixture notes say ("K steps on this batch in eval mode").
-    const losses: number[] = [];
-    let tensorsAfterFirstStep = 0;
-    for (let step = 0; step < record.losses_before_each_step.length; step++) {
-      const { loss, grads } = lossAndGradients(model, batch, { training: false });
-      losses.push(loss);
-      optimizer.step(grads);
-      for (const g of grads.values()) g.dispose();
-      if (step === 0) tensorsAfterFirstStep = tf.memory().numTensors;
-    }
-    assert.equal(tf.memory().numTensors, tensorsAfterFirstStep, 'tensor count flat across steps');
-    const final = lossAndGradients(model, batch, { training: false });
-    for (const g of final.grads.values()) g.dispose();
-    losses.push(final.loss);
-    const expectedLosses = [...record.losses_before_each_step, record.loss_after_last_step];
-    expectedLosses.forEach((want, i) => {
-      const relative = Math.abs(losses[i] - want) / Math.abs(want);
-      assert.ok(relative < 1e-4, `loss ${i}: ${losses[i]} vs PyTorch ${want} (relative ${relative.toExponential(2)})`);
-    });
-    for (const [param, summary] of Object.entries(record.params_after)) {
-      const values = model.parameters.get(param)!.dataSync();
-      let worst = { index: -1, error: 0 };
-      summary.values.forEach((want, i) => {
-        const error = Math.abs(values[i] - want);
-        if (error > worst.error) worst = { index: i, error };
+  test(title, () =>
+    onPath(updatePath, async () => {
+      const fixture = JSON.parse(fs.readFileSync(path.join(FIXTURE, 'expected.json'), 'utf8')) as Fixture;
+      const record = fixture.optimizer_steps[name];
+      const model = await RobertaForSequenceClassification.fromPretrained(FIXTURE);
+      // The fixture's torch optimizer was built on model.parameters(): every tensor decays, so no exclusions.
+      const optimizer = new AdamOptimizer(model.parameters, {
+        name,
+        learningRate: record.lr,
+        beta1: record.betas[0],
+        beta2: record.betas[1],
+        epsilon: record.eps,
+        weightDecay: record.weight_decay,
+        noDecay: [],
       });
-      assert.ok(worst.error < 1e-6, `${param}[${worst.index}]: ${values[worst.index]} vs PyTorch ${summary.values[worst.index]}`);
-    }
-    optimizer.dispose();
-    model.dispose();
-  }));
+      const batch = fixtureBatch(fixture);
+      // Eval mode, as the fixture notes say ("K steps on this batch in eval mode").
+      const losses: number[] = [];
+      let tensorsAfterFirstStep = 0;
+      for (let step = 0; step < record.losses_before_each_step.length; step++) {
+        const { loss, grads } = lossAndGradients(model, batch, { training: false });
+        losses.push(loss);
+        optimizer.step(grads);
+        for (const g of grads.values()) g.dispose();
+        if (step === 0) tensorsAfterFirstStep = tf.memory().numTensors;
+      }
+      assert.equal(tf.memory().numTensors, tensorsAfterFirstStep, 'tensor count flat across steps');
+      const final = lossAndGradients(model, batch, { training: false });
+      for (const g of final.grads.values()) g.dispose();
+      losses.push(final.loss);
+      const expectedLosses = [...record.losses_before_each_step, record.loss_after_last_step];
+      expectedLosses.forEach((want, i) => {
+        const relative = Math.abs(losses[i] - want) / Math.abs(want);
+        assert.ok(
+          relative < 1e-4,
+          `loss ${i}: ${losses[i]} vs PyTorch ${want} (relative ${relative.toExponential(2)})`,
+        );
+      });
+      for (const [param, summary] of Object.entries(record.params_after)) {
+        const values = model.parameters.get(param)!.dataSync();
+        let worst = { index: -1, error: 0 };
+        summary.values.forEach((want, i) => {
+          const error = Math.abs(values[i] - want);
+          if (error > worst.error) worst = { index: i, error };
+        });
+        assert.ok(
+          worst.error < 1e-6,
+          `${param}[${worst.index}]: ${values[worst.index]} vs PyTorch ${summary.values[worst.index]}`,
+        );
+      }
+      optimizer.dispose();
+      model.dispose();
+    }),
+  );
 }

@@ -34,50 +34,63 @@ function tinyModel(seed = 1, initializerRange = 0.02): RobertaForSequenceClassif
   return RobertaForSequenceClassification.fromConfig(config, { seed });
 }
 
-const TEXTS = ['I hate this movie!', 'I love this movie!', 'A slow, dull film<br /><br />with one good scene. 4/10', 'Great.'];
+const TEXTS = [
+  'I hate this movie!',
+  'I love this movie!',
+  'A slow, dull film<br /><br />with one good scene. 4/10',
+  'Great.',
+];
 
-test("pipeline('text-classification', source) is the same pipeline as pipeline(source), for a model and for a folder", async () => {
-  const model = tinyModel(7);
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pipeline-task-'));
-  try {
-    const plain = await pipeline({ model, tokenizer }, { maxLength: 32 });
-    const withTask = await pipeline('text-classification', { model, tokenizer }, { maxLength: 32 });
-    assert.deepEqual(await withTask(TEXTS), await plain(TEXTS));
-    await model.savePretrained(dir);
-    tokenizer.saveTo(dir);
-    const fromFolder = await pipeline('text-classification', dir);
-    const scores = (await fromFolder(TEXTS[0])).map((s) => s.score);
-    const expected = (await plain(TEXTS[0])).map((s) => s.score);
-    scores.forEach((score, i) => assert.ok(Math.abs(score - expected[i]) < 1e-6, `label ${i}: ${score} vs ${expected[i]}`));
-    fromFolder.dispose();
-  } finally {
+test(
+  "pipeline('text-classification', source) is the same pipeline as pipeline(source), for a model and for a " + 'folder',
+  async () => {
+    const model = tinyModel(7);
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pipeline-task-'));
+    try {
+      const plain = await pipeline({ model, tokenizer }, { maxLength: 32 });
+      const withTask = await pipeline('text-classification', { model, tokenizer }, { maxLength: 32 });
+      assert.deepEqual(await withTask(TEXTS), await plain(TEXTS));
+      await model.savePretrained(dir);
+      tokenizer.saveTo(dir);
+      const fromFolder = await pipeline('text-classification', dir);
+      const scores = (await fromFolder(TEXTS[0])).map((s) => s.score);
+      const expected = (await plain(TEXTS[0])).map((s) => s.score);
+      scores.forEach((score, i) =>
+        assert.ok(Math.abs(score - expected[i]) < 1e-6, `label ${i}: ${score} vs ${expected[i]}`),
+      );
+      fromFolder.dispose();
+    } finally {
+      model.dispose();
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  },
+);
+
+test(
+  'pipeline: all labels, best first, from id2label; topK; a list gives the same scores as single ' + 'calls',
+  async () => {
+    const model = tinyModel();
+    const classify = await pipeline({ model, tokenizer });
+    assert.deepEqual(classify.labels, ['NEGATIVE', 'POSITIVE']);
+    const one = await classify('I hate this movie!');
+    assert.equal(one.length, 2);
+    assert.deepEqual(one.map((s) => s.label).sort(), ['NEGATIVE', 'POSITIVE']);
+    assert.ok(one[0].score >= one[1].score);
+    assert.ok(Math.abs(one[0].score + one[1].score - 1) < 1e-9);
+    const top = await classify('I hate this movie!', { topK: 1 });
+    assert.deepEqual(top, [one[0]]);
+    const many = await classify(TEXTS, { batchSize: 3 });
+    assert.equal(many.length, TEXTS.length);
+    for (let i = 0; i < TEXTS.length; i++) {
+      const single = await classify(TEXTS[i]);
+      const a = single.find((s) => s.label === 'POSITIVE')!.score;
+      const b = many[i].find((s) => s.label === 'POSITIVE')!.score;
+      assert.ok(Math.abs(a - b) < 1e-5, `text ${i}: alone ${a}, in a padded batch ${b}`);
+    }
+    await assert.rejects(classify('x', { topK: 0 }), /topK must be a positive integer/);
     model.dispose();
-    fs.rmSync(dir, { recursive: true, force: true });
-  }
-});
-
-test('pipeline: all labels, best first, from id2label; topK; a list gives the same scores as single calls', async () => {
-  const model = tinyModel();
-  const classify = await pipeline({ model, tokenizer });
-  assert.deepEqual(classify.labels, ['NEGATIVE', 'POSITIVE']);
-  const one = await classify('I hate this movie!');
-  assert.equal(one.length, 2);
-  assert.deepEqual(one.map((s) => s.label).sort(), ['NEGATIVE', 'POSITIVE']);
-  assert.ok(one[0].score >= one[1].score);
-  assert.ok(Math.abs(one[0].score + one[1].score - 1) < 1e-9);
-  const top = await classify('I hate this movie!', { topK: 1 });
-  assert.deepEqual(top, [one[0]]);
-  const many = await classify(TEXTS, { batchSize: 3 });
-  assert.equal(many.length, TEXTS.length);
-  for (let i = 0; i < TEXTS.length; i++) {
-    const single = await classify(TEXTS[i]);
-    const a = single.find((s) => s.label === 'POSITIVE')!.score;
-    const b = many[i].find((s) => s.label === 'POSITIVE')!.score;
-    assert.ok(Math.abs(a - b) < 1e-5, `text ${i}: alone ${a}, in a padded batch ${b}`);
-  }
-  await assert.rejects(classify('x', { topK: 0 }), /topK must be a positive integer/);
-  model.dispose();
-});
+  },
+);
 
 test('pipeline truncates to maxLength, or refuses a long text when truncation is off', async () => {
   const model = tinyModel();
@@ -91,7 +104,10 @@ test('pipeline truncates to maxLength, or refuses a long text when truncation is
   const manual = predictProbabilities(model, tokenizer, [prefix], { maxLength: 64 })[0];
   const positive = cut.find((s) => s.label === 'POSITIVE')!.score;
   assert.ok(Math.abs(manual[1] - positive) < 1e-5, `truncated ${positive}, prefix ${manual[1]}`);
-  await assert.rejects(classify(long, { maxLength: 32, truncation: false }), /text 0 has \d+ tokens, more than maxLength 32/);
+  await assert.rejects(
+    classify(long, { maxLength: 32, truncation: false }),
+    /text 0 has \d+ tokens, more than maxLength 32/,
+  );
   model.dispose();
 });
 
@@ -103,7 +119,11 @@ test('pipeline from a saved folder (model + tokenizer files) gives the in-memory
   const fromMemory = await (await pipeline({ model, tokenizer }))(TEXTS);
   const fromDisk = await pipeline(dir);
   const again = await fromDisk(TEXTS);
-  again.forEach((scores, i) => scores.forEach((s, j) => assert.ok(Math.abs(s.score - fromMemory[i][j].score) < 1e-6, `text ${i} label ${s.label}`)));
+  again.forEach((scores, i) =>
+    scores.forEach((s, j) =>
+      assert.ok(Math.abs(s.score - fromMemory[i][j].score) < 1e-6, `text ${i} label ${s.label}`),
+    ),
+  );
   fromDisk.dispose();
   model.dispose();
 });
@@ -115,7 +135,11 @@ test('evaluateModel scores the whole split once (as scoring each text alone), fr
   const report = await evaluateModel({ model, tokenizer, data, maxLength: 64, batchSize: 8, progress: false });
   // The reference scores each text alone (batchSize 1): no padding, so nothing for a mask to hide.
   const probabilities = predictProbabilities(model, tokenizer, data.texts, { maxLength: 64, batchSize: 1 });
-  const expected = classificationMetrics(Array.from(data.labels), probabilities.map((p) => (p[1] > p[0] ? 1 : 0)), 2);
+  const expected = classificationMetrics(
+    Array.from(data.labels),
+    probabilities.map((p) => (p[1] > p[0] ? 1 : 0)),
+    2,
+  );
   const expectedLoss = probabilities.reduce((sum, p, i) => sum - Math.log(p[data.labels[i]]), 0) / probabilities.length;
   const lossError = Math.abs(report.loss - expectedLoss);
   assert.ok(lossError < 1e-5 * expectedLoss, `loss over padded batches ${report.loss}, text by text ${expectedLoss}`);
@@ -135,10 +159,19 @@ test('train(): evaluates every epoch, saves each, loads the best back, reports H
   const outputDir = fs.mkdtempSync(path.join(os.tmpdir(), 'train-api-'));
   const trainData = await loadSplit('offline', 'train', { limit: 64, seed: 42 });
   const evalData = await loadSplit('offline', 'validation', { limit: 32, seed: 42 });
-  const args = trainingArguments({ outputDir, epochs: 3, learningRate: 3e-3, trainBatchSize: 16, maxLength: 64, progress: false, metricForBestModel: 'loss' });
+  const args = trainingArguments({
+    outputDir,
+    epochs: 3,
+    learningRate: 3e-3,
+    trainBatchSize: 16,
+    maxLength: 64,
+    progress: false,
+    metricForBestModel: 'loss',
+  });
   const result = await train({ model, tokenizer, args, trainData, evalData, log: () => {} });
   const m = result.metrics;
-  for (const key of ['train_runtime', 'train_samples_per_second', 'train_steps_per_second', 'train_loss'] as const) assert.ok(m[key] > 0, `${key} = ${m[key]}`);
+  for (const key of ['train_runtime', 'train_samples_per_second', 'train_steps_per_second', 'train_loss'] as const)
+    assert.ok(m[key] > 0, `${key} = ${m[key]}`);
   assert.equal(m.epoch, 3);
   assert.equal(result.globalStep, 12);
   assert.ok(Math.abs(m.train_samples_per_second - (3 * 64) / m.train_runtime) < 1e-9);
@@ -161,25 +194,46 @@ const CLI = path.join(REPO_ROOT, 'dist', 'lib', 'cli.js');
 test('ft-roberta train / predict / evaluate on a tiny run', async () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cli-train-'));
   const paramsFile = path.join(dir, 'params.json');
-  fs.writeFileSync(paramsFile, JSON.stringify({ trainSize: 16, validationSize: 8, epochs: 1, maxLength: 24, batchSize: 16, outputDir: path.join(dir, 'out') }));
+  fs.writeFileSync(
+    paramsFile,
+    JSON.stringify({
+      trainSize: 16,
+      validationSize: 8,
+      epochs: 1,
+      maxLength: 24,
+      batchSize: 16,
+      outputDir: path.join(dir, 'out'),
+    }),
+  );
   const env = { ...process.env, FT_ROBERTA_BACKEND: 'wasm' };
   const trained = await run('node', [CLI, 'train', '--params', paramsFile], { env, maxBuffer: 1 << 24 });
   const lines = trained.stdout.trim().split('\n');
   const metrics = JSON.parse(lines.at(-1)!) as Record<string, number | string>;
-  for (const key of ['eval_accuracy', 'eval_f1', 'train_runtime', 'best_model_dir']) assert.ok(key in metrics, `${key} in ${lines.at(-1)}`);
+  for (const key of ['eval_accuracy', 'eval_f1', 'train_runtime', 'best_model_dir'])
+    assert.ok(key in metrics, `${key} in ${lines.at(-1)}`);
   const modelDir = String(metrics.best_model_dir);
   assert.ok(fs.existsSync(path.join(modelDir, 'tokenizer.json')));
 
-  const predicted = await run('node', [CLI, 'predict', '--model', modelDir, 'I hate this movie!', 'I love this movie!'], { env });
+  const predicted = await run(
+    'node',
+    [CLI, 'predict', '--model', modelDir, 'I hate this movie!', 'I love this movie!'],
+    { env },
+  );
   const scores = JSON.parse(predicted.stdout) as { label: string; score: number }[][];
   assert.equal(scores.length, 2);
   assert.ok(scores.every((s) => s.length === 2 && s[0].score >= s[1].score));
 
-  const evaluated = await run('node', [CLI, 'evaluate', '--model', modelDir, '--split', 'test', '--limit', '20'], { env });
+  const evaluated = await run('node', [CLI, 'evaluate', '--model', modelDir, '--split', 'test', '--limit', '20'], {
+    env,
+  });
   const report = JSON.parse(evaluated.stdout.trim().split('\n').at(-1)!) as Record<string, unknown>;
-  for (const key of ['accuracy', 'f1', 'precision', 'recall', 'confusion_matrix', 'samples_per_s']) assert.ok(key in report, `${key} in evaluate output`);
+  for (const key of ['accuracy', 'f1', 'precision', 'recall', 'confusion_matrix', 'samples_per_s'])
+    assert.ok(key in report, `${key} in evaluate output`);
   assert.equal(report.count, 20);
 
   fs.writeFileSync(paramsFile, JSON.stringify({ learningrate: 1 }));
-  await assert.rejects(run('node', [CLI, 'train', '--params', paramsFile], { env }), /unknown parameter 'learningrate'/);
+  await assert.rejects(
+    run('node', [CLI, 'train', '--params', paramsFile], { env }),
+    /unknown parameter 'learningrate'/,
+  );
 });

@@ -27,7 +27,14 @@ function notebook(cells: string[]): string {
     nbformat: 4,
     nbformat_minor: 5,
     metadata: { kernelspec: { name: 'tslab', display_name: 'TypeScript', language: 'typescript' } },
-    cells: cells.map((source, i) => ({ cell_type: 'code', id: `c${i}`, metadata: {}, execution_count: null, outputs: [], source })),
+    cells: cells.map((source, i) => ({
+      cell_type: 'code',
+      id: `c${i}`,
+      metadata: {},
+      execution_count: null,
+      outputs: [],
+      source,
+    })),
   });
 }
 
@@ -55,7 +62,10 @@ test('the runner executes a notebook that imports the compiled library, in the n
 test('the runner fails loudly on a broken notebook, naming the notebook, cell and error', { skip }, () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'nb-bad-'));
   const broken = path.join(dir, 'broken.ipynb');
-  fs.writeFileSync(broken, notebook(['const x = 1;\nconsole.log(x);', "throw new Error('the data folder is missing');", 'console.log(2);']));
+  fs.writeFileSync(
+    broken,
+    notebook(['const x = 1;\nconsole.log(x);', "throw new Error('the data folder is missing');", 'console.log(2);']),
+  );
   const run = runRunner([broken, '--out', path.join(dir, 'out')]);
   assert.equal(run.status, 1, run.stdout);
   assert.match(run.stdout, /FAIL +.*broken\.ipynb .* cell 1: Error: the data folder is missing/);

@@ -31,11 +31,17 @@ function parseError(bytes: Buffer): string {
 
 test('the writer reproduces the Python-made fixture byte for byte', () => {
   const fixture = SafetensorsFile.read(FIXTURE_FILE);
-  const expected = JSON.parse(fs.readFileSync(path.join(FIXTURES_DIR, 'tiny-roberta-a', 'expected.json'), 'utf8')) as { model_safetensors_sha256: string };
+  const expected = JSON.parse(fs.readFileSync(path.join(FIXTURES_DIR, 'tiny-roberta-a', 'expected.json'), 'utf8')) as {
+    model_safetensors_sha256: string;
+  };
   assert.equal(fixture.names.length, 41);
   assert.deepEqual(fixture.tensors.get('roberta.embeddings.word_embeddings.weight')?.shape, [1000, 64]);
   const bytes = serializeSafetensors(
-    fixture.names.map((name) => ({ name, shape: fixture.tensors.get(name)?.shape ?? [], values: fixture.readFloat32(name) })),
+    fixture.names.map((name) => ({
+      name,
+      shape: fixture.tensors.get(name)?.shape ?? [],
+      values: fixture.readFloat32(name),
+    })),
     { format: 'pt' },
   );
   assert.equal(crypto.createHash('sha256').update(bytes).digest('hex'), expected.model_safetensors_sha256);
@@ -60,7 +66,10 @@ test('F32 round trip through a file, header padded so the data section is 8-byte
     assert.ok(Object.is(read.readFloat32('a')[3], -0));
     assert.deepEqual(read.tensors.get('b.c')?.shape, [1, 1]);
     assert.deepEqual(fs.readdirSync(dir), ['x.safetensors']);
-    assert.throws(() => serializeSafetensors([{ name: 'a', shape: [2, 2], values: a }]), /'a' has 5 values but shape \[2, 2\]/);
+    assert.throws(
+      () => serializeSafetensors([{ name: 'a', shape: [2, 2], values: a }]),
+      /'a' has 5 values but shape \[2, 2\]/,
+    );
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
@@ -97,22 +106,71 @@ test('each malformed file is refused with an error naming the file and the tenso
   const data = Buffer.alloc(8);
   const cases: [string, Buffer, RegExp][] = [
     ['too short', Buffer.alloc(5), /weights\.safetensors: 5 bytes is too short/],
-    ['header past the end', (() => { const b = rawFile({ t: ok }, data); b.writeBigUInt64LE(10_000n); return b; })(), /header length 10000 exceeds the file/],
+    [
+      'header past the end',
+      (() => {
+        const b = rawFile({ t: ok }, data);
+        b.writeBigUInt64LE(10_000n);
+        return b;
+      })(),
+      /header length 10000 exceeds the file/,
+    ],
     ['invalid JSON', rawFile(null, data, '{"t": {'), /weights\.safetensors: header is not valid JSON/],
     ['not an object', rawFile([1, 2], data), /header must be a JSON object, found an array/],
-    ['unknown dtype', rawFile({ t: { ...ok, dtype: 'F12' } }, data), /weights\.safetensors: tensor 't': unknown dtype "F12"/],
-    ['bad shape', rawFile({ t: { ...ok, shape: [2, -1] } }, data), /tensor 't': shape must be an array of non-negative integers/],
-    ['bad offsets', rawFile({ t: { ...ok, data_offsets: [0] } }, data), /tensor 't': data_offsets must be \[begin, end\]/],
-    ['offsets outside data', rawFile({ t: { ...ok, data_offsets: [0, 16] } }, data), /tensor 't': data_offsets \[0, 16\] lie outside the data section of 8 bytes/],
-    ['size disagrees with shape', rawFile({ t: { ...ok, shape: [3] } }, data), /tensor 't': data_offsets \[0, 8\] hold 8 bytes but shape \[3\] of F32 needs 12/],
-    ['overlap', rawFile({ t: ok, u: { ...ok, shape: [1], data_offsets: [4, 8] } }, data), /tensor 'u' starts at byte 4 and overlaps the previous tensor/],
-    ['gap', rawFile({ t: { ...ok, shape: [1], data_offsets: [4, 8] } }, data), /tensor 't' starts at byte 4 and leaves a gap of 4 bytes/],
-    ['trailing bytes', rawFile({ t: { ...ok, shape: [1], data_offsets: [0, 4] } }, data), /the tensors cover 4 bytes of a 8-byte data section/],
+    [
+      'unknown dtype',
+      rawFile({ t: { ...ok, dtype: 'F12' } }, data),
+      /weights\.safetensors: tensor 't': unknown dtype "F12"/,
+    ],
+    [
+      'bad shape',
+      rawFile({ t: { ...ok, shape: [2, -1] } }, data),
+      /tensor 't': shape must be an array of non-negative integers/,
+    ],
+    [
+      'bad offsets',
+      rawFile({ t: { ...ok, data_offsets: [0] } }, data),
+      /tensor 't': data_offsets must be \[begin, end\]/,
+    ],
+    [
+      'offsets outside data',
+      rawFile({ t: { ...ok, data_offsets: [0, 16] } }, data),
+      /tensor 't': data_offsets \[0, 16\] lie outside the data section of 8 bytes/,
+    ],
+    [
+      'size disagrees with shape',
+      rawFile({ t: { ...ok, shape: [3] } }, data),
+      /tensor 't': data_offsets \[0, 8\] hold 8 bytes but shape \[3\] of F32 needs 12/,
+    ],
+    [
+      'overlap',
+      rawFile({ t: ok, u: { ...ok, shape: [1], data_offsets: [4, 8] } }, data),
+      /tensor 'u' starts at byte 4 and overlaps the previous tensor/,
+    ],
+    [
+      'gap',
+      rawFile({ t: { ...ok, shape: [1], data_offsets: [4, 8] } }, data),
+      /tensor 't' starts at byte 4 and leaves a gap of 4 bytes/,
+    ],
+    [
+      'trailing bytes',
+      rawFile({ t: { ...ok, shape: [1], data_offsets: [0, 4] } }, data),
+      /the tensors cover 4 bytes of a 8-byte data section/,
+    ],
     ['bad metadata', rawFile({ __metadata__: { format: 1 }, t: ok }, data), /__metadata__\.format must be a string/],
   ];
   for (const [what, bytes, pattern] of cases) assert.match(parseError(bytes), pattern, what);
-  const ints = SafetensorsFile.parse(rawFile({ ids: { dtype: 'I64', shape: [1], data_offsets: [0, 8] } }, data), 'ids.safetensors');
-  assert.throws(() => ints.readFloat32('ids'), /ids\.safetensors: tensor 'ids' has dtype I64; only F32, F16, BF16 and F64/);
+  const ints = SafetensorsFile.parse(
+    rawFile({ ids: { dtype: 'I64', shape: [1], data_offsets: [0, 8] } }, data),
+    'ids.safetensors',
+  );
+  assert.throws(
+    () => ints.readFloat32('ids'),
+    /ids\.safetensors: tensor 'ids' has dtype I64; only F32, F16, BF16 and F64/,
+  );
   assert.throws(() => ints.readFloat32('nope'), /ids\.safetensors: no tensor 'nope'/);
-  assert.throws(() => SafetensorsFile.read('/nonexistent/model.safetensors'), /\/nonexistent\/model\.safetensors: cannot read \(ENOENT\)/);
+  assert.throws(
+    () => SafetensorsFile.read('/nonexistent/model.safetensors'),
+    /\/nonexistent\/model\.safetensors: cannot read \(ENOENT\)/,
+  );
 });

@@ -49,7 +49,10 @@ function gpt2TokenStrings(text: string): string[] {
 function firstDifference(a: readonly unknown[], b: readonly unknown[]): string {
   const at = a.findIndex((value, i) => value !== b[i]);
   const i = at < 0 ? Math.min(a.length, b.length) : at;
-  return `first difference at token ${i}: ${JSON.stringify(a.slice(i, i + 3))} vs ${JSON.stringify(b.slice(i, i + 3))} (lengths ${a.length} and ${b.length})`;
+  return (
+    `first difference at token ${i}: ${JSON.stringify(a.slice(i, i + 3))} vs ` +
+    `${JSON.stringify(b.slice(i, i + 3))} (lengths ${a.length} and ${b.length})`
+  );
 }
 
 function assertSameTokens(actual: readonly unknown[], expected: readonly unknown[], what: string): void {
@@ -62,9 +65,52 @@ function assertSameTokens(actual: readonly unknown[], expected: readonly unknown
 /** Seeded random texts over a pool of characters that stress the pre-tokenizer and BPE. */
 function randomTexts(count: number, seed: number): string[] {
   const pool = [
-    'a', 'e', 'the', ' the', 'movie', 'Film', 'ing', 'é', 'ß', 'ñ', 'ø', ' ', ' ', '  ', '\n', '\t', '\r\n',
-    '.', ',', '!', '?', '...', "'", "'s", "'t", "'re", '"', '(', ')', '-', '/', '<br />', '0', '7', '42', '10/10',
-    '😀', '🏽', '中', '文', 'の', '한', '\u00a0', '\u200b', '<s>', '</s>',
+    'a',
+    'e',
+    'the',
+    ' the',
+    'movie',
+    'Film',
+    'ing',
+    'é',
+    'ß',
+    'ñ',
+    'ø',
+    ' ',
+    ' ',
+    '  ',
+    '\n',
+    '\t',
+    '\r\n',
+    '.',
+    ',',
+    '!',
+    '?',
+    '...',
+    "'",
+    "'s",
+    "'t",
+    "'re",
+    '"',
+    '(',
+    ')',
+    '-',
+    '/',
+    '<br />',
+    '0',
+    '7',
+    '42',
+    '10/10',
+    '😀',
+    '🏽',
+    '中',
+    '文',
+    'の',
+    '한',
+    '\u00a0',
+    '\u200b',
+    '<s>',
+    '</s>',
   ];
   let state = seed >>> 0;
   const next = (): number => {
@@ -89,13 +135,21 @@ test('the offline tokenizer has RoBERTa special ids around GPT-2 tokens', async 
     [offline.bosTokenId, offline.padTokenId, offline.eosTokenId, offline.unkTokenId, offline.maskTokenId],
     [0, 1, 2, 3, 50260],
   );
-  assert.deepEqual(offline.tokenStrings([0, 1, 2, 3, 4, 50259, 50260]), ['<s>', '<pad>', '</s>', '<unk>', '!', 'Ġgazed', '<mask>']);
+  assert.deepEqual(offline.tokenStrings([0, 1, 2, 3, 4, 50259, 50260]), [
+    '<s>',
+    '<pad>',
+    '</s>',
+    '<unk>',
+    '!',
+    'Ġgazed',
+    '<mask>',
+  ]);
   assert.equal(offline.modelMaxLength, 512);
   assert.equal(offline.source, 'offline');
   assert.strictEqual(await loadTokenizer('offline'), offline, 'the offline tokenizer is shared within the process');
 });
 
-test("teaching examples: Hello, hello, heLlo and padding with mask 0", async () => {
+test('teaching examples: Hello, hello, heLlo and padding with mask 0', async () => {
   const tok = await loadTokenizer('offline');
   const hello = tok.encodePlain(['Hello']);
   assert.deepEqual(tok.tokenStrings(hello.inputIds[0]), ['<s>', 'Hello', '</s>']);
@@ -116,7 +170,11 @@ test('token strings equal GPT-2 BPE (gpt-3-encoder) on tricky texts, ids are GPT
   for (const text of TRICKY_TEXTS) {
     const ids = tok.encodeText(text);
     assertSameTokens(tok.tokenStrings(ids), gpt2TokenStrings(text), `text ${JSON.stringify(text)}`);
-    assertSameTokens(ids, gpt2Encode(text).map((id) => id + 4), `ids of ${JSON.stringify(text)}`);
+    assertSameTokens(
+      ids,
+      gpt2Encode(text).map((id) => id + 4),
+      `ids of ${JSON.stringify(text)}`,
+    );
   }
 });
 
@@ -124,13 +182,15 @@ test('token strings equal GPT-2 BPE on 300 seeded random texts', async () => {
   const tok = await loadTokenizer('offline');
   // '<s>' and '</s>' in a text are special tokens for RoBERTa, plain characters for GPT-2.
   const texts = randomTexts(300, 7).map((text) => text.replace(/<\/?s>/g, '<x>'));
-  for (const text of texts) assertSameTokens(tok.tokenStrings(tok.encodeText(text)), gpt2TokenStrings(text), `text ${JSON.stringify(text)}`);
+  for (const text of texts)
+    assertSameTokens(tok.tokenStrings(tok.encodeText(text)), gpt2TokenStrings(text), `text ${JSON.stringify(text)}`);
 });
 
 test("the piece cache gives exactly xenova's own encoding, special tokens in the text included", async () => {
   const tok = await loadTokenizer('offline');
   const texts = [...TRICKY_TEXTS, ...randomTexts(300, 11), 'a <mask> b', 'x</s><s>y', '<pad><pad>'];
-  for (const text of texts) assertSameTokens(tok.encodeText(text), tok.encodeTextUncached(text), `text ${JSON.stringify(text)}`);
+  for (const text of texts)
+    assertSameTokens(tok.encodeText(text), tok.encodeTextUncached(text), `text ${JSON.stringify(text)}`);
   assert.deepEqual(tok.tokenStrings(tok.encodeText('a <mask> b')), ['a', '<mask>', 'Ġb']);
 });
 
@@ -165,7 +225,10 @@ test('decode round-trips text; skipSpecialTokens; bad ids are named', async () =
   const ids = tok.encodeStatic(['Hello world'], 6).inputIds[0];
   assert.equal(tok.decode(ids), '<s>Hello world</s><pad><pad>');
   assert.equal(tok.decode(ids, { skipSpecialTokens: true }), 'Hello world');
-  assert.equal(tok.decode(tok.encodeText('I do not like it .'), { cleanUpTokenizationSpaces: true }), 'I do not like it.');
+  assert.equal(
+    tok.decode(tok.encodeText('I do not like it .'), { cleanUpTokenizationSpaces: true }),
+    'I do not like it.',
+  );
   assert.equal(tok.decode([]), '');
   assert.throws(() => tok.decode([0, 50261]), /token id 50261 at position 1 is not in the vocab \(0\.\.50260\)/);
   assert.throws(() => tok.tokenStrings([-1]), /token id -1 at position 0/);
@@ -175,7 +238,15 @@ test('readable token strings show spaces, newlines and split characters', async 
   const tok = await loadTokenizer('offline');
   const ids = tok.encodePlain(['Nice film\n😀']).inputIds[0];
   assert.deepEqual(tok.tokenStrings(ids), ['<s>', 'Nice', 'Ġfilm', 'Ċ', 'ðŁĺ', 'Ģ', '</s>']);
-  assert.deepEqual(tok.readableTokenStrings(ids), ['<s>', 'Nice', '␣film', '↵', '<0xF0><0x9F><0x98>', '<0x80>', '</s>']);
+  assert.deepEqual(tok.readableTokenStrings(ids), [
+    '<s>',
+    'Nice',
+    '␣film',
+    '↵',
+    '<0xF0><0x9F><0x98>',
+    '<0x80>',
+    '</s>',
+  ]);
   assert.deepEqual(tok.readableTokenStrings(tok.encodeText('tab\tの')), ['tab', '⇥', 'の']);
   assert.deepEqual(tok.readableTokenStrings(tok.encodeText('café')), ['c', 'af', 'é']);
 });
@@ -184,17 +255,35 @@ test('saveTo writes files that load back here with identical encodings', async (
   const tok = await loadTokenizer('offline');
   const dir = tempDir('tokenizer-save-');
   tok.saveTo(dir);
-  for (const file of ['tokenizer.json', 'vocab.json', 'merges.txt', 'tokenizer_config.json', 'special_tokens_map.json']) {
+  for (const file of [
+    'tokenizer.json',
+    'vocab.json',
+    'merges.txt',
+    'tokenizer_config.json',
+    'special_tokens_map.json',
+  ]) {
     assert.ok(fs.existsSync(path.join(dir, file)), `${file} written`);
   }
   // What Python's AutoTokenizer needs: the class name, the special tokens, vocab + merges for the slow tokenizer.
-  const config = JSON.parse(fs.readFileSync(path.join(dir, 'tokenizer_config.json'), 'utf8')) as Record<string, unknown>;
+  const config = JSON.parse(fs.readFileSync(path.join(dir, 'tokenizer_config.json'), 'utf8')) as Record<
+    string,
+    unknown
+  >;
   assert.equal(config.tokenizer_class, 'RobertaTokenizer');
   assert.equal(config.pad_token, '<pad>');
   assert.equal(config.model_max_length, 512);
   assert.equal(config.add_prefix_space, false);
-  const specialMap = JSON.parse(fs.readFileSync(path.join(dir, 'special_tokens_map.json'), 'utf8')) as Record<string, unknown>;
-  assert.deepEqual(specialMap.mask_token, { content: '<mask>', single_word: false, lstrip: true, rstrip: false, normalized: false });
+  const specialMap = JSON.parse(fs.readFileSync(path.join(dir, 'special_tokens_map.json'), 'utf8')) as Record<
+    string,
+    unknown
+  >;
+  assert.deepEqual(specialMap.mask_token, {
+    content: '<mask>',
+    single_word: false,
+    lstrip: true,
+    rstrip: false,
+    normalized: false,
+  });
   const vocab = JSON.parse(fs.readFileSync(path.join(dir, 'vocab.json'), 'utf8')) as Record<string, number>;
   assert.equal(Object.keys(vocab).length, 50261);
   assert.equal(vocab['<mask>'], 50260);
@@ -202,12 +291,15 @@ test('saveTo writes files that load back here with identical encodings', async (
   assert.equal(mergeLines[0], '#version: 0.2');
   assert.equal(mergeLines[1], 'Ġ t');
   assert.equal(mergeLines.length, 50002, 'header + 50000 merges + the empty string after the last newline');
-  const json = JSON.parse(fs.readFileSync(path.join(dir, 'tokenizer.json'), 'utf8')) as { post_processor: { type: string } };
+  const json = JSON.parse(fs.readFileSync(path.join(dir, 'tokenizer.json'), 'utf8')) as {
+    post_processor: { type: string };
+  };
   assert.equal(json.post_processor.type, 'RobertaProcessing');
 
   const reloaded = await loadTokenizer(dir);
   assert.equal(reloaded.vocabSize, tok.vocabSize);
-  for (const text of TRICKY_TEXTS) assert.deepEqual(reloaded.encodePlain([text]).inputIds, tok.encodePlain([text]).inputIds);
+  for (const text of TRICKY_TEXTS)
+    assert.deepEqual(reloaded.encodePlain([text]).inputIds, tok.encodePlain([text]).inputIds);
 });
 
 test('a folder with only vocab.json + merges.txt loads (the older layout)', async () => {
@@ -219,10 +311,14 @@ test('a folder with only vocab.json + merges.txt loads (the older layout)', asyn
   const loaded = await loadTokenizer(pair);
   assert.equal(loaded.padTokenId, 1);
   assert.equal(loaded.maskTokenId, 50260);
-  for (const text of TRICKY_TEXTS) assert.deepEqual(loaded.encodePlain([text]).inputIds, tok.encodePlain([text]).inputIds, JSON.stringify(text));
+  for (const text of TRICKY_TEXTS)
+    assert.deepEqual(loaded.encodePlain([text]).inputIds, tok.encodePlain([text]).inputIds, JSON.stringify(text));
 
   const empty = tempDir('tokenizer-empty-');
-  await assert.rejects(loadTokenizer(empty), /no tokenizer files: expected tokenizer\.json, or vocab\.json \+ merges\.txt; found nothing/);
+  await assert.rejects(
+    loadTokenizer(empty),
+    /no tokenizer files: expected tokenizer\.json, or vocab\.json \+ merges\.txt; found nothing/,
+  );
   fs.writeFileSync(path.join(empty, 'merges.txt'), '#version: 0.2\nĠ t\nbroken-line\n');
   fs.copyFileSync(path.join(full, 'vocab.json'), path.join(empty, 'vocab.json'));
   await assert.rejects(loadTokenizer(empty), /merges\.txt: line 3 should be 'left right', found "broken-line"/);
@@ -267,12 +363,18 @@ test('a Hub id downloads tokenizer files into the cache (fake Hub), then works o
     assert.equal(fromHub.source, 'someone/roberta-like');
     assert.deepEqual(fromHub.encodePlain(TRICKY_TEXTS).inputIds, tok.encodePlain(TRICKY_TEXTS).inputIds);
     const downloads = hub.requests.filter((r) => r.includes('/resolve/'));
-    assert.deepEqual(downloads.sort(), ['/someone/roberta-like/resolve/main/config.json', '/someone/roberta-like/resolve/main/tokenizer.json']);
+    assert.deepEqual(downloads.sort(), [
+      '/someone/roberta-like/resolve/main/config.json',
+      '/someone/roberta-like/resolve/main/tokenizer.json',
+    ]);
 
     const pairOnly = await loadTokenizer('someone/pair-only', options);
     assert.deepEqual(pairOnly.encodePlain(['Hello world']).inputIds, tok.encodePlain(['Hello world']).inputIds);
 
-    await assert.rejects(loadTokenizer('someone/no-tokenizer', options), /Hub repository someone\/no-tokenizer: no tokenizer files.*found config\.json/);
+    await assert.rejects(
+      loadTokenizer('someone/no-tokenizer', options),
+      /Hub repository someone\/no-tokenizer: no tokenizer files.*found config\.json/,
+    );
 
     await hub.close();
     const cached = await loadTokenizer('someone/roberta-like', { cacheDir, offline: true });
@@ -298,7 +400,10 @@ test('the offline tokenizer is built into its cache folder once and rebuilt when
 
 test('unknown sources are named in the error', async () => {
   await assert.rejects(loadTokenizer('./no/such/folder'), /^Error: file not found: \.\/no\/such\/folder$/);
-  await assert.rejects(loadTokenizer('no such id'), /tokenizer source: expected 'offline', an existing folder or a Hub id.*found "no such id"/);
+  await assert.rejects(
+    loadTokenizer('no such id'),
+    /tokenizer source: expected 'offline', an existing folder or a Hub id.*found "no such id"/,
+  );
 });
 
 test('encoding speed: IMDb-length texts at well over 100k tokens/s', async () => {
@@ -307,7 +412,7 @@ test('encoding speed: IMDb-length texts at well over 100k tokens/s', async () =>
     'I watched this movie last night with my friends, and honestly it was not what I expected.',
     "The acting was superb, especially the lead's performance in the second half.",
     'However, the plot dragged in places and the ending felt rushed.<br /><br />',
-    'Overall I would give it a 7/10 - worth seeing once, but I wouldn\'t buy the DVD.',
+    "Overall I would give it a 7/10 - worth seeing once, but I wouldn't buy the DVD.",
     'Some scenes were beautifully shot; others looked cheap and badly lit.',
   ];
   const texts = randomTexts(2000, 3).map((noise, i) => {
@@ -320,7 +425,9 @@ test('encoding speed: IMDb-length texts at well over 100k tokens/s', async () =>
   const seconds = Number(process.hrtime.bigint() - start) / 1e9;
   const tokens = encoded.inputIds.reduce((sum, ids) => sum + ids.length, 0);
   const rate = tokens / seconds;
-  console.log(`encoded ${texts.length} texts, ${tokens} tokens in ${seconds.toFixed(2)} s: ${Math.round(rate / 1000)}k tokens/s`);
+  console.log(
+    `encoded ${texts.length} texts, ${tokens} tokens in ${seconds.toFixed(2)} s: ${Math.round(rate / 1000)}k tokens/s`,
+  );
   assert.ok(rate > 100_000, `expected more than 100k tokens/s, measured ${Math.round(rate)}`);
 });
 
@@ -339,8 +446,14 @@ test('ft-roberta tokenize gives one JSON object per text', async () => {
   const [readable] = await tokenizeCommand(['--readable', 'a b']);
   assert.deepEqual(readable.tokens, ['<s>', 'a', '␣b', '</s>']);
   await assert.rejects(tokenizeCommand([]), /give at least one TEXT/);
-  await assert.rejects(tokenizeCommand(['--padding', 'longest', 'x']), /--padding should be 'max_length', found "longest"/);
-  await assert.rejects(tokenizeCommand(['--max-length', '0', 'x']), /--max-length should be a positive integer, found "0"/);
+  await assert.rejects(
+    tokenizeCommand(['--padding', 'longest', 'x']),
+    /--padding should be 'max_length', found "longest"/,
+  );
+  await assert.rejects(
+    tokenizeCommand(['--max-length', '0', 'x']),
+    /--max-length should be a positive integer, found "0"/,
+  );
 });
 
 test('lib/cli/data.ts registers tokenize and padding-report for the ft-roberta bin', () => {

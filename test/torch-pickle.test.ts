@@ -7,7 +7,13 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import * as zlib from 'zlib';
-import { parseTorchCheckpoint, readTorchCheckpoint, restrictedUnpickle, PyDict, type PyValue } from '../lib/model/torch-pickle';
+import {
+  parseTorchCheckpoint,
+  readTorchCheckpoint,
+  restrictedUnpickle,
+  PyDict,
+  type PyValue,
+} from '../lib/model/torch-pickle';
 import { SafetensorsFile } from '../lib/model/safetensors';
 import { FIXTURES_DIR } from './helpers/paths';
 
@@ -72,7 +78,15 @@ class PickleWriter {
     return this.tuple();
   }
   /** _rebuild_tensor_v2(storage(pid), offset, size, stride, False, OrderedDict()) */
-  tensor(storageType: string, key: string, numel: number, offset: number, shape: number[], stride: number[], legacy = false): this {
+  tensor(
+    storageType: string,
+    key: string,
+    numel: number,
+    offset: number,
+    shape: number[],
+    stride: number[],
+    legacy = false,
+  ): this {
     this.global('torch._utils', '_rebuild_tensor_v2').mark();
     this.mark().str('storage').global('torch', storageType).str(key).str('cpu').int(numel);
     if (legacy) this.none();
@@ -182,22 +196,31 @@ test("the fixture's pytorch_model.bin holds exactly the tensors of its model.saf
 test('a pickle that calls os.system is refused before anything runs (hand-made, protocol 0)', () => {
   const marker = path.join(os.tmpdir(), `ft-roberta-pwned-${process.pid}`);
   const evil = Buffer.from(`cos\nsystem\n(S'touch ${marker}'\ntR.`, 'latin1');
-  assert.throws(() => restrictedUnpickle(evil, { source: 'evil.pkl', persistentLoad: noStorage }), (err: Error) => {
-    assert.match(err.message, /evil\.pkl: pickle byte \d+: refused to load the global 'os\.system'/);
-    return true;
-  });
+  assert.throws(
+    () => restrictedUnpickle(evil, { source: 'evil.pkl', persistentLoad: noStorage }),
+    (err: Error) => {
+      assert.match(err.message, /evil\.pkl: pickle byte \d+: refused to load the global 'os\.system'/);
+      return true;
+    },
+  );
   assert.equal(fs.existsSync(marker), false);
 });
 
-// pickle.dumps({'weight': Evil()}, protocol=p) with Evil.__reduce__ = (os.system, ('touch /tmp/ft-roberta-pwned',)), made with CPython 3.11.
+// pickle.dumps({'weight': Evil()}, protocol=p) with Evil.__reduce__ = (os.system, ('touch /tmp/ft-roberta-pwned',)),
+// made with CPython 3.11.
 const PYTHON_EVIL_PROTOCOL_2 =
-  '80027d71005806000000776569676874710163706f7369780a73797374656d0a7102581b000000746f756368202f746d702f66742d726f62657274612d70776e65647103857104527105732e';
+  '80027d71005806000000776569676874710163706f7369780a73797374656d0a7102581b000000746f756368202f746d702f66742d726f6265' +
+  '7274612d70776e65647103857104527105732e';
 
 test('pickles made by Python for an object whose __reduce__ is os.system are refused (protocols 2, 4, 5)', () => {
   const made: Record<number, string> = {
     2: PYTHON_EVIL_PROTOCOL_2,
-    4: '80049542000000000000007d948c06776569676874948c05706f736978948c0673797374656d9493948c1b746f756368202f746d702f66742d726f62657274612d70776e65649485945294732e',
-    5: '80059542000000000000007d948c06776569676874948c05706f736978948c0673797374656d9493948c1b746f756368202f746d702f66742d726f62657274612d70776e65649485945294732e',
+    4:
+      '80049542000000000000007d948c06776569676874948c05706f736978948c0673797374656d9493948c1b746f756368202f746d702f6' +
+      '6742d726f62657274612d70776e65649485945294732e',
+    5:
+      '80059542000000000000007d948c06776569676874948c05706f736978948c0673797374656d9493948c1b746f756368202f746d702f6' +
+      '6742d726f62657274612d70776e65649485945294732e',
   };
   for (const [protocol, hex] of Object.entries(made)) {
     assert.throws(
@@ -210,26 +233,48 @@ test('pickles made by Python for an object whose __reduce__ is os.system are ref
 
 test('other dangerous globals and object-building opcodes are refused too', () => {
   const run = (bytes: Buffer): void => void restrictedUnpickle(bytes, { source: 'x.pkl', persistentLoad: noStorage });
-  for (const [module, name] of [['builtins', 'eval'], ['builtins', 'exec'], ['subprocess', 'Popen'], ['torch', 'load'], ['torch._utils', '_rebuild_parameter'], ['__builtin__', 'getattr']]) {
-    assert.throws(() => run(new PickleWriter().global(module, name).bytes()), new RegExp(`refused to load the global '${module}\\.${name}'`));
+  for (const [module, name] of [
+    ['builtins', 'eval'],
+    ['builtins', 'exec'],
+    ['subprocess', 'Popen'],
+    ['torch', 'load'],
+    ['torch._utils', '_rebuild_parameter'],
+    ['__builtin__', 'getattr'],
+  ]) {
+    assert.throws(
+      () => run(new PickleWriter().global(module, name).bytes()),
+      new RegExp(`refused to load the global '${module}\\.${name}'`),
+    );
   }
   // INST names a class and calls it in one opcode.
   assert.throws(() => run(Buffer.from('(ios\nsystem\n.', 'latin1')), /opcode 0x69 is not allowed/);
   // OBJ, NEWOBJ, EXT1 are refused as opcodes.
   for (const opcode of [0x6f, 0x81, 0x82]) {
-    assert.throws(() => run(Buffer.concat([Buffer.from([0x80, 2, 0x29, 0x29]), Buffer.from([opcode]), Buffer.from('.')])), /is not allowed in a state-dict checkpoint/);
+    assert.throws(
+      () => run(Buffer.concat([Buffer.from([0x80, 2, 0x29, 0x29]), Buffer.from([opcode]), Buffer.from('.')])),
+      /is not allowed in a state-dict checkpoint/,
+    );
   }
   // Allowed names may not be called in other roles: a storage type is not a function.
-  assert.throws(() => run(new PickleWriter().global('torch', 'FloatStorage').emptyTuple().reduce().bytes()), /refused to call 'torch\.FloatStorage'/);
+  assert.throws(
+    () => run(new PickleWriter().global('torch', 'FloatStorage').emptyTuple().reduce().bytes()),
+    /refused to call 'torch\.FloatStorage'/,
+  );
   // A persistent id must be a torch storage reference.
   const badPid = new PickleWriter().mark().str('module').str('os').tuple().persistentId().bytes();
-  assert.throws(() => parseTorchCheckpoint(storedZip({ 'archive/data.pkl': badPid }), 'pid.bin'), /unsupported persistent id \('module', 'os'\)/);
+  assert.throws(
+    () => parseTorchCheckpoint(storedZip({ 'archive/data.pkl': badPid }), 'pid.bin'),
+    /unsupported persistent id \('module', 'os'\)/,
+  );
 });
 
 test('a malicious data.pkl inside a torch zip is refused with the file and entry named', () => {
   const evil = Buffer.from(PYTHON_EVIL_PROTOCOL_2, 'hex');
   const zip = storedZip({ 'archive/data.pkl': evil, 'archive/version': Buffer.from('3\n') });
-  assert.throws(() => parseTorchCheckpoint(zip, 'model/pytorch_model.bin'), /model\/pytorch_model\.bin \(archive\/data\.pkl\): pickle byte \d+: refused to load the global 'posix\.system'/);
+  assert.throws(
+    () => parseTorchCheckpoint(zip, 'model/pytorch_model.bin'),
+    /model\/pytorch_model\.bin \(archive\/data\.pkl\): pickle byte \d+: refused to load the global 'posix\.system'/,
+  );
 });
 
 test('strided views, shared storages and half precision are materialised correctly', () => {
@@ -246,7 +291,12 @@ test('strided views, shared storages and half precision are materialised correct
   half.writeUInt16LE(0x3c00, 0); // 1
   half.writeUInt16LE(0xb800, 2); // -0.5
   const checkpoint = parseTorchCheckpoint(
-    storedZip({ 'm/data.pkl': pickle, 'm/data/0': floats([0, 1, 2, 3, 4, 5]), 'm/data/1': half, 'm/version': Buffer.from('3\n') }),
+    storedZip({
+      'm/data.pkl': pickle,
+      'm/data/0': floats([0, 1, 2, 3, 4, 5]),
+      'm/data/1': half,
+      'm/version': Buffer.from('3\n'),
+    }),
     'strided.bin',
   );
   const t = checkpoint.tensors;
@@ -258,45 +308,99 @@ test('strided views, shared storages and half precision are materialised correct
 
 test('zip64 archives and deflated entries are read', () => {
   const pickle = new PickleWriter().stateDict((w) => w.str('w').tensor('FloatStorage', '0', 3, 0, [3], [1])).bytes();
-  const zip = storedZip({ 'big/data.pkl': pickle, 'big/data/0': floats([1, 2, 3]), 'big/version': Buffer.from('3\n') }, true);
+  const zip = storedZip(
+    { 'big/data.pkl': pickle, 'big/data/0': floats([1, 2, 3]), 'big/version': Buffer.from('3\n') },
+    true,
+  );
   const checkpoint = parseTorchCheckpoint(zip, 'zip64.bin');
   assert.deepEqual(Array.from(checkpoint.tensors.get('w')?.toFloat32('w', 'zip64.bin') ?? []), [1, 2, 3]);
   // Deflated entries (torch writes stored ones, other zip tools may not) are inflated.
-  const deflated = storedZip({ 'd/data.pkl': pickle, 'd/data/0': floats([4, 5, 6]) }, false, ['d/data.pkl', 'd/data/0']);
-  assert.deepEqual(Array.from(parseTorchCheckpoint(deflated, 'deflated.bin').tensors.get('w')?.toFloat32('w', 'deflated.bin') ?? []), [4, 5, 6]);
+  const deflated = storedZip({ 'd/data.pkl': pickle, 'd/data/0': floats([4, 5, 6]) }, false, [
+    'd/data.pkl',
+    'd/data/0',
+  ]);
+  assert.deepEqual(
+    Array.from(parseTorchCheckpoint(deflated, 'deflated.bin').tensors.get('w')?.toFloat32('w', 'deflated.bin') ?? []),
+    [4, 5, 6],
+  );
 });
 
 test('inconsistent or damaged files fail with the file, entry or tensor named', () => {
-  const tooBig = new PickleWriter().stateDict((w) => w.str('w').tensor('FloatStorage', '0', 4, 2, [2, 2], [2, 1])).bytes();
-  const checkpoint = parseTorchCheckpoint(storedZip({ 'a/data.pkl': tooBig, 'a/data/0': floats([1, 2, 3, 4]) }), 'big.bin');
-  assert.throws(() => checkpoint.tensors.get('w')?.toFloat32('w', 'big.bin'), /big\.bin: tensor 'w' \(shape \[2, 2\], offset 2\) reaches element 5 of a storage with 4/);
+  const tooBig = new PickleWriter()
+    .stateDict((w) => w.str('w').tensor('FloatStorage', '0', 4, 2, [2, 2], [2, 1]))
+    .bytes();
+  const checkpoint = parseTorchCheckpoint(
+    storedZip({ 'a/data.pkl': tooBig, 'a/data/0': floats([1, 2, 3, 4]) }),
+    'big.bin',
+  );
+  assert.throws(
+    () => checkpoint.tensors.get('w')?.toFloat32('w', 'big.bin'),
+    /big\.bin: tensor 'w' \(shape \[2, 2\], offset 2\) reaches element 5 of a storage with 4/,
+  );
 
-  const shortStorage = new PickleWriter().stateDict((w) => w.str('w').tensor('FloatStorage', '0', 4, 0, [4], [1])).bytes();
-  assert.throws(() => parseTorchCheckpoint(storedZip({ 'a/data.pkl': shortStorage, 'a/data/0': floats([1, 2]) }), 's.bin'), /storage '0' needs 16 bytes, its entry holds 8/);
-  assert.throws(() => parseTorchCheckpoint(storedZip({ 'a/data.pkl': shortStorage }), 's.bin'), /storage '0' has no zip entry 'a\/data\/0'/);
+  const shortStorage = new PickleWriter()
+    .stateDict((w) => w.str('w').tensor('FloatStorage', '0', 4, 0, [4], [1]))
+    .bytes();
+  assert.throws(
+    () => parseTorchCheckpoint(storedZip({ 'a/data.pkl': shortStorage, 'a/data/0': floats([1, 2]) }), 's.bin'),
+    /storage '0' needs 16 bytes, its entry holds 8/,
+  );
+  assert.throws(
+    () => parseTorchCheckpoint(storedZip({ 'a/data.pkl': shortStorage }), 's.bin'),
+    /storage '0' has no zip entry 'a\/data\/0'/,
+  );
 
-  const intTensor = new PickleWriter().stateDict((w) => w.str('ids').tensor('LongStorage', '0', 1, 0, [1], [1])).bytes();
+  const intTensor = new PickleWriter()
+    .stateDict((w) => w.str('ids').tensor('LongStorage', '0', 1, 0, [1], [1]))
+    .bytes();
   const ints = parseTorchCheckpoint(storedZip({ 'a/data.pkl': intTensor, 'a/data/0': Buffer.alloc(8) }), 'i.bin');
   assert.throws(() => ints.tensors.get('ids')?.toFloat32('ids', 'i.bin'), /i\.bin: tensor 'ids' has dtype int64/);
 
   const notADict = new PickleWriter().int(5).bytes();
-  assert.throws(() => parseTorchCheckpoint(storedZip({ 'a/data.pkl': notADict }), 'n.bin'), /n\.bin: expected a state dict \(name -> tensor\), found a number/);
+  assert.throws(
+    () => parseTorchCheckpoint(storedZip({ 'a/data.pkl': notADict }), 'n.bin'),
+    /n\.bin: expected a state dict \(name -> tensor\), found a number/,
+  );
 
   const fixture = fs.readFileSync(path.join(FIXTURE, 'pytorch_model.bin'));
   const flipped = Buffer.from(fixture);
   flipped[5000] ^= 0xff; // inside the first storage
-  assert.throws(() => parseTorchCheckpoint(flipped, 'flipped.bin'), /flipped\.bin: zip entry 'pytorch_model\/data\/0' fails its CRC-32 check/);
+  assert.throws(
+    () => parseTorchCheckpoint(flipped, 'flipped.bin'),
+    /flipped\.bin: zip entry 'pytorch_model\/data\/0' fails its CRC-32 check/,
+  );
   assert.throws(() => parseTorchCheckpoint(fixture.subarray(0, 100_000), 'cut.bin'), /cut\.bin: not a zip archive/);
   assert.throws(() => parseTorchCheckpoint(Buffer.from('hello'), 'text.bin'), /text\.bin: not a PyTorch checkpoint/);
   const truncatedPickle = new PickleWriter().str('a longer string').bytes().subarray(0, 12);
-  assert.throws(() => restrictedUnpickle(truncatedPickle, { source: 't.pkl', persistentLoad: noStorage }), /t\.pkl: pickle byte \d+: truncated/);
+  assert.throws(
+    () => restrictedUnpickle(truncatedPickle, { source: 't.pkl', persistentLoad: noStorage }),
+    /t\.pkl: pickle byte \d+: truncated/,
+  );
 });
 
 test('the legacy (pre-1.6) torch.save stream is read too', () => {
   // Magic number 0x1950a86a20f9469cfc6c as LONG1, protocol version 1001, sys_info {'little_endian': True}.
-  const magic = Buffer.concat([Buffer.from([0x80, 2, 0x8a, 10]), Buffer.from('6cfc9c46f9206aa85019', 'hex'), Buffer.from('.')]);
+  const magic = Buffer.concat([
+    Buffer.from([0x80, 2, 0x8a, 10]),
+    Buffer.from('6cfc9c46f9206aa85019', 'hex'),
+    Buffer.from('.'),
+  ]);
   const protocol = new PickleWriter().int(1001).bytes();
-  const sysInfo = Buffer.from([0x80, 2, 0x7d, 0x28, 0x58, 13, 0, 0, 0, ...Buffer.from('little_endian'), 0x88, 0x75, 0x2e]);
+  const sysInfo = Buffer.from([
+    0x80,
+    2,
+    0x7d,
+    0x28,
+    0x58,
+    13,
+    0,
+    0,
+    0,
+    ...Buffer.from('little_endian'),
+    0x88,
+    0x75,
+    0x2e,
+  ]);
   const main = new PickleWriter()
     .stateDict((w) => {
       w.str('a').tensor('FloatStorage', 'k0', 3, 0, [3], [1], true);
@@ -315,9 +419,15 @@ test('the legacy (pre-1.6) torch.save stream is read too', () => {
   const checkpoint = parseTorchCheckpoint(file, 'legacy.bin');
   assert.deepEqual(Array.from(checkpoint.tensors.get('a')?.toFloat32('a', 'legacy.bin') ?? []), [1, 2, 3]);
   assert.deepEqual(Array.from(checkpoint.tensors.get('b')?.toFloat32('b', 'legacy.bin') ?? []), [0.25]);
-  assert.throws(() => parseTorchCheckpoint(file.subarray(0, file.length - 4), 'cut-legacy.bin'), /cut-legacy\.bin: legacy storage 'k1' is truncated/);
+  assert.throws(
+    () => parseTorchCheckpoint(file.subarray(0, file.length - 4), 'cut-legacy.bin'),
+    /cut-legacy\.bin: legacy storage 'k1' is truncated/,
+  );
   const wrongMagic = Buffer.concat([new PickleWriter().int(7).bytes(), protocol]);
-  assert.throws(() => parseTorchCheckpoint(wrongMagic, 'magic.bin'), /magic\.bin: neither a zip nor a legacy torch\.save file/);
+  assert.throws(
+    () => parseTorchCheckpoint(wrongMagic, 'magic.bin'),
+    /magic\.bin: neither a zip nor a legacy torch\.save file/,
+  );
 });
 
 test('BUILD may only set the attributes of a state dict', () => {

@@ -60,7 +60,11 @@ function tempDir(name: string): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), `trainer-${name}-`));
 }
 
-function trainerOptions(model: RobertaForSequenceClassification, outputDir: string, overrides: Partial<TrainerOptions> = {}): TrainerOptions {
+function trainerOptions(
+  model: RobertaForSequenceClassification,
+  outputDir: string,
+  overrides: Partial<TrainerOptions> = {},
+): TrainerOptions {
   return {
     model,
     ...loaders(),
@@ -120,108 +124,147 @@ type Weights = Map<string, Float32Array>;
 function assertEveryParameterMoved(actual: Weights, initial: Weights, what: string): void {
   for (const [name, start] of initial) {
     const now = actual.get(name)!;
-    assert.ok(now.some((x, i) => x !== start[i]), `${what}: ${name} still holds its initial values`);
+    assert.ok(
+      now.some((x, i) => x !== start[i]),
+      `${what}: ${name} still holds its initial values`,
+    );
   }
 }
 
-test('2 epochs straight == 1 epoch, checkpoint, resume for 1 more (dropout on, seeded): identical weights', async () => {
-  const straight = await straightRun({});
-  // Equal runs prove nothing if neither trains: the straight run must have left its initial weights.
-  const initialModel = RobertaForSequenceClassification.fromConfig(CONFIG, { seed: 3 });
-  assertEveryParameterMoved(straight, weightsOf(initialModel), 'straight run');
-  initialModel.dispose();
-  const dir = tempDir('resume');
-  const first = RobertaForSequenceClassification.fromConfig(CONFIG, { seed: 3 });
-  const one = new Trainer(trainerOptions(first, dir, { epochs: 1, checkpointFreq: 1 }));
-  await one.fit();
-  assert.ok(fs.existsSync(path.join(dir, 'checkpoint', TRAINER_STATE_FILE)));
-  one.dispose();
-  first.dispose();
-  // A differently initialised model: everything must come from the checkpoint.
-  const second = RobertaForSequenceClassification.fromConfig(CONFIG, { seed: 99 });
-  const two = new Trainer(trainerOptions(second, dir, { epochs: 2, resumeFrom: path.join(dir, 'checkpoint') }));
-  const history = await two.fit();
-  assertSameWeights(weightsOf(second), straight, 'resumed run');
-  assert.deepEqual(history.epochs.map((e) => e.epoch), [1, 2], 'history carries epoch 1 from the checkpoint');
-  assert.equal(two.state.globalStep, 12);
-  two.dispose();
-  second.dispose();
-});
+test(
+  '2 epochs straight == 1 epoch, checkpoint, resume for 1 more (dropout on, seeded): identical ' + 'weights',
+  async () => {
+    const straight = await straightRun({});
+    // Equal runs prove nothing if neither trains: the straight run must have left its initial weights.
+    const initialModel = RobertaForSequenceClassification.fromConfig(CONFIG, { seed: 3 });
+    assertEveryParameterMoved(straight, weightsOf(initialModel), 'straight run');
+    initialModel.dispose();
+    const dir = tempDir('resume');
+    const first = RobertaForSequenceClassification.fromConfig(CONFIG, { seed: 3 });
+    const one = new Trainer(trainerOptions(first, dir, { epochs: 1, checkpointFreq: 1 }));
+    await one.fit();
+    assert.ok(fs.existsSync(path.join(dir, 'checkpoint', TRAINER_STATE_FILE)));
+    one.dispose();
+    first.dispose();
+    // A differently initialised model: everything must come from the checkpoint.
+    const second = RobertaForSequenceClassification.fromConfig(CONFIG, { seed: 99 });
+    const two = new Trainer(trainerOptions(second, dir, { epochs: 2, resumeFrom: path.join(dir, 'checkpoint') }));
+    const history = await two.fit();
+    assertSameWeights(weightsOf(second), straight, 'resumed run');
+    assert.deepEqual(
+      history.epochs.map((e) => e.epoch),
+      [1, 2],
+      'history carries epoch 1 from the checkpoint',
+    );
+    assert.equal(two.state.globalStep, 12);
+    two.dispose();
+    second.dispose();
+  },
+);
 
-test('stopped mid-epoch by an AbortSignal, resumed from the checkpoint: identical weights (linear schedule, accumulation 2, clipping)', async () => {
-  const settings: Partial<TrainerOptions> = { schedule: 'linear', warmupSteps: 2, gradientAccumulationSteps: 2, maxGradNorm: 0.5 };
-  const straight = await straightRun(settings);
-  const dir = tempDir('abort');
-  const controller = new AbortController();
-  const first = RobertaForSequenceClassification.fromConfig(CONFIG, { seed: 3 });
-  const base = loaders();
-  const trainLoader = hookedLoader(base.trainLoader, (epoch, batch) => {
-    if (epoch === 0 && batch === 2) controller.abort();
-  });
-  const one = new Trainer(trainerOptions(first, dir, { ...settings, trainLoader, signal: controller.signal, checkpointFreq: 1 }));
-  const stopped = await one.fit();
-  assert.equal(stopped.stopped, 'interrupted');
-  // Batch 2 is the first of an accumulation pair: the loop finishes the pair (batch 3), then stops.
-  assert.equal(one.state.batchIndex, 4);
-  assert.equal(one.state.globalStep, 2);
-  assert.equal(stopped.batches.length, 4);
-  one.dispose();
-  first.dispose();
-  const second = RobertaForSequenceClassification.fromConfig(CONFIG, { seed: 5 });
-  const two = new Trainer(trainerOptions(second, dir, { ...settings, resumeFrom: path.join(dir, 'checkpoint') }));
-  const history = await two.fit();
-  assert.equal(history.stopped, 'completed');
-  assert.equal(history.batches.length, 12);
-  assertSameWeights(weightsOf(second), straight, 'resumed after abort');
-  two.dispose();
-  second.dispose();
-});
+test(
+  'stopped mid-epoch by an AbortSignal, resumed from the checkpoint: identical weights (linear schedule, ' +
+    'accumulation 2, clipping)',
+  async () => {
+    const settings: Partial<TrainerOptions> = {
+      schedule: 'linear',
+      warmupSteps: 2,
+      gradientAccumulationSteps: 2,
+      maxGradNorm: 0.5,
+    };
+    const straight = await straightRun(settings);
+    const dir = tempDir('abort');
+    const controller = new AbortController();
+    const first = RobertaForSequenceClassification.fromConfig(CONFIG, { seed: 3 });
+    const base = loaders();
+    const trainLoader = hookedLoader(base.trainLoader, (epoch, batch) => {
+      if (epoch === 0 && batch === 2) controller.abort();
+    });
+    const one = new Trainer(
+      trainerOptions(first, dir, { ...settings, trainLoader, signal: controller.signal, checkpointFreq: 1 }),
+    );
+    const stopped = await one.fit();
+    assert.equal(stopped.stopped, 'interrupted');
+    // Batch 2 is the first of an accumulation pair: the loop finishes the pair (batch 3), then stops.
+    assert.equal(one.state.batchIndex, 4);
+    assert.equal(one.state.globalStep, 2);
+    assert.equal(stopped.batches.length, 4);
+    one.dispose();
+    first.dispose();
+    const second = RobertaForSequenceClassification.fromConfig(CONFIG, { seed: 5 });
+    const two = new Trainer(trainerOptions(second, dir, { ...settings, resumeFrom: path.join(dir, 'checkpoint') }));
+    const history = await two.fit();
+    assert.equal(history.stopped, 'completed');
+    assert.equal(history.batches.length, 12);
+    assertSameWeights(weightsOf(second), straight, 'resumed after abort');
+    two.dispose();
+    second.dispose();
+  },
+);
 
-test('SIGINT stops after the current step, saves a checkpoint, returns the history; the handler is removed', async () => {
-  const dir = tempDir('sigint');
-  const model = RobertaForSequenceClassification.fromConfig(CONFIG, { seed: 3 });
-  const base = loaders();
-  const trainLoader = hookedLoader(base.trainLoader, (epoch, batch) => {
-    if (epoch === 0 && batch === 1) process.kill(process.pid, 'SIGINT');
-  });
-  const listeners = process.listenerCount('SIGINT');
-  const lines: string[] = [];
-  const trainer = new Trainer(trainerOptions(model, dir, { trainLoader, checkpointFreq: 1, log: (l) => lines.push(l) }));
-  const history = await trainer.fit();
-  assert.equal(history.stopped, 'interrupted');
-  assert.ok(history.batches.length >= 2 && history.batches.length < 6, `stopped after ${history.batches.length} batches`);
-  assert.equal(process.listenerCount('SIGINT'), listeners, 'SIGINT listener removed after fit');
-  assert.ok(lines.some((l) => /interrupt received/.test(l)) && lines.some((l) => /checkpoint in/.test(l)), lines.join('\n'));
-  const saved = JSON.parse(fs.readFileSync(path.join(dir, 'checkpoint', TRAINER_STATE_FILE), 'utf8')) as { batchIndex: number };
-  assert.equal(saved.batchIndex, history.batches.length);
-  trainer.dispose();
-  model.dispose();
-});
-
-test('SIGINT still reaches the trainer when fit() starts inside a tslab-like cell (vm script with breakOnSigint)', async () => {
-  // tslab runs a cell's synchronous part with vm's breakOnSigint and keeps its own SIGINT listener.
-  // A listener added inside that script is lost when Node restores the signal disposition, and the
-  // next interrupt kills the kernel: this test process would die here if fit() registered too early.
-  const kernelListener = (): void => {};
-  process.on('SIGINT', kernelListener);
-  const model = RobertaForSequenceClassification.fromConfig(CONFIG, { seed: 3 });
-  const base = loaders();
-  const trainLoader = hookedLoader(base.trainLoader, (epoch, batch) => {
-    if (epoch === 0 && batch === 2) process.kill(process.pid, 'SIGINT');
-  });
-  const trainer = new Trainer(trainerOptions(model, tempDir('vm-cell'), { trainLoader }));
-  Object.assign(globalThis, { startFitForTest: () => trainer.fit() });
-  try {
-    const running = new vm.Script('startFitForTest()').runInThisContext({ breakOnSigint: true }) as Promise<{ stopped: string }>;
-    const history = await running;
+test(
+  'SIGINT stops after the current step, saves a checkpoint, returns the history; the handler is ' + 'removed',
+  async () => {
+    const dir = tempDir('sigint');
+    const model = RobertaForSequenceClassification.fromConfig(CONFIG, { seed: 3 });
+    const base = loaders();
+    const trainLoader = hookedLoader(base.trainLoader, (epoch, batch) => {
+      if (epoch === 0 && batch === 1) process.kill(process.pid, 'SIGINT');
+    });
+    const listeners = process.listenerCount('SIGINT');
+    const lines: string[] = [];
+    const trainer = new Trainer(
+      trainerOptions(model, dir, { trainLoader, checkpointFreq: 1, log: (l) => lines.push(l) }),
+    );
+    const history = await trainer.fit();
     assert.equal(history.stopped, 'interrupted');
-  } finally {
-    process.removeListener('SIGINT', kernelListener);
-    Reflect.deleteProperty(globalThis, 'startFitForTest');
+    assert.ok(
+      history.batches.length >= 2 && history.batches.length < 6,
+      `stopped after ${history.batches.length} batches`,
+    );
+    assert.equal(process.listenerCount('SIGINT'), listeners, 'SIGINT listener removed after fit');
+    assert.ok(
+      lines.some((l) => /interrupt received/.test(l)) && lines.some((l) => /checkpoint in/.test(l)),
+      lines.join('\n'),
+    );
+    const saved = JSON.parse(fs.readFileSync(path.join(dir, 'checkpoint', TRAINER_STATE_FILE), 'utf8')) as {
+      batchIndex: number;
+    };
+    assert.equal(saved.batchIndex, history.batches.length);
     trainer.dispose();
     model.dispose();
-  }
-});
+  },
+);
+
+test(
+  'SIGINT still reaches the trainer when fit() starts inside a tslab-like cell (vm script with ' + 'breakOnSigint)',
+  async () => {
+    // tslab runs a cell's synchronous part with vm's breakOnSigint and keeps its own SIGINT listener.
+    // A listener added inside that script is lost when Node restores the signal disposition, and the
+    // next interrupt kills the kernel: this test process would die here if fit() registered too early.
+    const kernelListener = (): void => {};
+    process.on('SIGINT', kernelListener);
+    const model = RobertaForSequenceClassification.fromConfig(CONFIG, { seed: 3 });
+    const base = loaders();
+    const trainLoader = hookedLoader(base.trainLoader, (epoch, batch) => {
+      if (epoch === 0 && batch === 2) process.kill(process.pid, 'SIGINT');
+    });
+    const trainer = new Trainer(trainerOptions(model, tempDir('vm-cell'), { trainLoader }));
+    Object.assign(globalThis, { startFitForTest: () => trainer.fit() });
+    try {
+      const running = new vm.Script('startFitForTest()').runInThisContext({ breakOnSigint: true }) as Promise<{
+        stopped: string;
+      }>;
+      const history = await running;
+      assert.equal(history.stopped, 'interrupted');
+    } finally {
+      process.removeListener('SIGINT', kernelListener);
+      Reflect.deleteProperty(globalThis, 'startFitForTest');
+      trainer.dispose();
+      model.dispose();
+    }
+  },
+);
 
 test('tensor count stays flat across training steps', async () => {
   const model = RobertaForSequenceClassification.fromConfig(CONFIG, { seed: 3 });
@@ -231,7 +274,10 @@ test('tensor count stays flat across training steps', async () => {
   const trainer = new Trainer(trainerOptions(model, tempDir('memory'), { trainLoader, validationLoader: undefined }));
   await trainer.fit();
   // Batch 0 runs before the optimizer has created its moments; from batch 1 on nothing may grow.
-  assert.ok(counts.slice(2).every((c) => c === counts[1]), `tensor counts per batch: ${counts.join(' ')}`);
+  assert.ok(
+    counts.slice(2).every((c) => c === counts[1]),
+    `tensor counts per batch: ${counts.join(' ')}`,
+  );
   trainer.dispose();
   model.dispose();
 });
@@ -275,7 +321,10 @@ test('evaluation over padded batches equals evaluation of each example alone, un
   const alone = new DataLoader(VALIDATION, { batchSize: 1, mode: 'dynamic', maxLength: 32, shuffle: false });
   const paddedPositions = [...padded.batches(0)].reduce((sum, b) => sum + b.batchSize * b.seqLength - b.realTokens, 0);
   assert.ok(paddedPositions > 0, 'the batched loader pads');
-  assert.ok([...alone.batches(0)].every((b) => b.realTokens === b.seqLength), 'single examples are not padded');
+  assert.ok(
+    [...alone.batches(0)].every((b) => b.realTokens === b.seqLength),
+    'single examples are not padded',
+  );
   const batched = await evaluateBatches(model, padded, 2);
   const single = await evaluateBatches(model, alone, 2);
   assert.equal(batched.count, VALIDATION.length);
@@ -289,48 +338,59 @@ test('evaluation over padded batches equals evaluation of each example alone, un
   model.dispose();
 });
 
-test('validation metrics cover the whole set; history has timing; the model is saved as E01_A…_F… with tokenizer files', async () => {
-  const dir = tempDir('save');
-  const model = RobertaForSequenceClassification.fromConfig(CONFIG, { seed: 3 });
-  const tokenizer = { saveTo: (target: string): void => fs.writeFileSync(path.join(target, 'tokenizer.json'), '{}') };
-  const trainer = new Trainer(trainerOptions(model, dir, { epochs: 1, saveFreq: 1, tokenizer }));
-  const history = await trainer.fit();
-  const epoch = history.epochs[0];
-  for (const field of ['trainSeconds', 'secondsPerBatch', 'samplesPerSecond', 'realTokensPerSecond', 'paddedTokensPerSecond'] as const) {
-    assert.ok(epoch[field] > 0, `${field} = ${epoch[field]}`);
-  }
-  assert.ok(epoch.paddingShare > 0 && epoch.paddingShare < 1);
-  assert.equal(epoch.samples, 48);
-  assert.ok(history.batches.every((b) => b.seconds > 0 && b.paddedTokens === b.batchSize * b.seqLength));
+test(
+  'validation metrics cover the whole set; history has timing; the model is saved as E01_A…_F… with tokenizer ' +
+    'files',
+  async () => {
+    const dir = tempDir('save');
+    const model = RobertaForSequenceClassification.fromConfig(CONFIG, { seed: 3 });
+    const tokenizer = { saveTo: (target: string): void => fs.writeFileSync(path.join(target, 'tokenizer.json'), '{}') };
+    const trainer = new Trainer(trainerOptions(model, dir, { epochs: 1, saveFreq: 1, tokenizer }));
+    const history = await trainer.fit();
+    const epoch = history.epochs[0];
+    for (const field of [
+      'trainSeconds',
+      'secondsPerBatch',
+      'samplesPerSecond',
+      'realTokensPerSecond',
+      'paddedTokensPerSecond',
+    ] as const) {
+      assert.ok(epoch[field] > 0, `${field} = ${epoch[field]}`);
+    }
+    assert.ok(epoch.paddingShare > 0 && epoch.paddingShare < 1);
+    assert.equal(epoch.samples, 48);
+    assert.ok(history.batches.every((b) => b.seconds > 0 && b.paddedTokens === b.batchSize * b.seqLength));
 
-  // Recompute predictions one example at a time, unpadded (mask all ones), and score them once.
-  const labels: number[] = [];
-  const predictions: number[] = [];
-  for (const example of VALIDATION) {
-    const length = example.inputIds.length;
-    const logits = tf.tidy(() => {
-      const inputIds = tf.tensor2d(example.inputIds, [1, length], 'int32');
-      return model.forward({ inputIds, attentionMask: tf.ones([1, length], 'int32') }, { training: false });
-    });
-    predictions.push(...argmaxRows(logits.dataSync(), 2));
-    labels.push(example.label);
-    logits.dispose();
-  }
-  const expected = classificationMetrics(labels, predictions, 2);
-  assert.equal(epoch.evalAccuracy, expected.accuracy);
-  assert.equal(epoch.evalF1, expected.f1);
-  assert.deepEqual(epoch.evalConfusionMatrix, expected.confusionMatrix);
+    // Recompute predictions one example at a time, unpadded (mask all ones), and score them once.
+    const labels: number[] = [];
+    const predictions: number[] = [];
+    for (const example of VALIDATION) {
+      const length = example.inputIds.length;
+      const logits = tf.tidy(() => {
+        const inputIds = tf.tensor2d(example.inputIds, [1, length], 'int32');
+        return model.forward({ inputIds, attentionMask: tf.ones([1, length], 'int32') }, { training: false });
+      });
+      predictions.push(...argmaxRows(logits.dataSync(), 2));
+      labels.push(example.label);
+      logits.dispose();
+    }
+    const expected = classificationMetrics(labels, predictions, 2);
+    assert.equal(epoch.evalAccuracy, expected.accuracy);
+    assert.equal(epoch.evalF1, expected.f1);
+    assert.deepEqual(epoch.evalConfusionMatrix, expected.confusionMatrix);
 
-  const savedDir = path.join(dir, modelDirName(1, expected.accuracy, expected.f1));
-  assert.equal(epoch.savedModelDir, savedDir);
-  for (const file of ['config.json', 'model.safetensors', 'tokenizer.json']) assert.ok(fs.existsSync(path.join(savedDir, file)), `${file} saved`);
-  const reloaded = await RobertaForSequenceClassification.fromPretrained(savedDir);
-  const again = await evaluateBatches(reloaded, loaders().validationLoader, 2);
-  assert.equal(again.accuracy, expected.accuracy);
-  reloaded.dispose();
-  trainer.dispose();
-  model.dispose();
-});
+    const savedDir = path.join(dir, modelDirName(1, expected.accuracy, expected.f1));
+    assert.equal(epoch.savedModelDir, savedDir);
+    for (const file of ['config.json', 'model.safetensors', 'tokenizer.json'])
+      assert.ok(fs.existsSync(path.join(savedDir, file)), `${file} saved`);
+    const reloaded = await RobertaForSequenceClassification.fromPretrained(savedDir);
+    const again = await evaluateBatches(reloaded, loaders().validationLoader, 2);
+    assert.equal(again.accuracy, expected.accuracy);
+    reloaded.dispose();
+    trainer.dispose();
+    model.dispose();
+  },
+);
 
 test('folder-name format and atomic replacement: a failing write leaves the old folder intact', async () => {
   assert.equal(modelDirName(1, 0.951, 0.9449), 'E01_A0.95_F0.94');
@@ -353,15 +413,21 @@ test('folder-name format and atomic replacement: a failing write leaves the old 
 test('resume refuses a checkpoint made with other loaders (batch count, shuffle seed)', async () => {
   const dir = tempDir('mismatch');
   const model = RobertaForSequenceClassification.fromConfig(CONFIG, { seed: 3 });
-  const trainer = new Trainer(trainerOptions(model, dir, { epochs: 1, checkpointFreq: 1, validationLoader: undefined }));
+  const trainer = new Trainer(
+    trainerOptions(model, dir, { epochs: 1, checkpointFreq: 1, validationLoader: undefined }),
+  );
   await trainer.fit();
   trainer.dispose();
   const smaller = new DataLoader(TRAIN.slice(0, 16), { batchSize: 8, mode: 'dynamic', maxLength: 32, seed: 7 });
-  const other = new Trainer(trainerOptions(model, dir, { trainLoader: smaller, resumeFrom: path.join(dir, 'checkpoint') }));
+  const other = new Trainer(
+    trainerOptions(model, dir, { trainLoader: smaller, resumeFrom: path.join(dir, 'checkpoint') }),
+  );
   await assert.rejects(other.fit(), /checkpoint has batches per epoch 6, this trainer has 2/);
   other.dispose();
   const reshuffled = new DataLoader(TRAIN, { batchSize: 8, mode: 'dynamic', maxLength: 32, seed: 8 });
-  const third = new Trainer(trainerOptions(model, dir, { trainLoader: reshuffled, resumeFrom: path.join(dir, 'checkpoint') }));
+  const third = new Trainer(
+    trainerOptions(model, dir, { trainLoader: reshuffled, resumeFrom: path.join(dir, 'checkpoint') }),
+  );
   await assert.rejects(third.fit(), /checkpoint has training loader seed 7, this trainer has 8/);
   third.dispose();
   model.dispose();

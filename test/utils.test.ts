@@ -4,12 +4,10 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import * as tf from '@tensorflow/tfjs';
 import { initBackend, type PlatformInfo } from '../lib/backend';
 import { loadTokenizer, type RobertaTokenizer } from '../lib/tokenizer';
 import { DataLoader, tokenizedExamples, dynamicPaddingCollate, type TokenizedExample } from '../lib/batching';
 import { setDisplaySink, type DisplayMessage, type MimeBundle } from '../lib/display/output';
-import { offlineModelConfig } from '../lib/model/config';
 import { reviewsToFrame } from '../lib/data/frames';
 import { generateSplit } from '../lib/data/corpus';
 import {
@@ -57,7 +55,10 @@ test('tokenization tables: Hello, hello and heLlo as the original workshop shows
   assert.deepEqual(tokens('hello'), ['<s>', 'hello', '</s>']);
   assert.deepEqual(tokens('heLlo'), ['<s>', 'he', 'L', 'lo', '</s>']);
   const hello = tokenizationRows(tokenizer, 'Hello');
-  assert.deepEqual(hello.map((r) => r.id), [0, tokenizer.encodeText('Hello')[0], 2]);
+  assert.deepEqual(
+    hello.map((r) => r.id),
+    [0, tokenizer.encodeText('Hello')[0], 2],
+  );
   assert.ok(hello.every((r) => r['attention mask'] === 1));
   assert.notEqual(hello[1].id, tokenizationRows(tokenizer, 'hello')[1].id, 'case matters');
 });
@@ -69,31 +70,55 @@ test('tokenization tables: a padded example ends in <pad> rows with mask 0', () 
   assert.ok(pads.length >= 3, `${pads.length} pad rows`);
   assert.ok(pads.every((r) => r.id === tokenizer.padTokenId && r['attention mask'] === 0));
   assert.equal(rows.filter((r) => r['attention mask'] === 1).length, 10 - pads.length);
-  assert.deepEqual(rows.map((r) => r.position), [...Array(10).keys()]);
+  assert.deepEqual(
+    rows.map((r) => r.position),
+    [...Array(10).keys()],
+  );
 });
 
 test('parameters: overrides merge, unknown names are refused, the table marks what changed', () => {
   const shared = { maxLength: 256, padding: 'grouped', outputDir: path.join(REPO_ROOT, 'outputs'), learningRate: 1e-3 };
   const overrides = { maxLength: 512, padding: 'grouped', outputDir: path.join(REPO_ROOT, 'outputs', '02') };
   assert.deepEqual(withOverrides(shared, overrides), { ...shared, ...overrides });
-  assert.throws(() => withOverrides(shared, { maxLenght: 1 } as Partial<typeof shared>), /'maxLenght' is not one of the shared parameters/);
+  assert.throws(
+    () => withOverrides(shared, { maxLenght: 1 } as Partial<typeof shared>),
+    /'maxLenght' is not one of the shared parameters/,
+  );
   const rows = parameterRows(shared, overrides);
   const byName = new Map(rows.map((r) => [r.parameter, r]));
   assert.equal(byName.get('maxLength')!['this notebook'], '512  ◀ changed');
   assert.equal(byName.get('padding')!['this notebook'], 'grouped  ◀ set here');
   assert.equal(byName.get('learningRate')!['this notebook'], 'same');
   assert.equal(byName.get('learningRate')!['params.ts'], '1e-3');
-  assert.equal(byName.get('outputDir')!['params.ts'], 'outputs', 'paths inside the repository are shown relative to it');
+  assert.equal(
+    byName.get('outputDir')!['params.ts'],
+    'outputs',
+    'paths inside the repository are shown relative to it',
+  );
   assert.equal(displayPath('/somewhere/else'), '/somewhere/else');
 });
 
 test('static encoding -> examples -> static DataLoader gives back the same ids and masks', () => {
-  const texts = ['A short one.', 'A much longer review that goes on and on about the plot, the cast and the music.', 'Fine.'];
+  const texts = [
+    'A short one.',
+    'A much longer review that goes on and on about the plot, the cast and the music.',
+    'Fine.',
+  ];
   const encoded = tokenizer.encodeStatic(texts, 24);
   const examples = examplesFromEncoding(encoded, [1, 0, 1]);
   const plain = tokenizer.encodePlain(texts).inputIds;
-  assert.deepEqual(examples.map((e) => e.inputIds), plain, 'padding removed, nothing else');
-  const loader = new DataLoader(examples, { batchSize: 3, mode: 'static', maxLength: 24, shuffle: false, padTokenId: tokenizer.padTokenId });
+  assert.deepEqual(
+    examples.map((e) => e.inputIds),
+    plain,
+    'padding removed, nothing else',
+  );
+  const loader = new DataLoader(examples, {
+    batchSize: 3,
+    mode: 'static',
+    maxLength: 24,
+    shuffle: false,
+    padTokenId: tokenizer.padTokenId,
+  });
   const [batch] = [...loader.batches(0)];
   assert.deepEqual(Array.from(batch.inputIds), encoded.inputIds.flat());
   assert.deepEqual(Array.from(batch.attentionMask), encoded.attentionMask.flat());
@@ -125,7 +150,10 @@ test('tokenizeWithProgress: chunked encoding equals one call, and the bar ends a
   assert.equal(bundles.length, 1, 'one progress display, updated in place');
   assert.match(String(bundles[0]['text/plain']), /100% .* 7\/7/);
   setDisplaySink(null);
-  assert.deepEqual(await tokenizeWithProgress(tokenizer, texts, { mode: 'plain', progress: false }), tokenizer.encodePlain(texts));
+  assert.deepEqual(
+    await tokenizeWithProgress(tokenizer, texts, { mode: 'plain', progress: false }),
+    tokenizer.encodePlain(texts),
+  );
   await assert.rejects(tokenizeWithProgress(tokenizer, texts, { mode: 'dynamic', progress: false }), /needs maxLength/);
 });
 
@@ -141,7 +169,10 @@ test('charts: a long line series gets a short text summary, the SVG keeps every 
 });
 
 test('collate grid: one cell per position, padding greyed, shape in the caption', () => {
-  const examples = tokenizedExamples(tokenizer.encodePlain(['A masterpiece.', 'Dull, slow and far too long.', 'Loved it!']).inputIds, [1, 0, 1]);
+  const examples = tokenizedExamples(
+    tokenizer.encodePlain(['A masterpiece.', 'Dull, slow and far too long.', 'Loved it!']).inputIds,
+    [1, 0, 1],
+  );
   const batch = dynamicPaddingCollate(examples, tokenizer.padTokenId);
   const bundles = captureDisplays();
   showBatch(batch, tokenizer);
@@ -153,7 +184,14 @@ test('collate grid: one cell per position, padding greyed, shape in the caption'
 });
 
 test('platform table: a warning on wasm and cpu, none on the native backend', () => {
-  const info = (backend: PlatformInfo['backend']): PlatformInfo => ({ backend, tfjsVersion: '4.22.0', threads: 1, nodeVersion: 'v20', slowFallback: backend !== 'tensorflow', notes: [] });
+  const info = (backend: PlatformInfo['backend']): PlatformInfo => ({
+    backend,
+    tfjsVersion: '4.22.0',
+    threads: 1,
+    nodeVersion: 'v20',
+    slowFallback: backend !== 'tensorflow',
+    notes: [],
+  });
   assert.match(platformWarning(info('wasm'))!, /Slow fallback.*WebAssembly/);
   assert.match(platformWarning(info('cpu'))!, /plain JavaScript/);
   assert.equal(platformWarning(info('tensorflow')), null);
@@ -169,7 +207,10 @@ test('platform table: a warning on wasm and cpu, none on the native backend', ()
 function syntheticExamples(count: number): TokenizedExample[] {
   return Array.from({ length: count }, (_, i) => {
     const length = 20 + ((i * 97) % 560);
-    return { inputIds: Array.from({ length }, (_, k) => (k === 0 ? 0 : k === length - 1 ? 2 : 4 + ((i + k) % 500))), label: i % 2 };
+    return {
+      inputIds: Array.from({ length }, (_, k) => (k === 0 ? 0 : k === length - 1 ? 2 : 4 + ((i + k) % 500))),
+      label: i % 2,
+    };
   });
 }
 
@@ -177,7 +218,13 @@ test('batch lengths table: first batches of each loader and the epoch means', ()
   const examples = syntheticExamples(64);
   const options = { batchSize: 8, maxLength: 256, shuffle: true, seed: 1, padTokenId: 1 };
   const bundles = captureDisplays();
-  showBatchLengths({ random: new DataLoader(examples, { ...options, mode: 'dynamic' }), grouped: new DataLoader(examples, { ...options, mode: 'grouped' }) }, 4);
+  showBatchLengths(
+    {
+      random: new DataLoader(examples, { ...options, mode: 'dynamic' }),
+      grouped: new DataLoader(examples, { ...options, mode: 'grouped' }),
+    },
+    4,
+  );
   const text = String(bundles[0]['text/plain']);
   assert.equal(text.split('\n').length, 2 + 1 + 4 + 1, 'caption, header, rule, 4 batches, epoch row');
   assert.match(text, /whole epoch +mean \d+ tokens, \d+% padding/);
@@ -214,29 +261,56 @@ test('folder listing, key-value rows and the bag-of-words baseline', () => {
   assert.ok(accuracy > 0.6 && accuracy <= 1, `baseline accuracy ${accuracy}`);
 });
 
-test('the committed notebooks: tslab kernel, compiled imports, diagrams that exist, light and error-free outputs', () => {
-  const folder = path.join(REPO_ROOT, 'notebooks');
-  const names = fs.readdirSync(folder).filter((name) => name.endsWith('.ipynb')).sort();
-  assert.deepEqual(names, ['01_pipeline.ipynb', '02_static_padding.ipynb', '03_dynamic_padding.ipynb']);
-  type Cell = { cell_type: string; source: string[] | string; outputs?: { output_type: string; name?: string; data?: Record<string, unknown> }[] };
-  for (const name of names) {
-    const file = path.join(folder, name);
-    const notebook = JSON.parse(fs.readFileSync(file, 'utf8')) as { metadata: { kernelspec: Record<string, string> }; cells: Cell[] };
-    assert.deepEqual(notebook.metadata.kernelspec, { name: 'tslab', display_name: 'TypeScript', language: 'typescript' }, name);
-    assert.ok(fs.statSync(file).size < 1_000_000, `${name} is ${fs.statSync(file).size} bytes: plotly.js inlined?`);
-    for (const [index, cell] of notebook.cells.entries()) {
-      const source = Array.isArray(cell.source) ? cell.source.join('') : cell.source;
-      for (const match of source.matchAll(/from '(\.[^']*)'/g)) {
-        assert.match(match[1], /^\.\.\/dist\//, `${name} cell ${index} imports ${match[1]}: tslab needs the compiled library`);
-        assert.ok(fs.existsSync(path.join(folder, `${match[1]}.ts`).replace(`${path.sep}dist${path.sep}`, path.sep)), `${name} cell ${index}: ${match[1]} has no source`);
-      }
-      for (const match of source.matchAll(/!\[[^\]]*\]\(([^)]+)\)/g)) {
-        assert.ok(fs.existsSync(path.join(folder, match[1])), `${name} cell ${index}: image ${match[1]} is missing`);
-      }
-      for (const output of cell.outputs ?? []) {
-        assert.notEqual(output.output_type, 'error', `${name} cell ${index} has an error output`);
-        assert.ok(!(output.output_type === 'stream' && output.name === 'stderr'), `${name} cell ${index} wrote to stderr`);
+test(
+  'the committed notebooks: tslab kernel, compiled imports, diagrams that exist, light and error-free ' + 'outputs',
+  () => {
+    const folder = path.join(REPO_ROOT, 'notebooks');
+    const names = fs
+      .readdirSync(folder)
+      .filter((name) => name.endsWith('.ipynb'))
+      .sort();
+    assert.deepEqual(names, ['01_pipeline.ipynb', '02_static_padding.ipynb', '03_dynamic_padding.ipynb']);
+    type Cell = {
+      cell_type: string;
+      source: string[] | string;
+      outputs?: { output_type: string; name?: string; data?: Record<string, unknown> }[];
+    };
+    for (const name of names) {
+      const file = path.join(folder, name);
+      const notebook = JSON.parse(fs.readFileSync(file, 'utf8')) as {
+        metadata: { kernelspec: Record<string, string> };
+        cells: Cell[];
+      };
+      assert.deepEqual(
+        notebook.metadata.kernelspec,
+        { name: 'tslab', display_name: 'TypeScript', language: 'typescript' },
+        name,
+      );
+      assert.ok(fs.statSync(file).size < 1_000_000, `${name} is ${fs.statSync(file).size} bytes: plotly.js inlined?`);
+      for (const [index, cell] of notebook.cells.entries()) {
+        const source = Array.isArray(cell.source) ? cell.source.join('') : cell.source;
+        for (const match of source.matchAll(/from '(\.[^']*)'/g)) {
+          assert.match(
+            match[1],
+            /^\.\.\/dist\//,
+            `${name} cell ${index} imports ${match[1]}: tslab needs the compiled library`,
+          );
+          assert.ok(
+            fs.existsSync(path.join(folder, `${match[1]}.ts`).replace(`${path.sep}dist${path.sep}`, path.sep)),
+            `${name} cell ${index}: ${match[1]} has no source`,
+          );
+        }
+        for (const match of source.matchAll(/!\[[^\]]*\]\(([^)]+)\)/g)) {
+          assert.ok(fs.existsSync(path.join(folder, match[1])), `${name} cell ${index}: image ${match[1]} is missing`);
+        }
+        for (const output of cell.outputs ?? []) {
+          assert.notEqual(output.output_type, 'error', `${name} cell ${index} has an error output`);
+          assert.ok(
+            !(output.output_type === 'stream' && output.name === 'stderr'),
+            `${name} cell ${index} wrote to stderr`,
+          );
+        }
       }
     }
-  }
-});
+  },
+);

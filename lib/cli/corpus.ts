@@ -1,6 +1,12 @@
 // `ft-roberta corpus`: the offline corpus as JSON lines, `{"text": ..., "label": ...}` per review.
 import {
-  DEFAULT_SIZES, DEFAULT_UNSUPERVISED_SIZE, SPLITS, corpusStats, generateReview, generateSplit, type CorpusSplit,
+  DEFAULT_SIZES,
+  DEFAULT_UNSUPERVISED_SIZE,
+  SPLITS,
+  corpusStats,
+  generateReview,
+  generateSplit,
+  type CorpusSplit,
 } from '../data/corpus';
 import { parseCommandArgs } from './args';
 import { CORPUS } from './specs';

@@ -69,7 +69,10 @@ export async function paddingReportCommand(argv: string[]): Promise<PaddingRepor
   const train = generateCorpus({ seed, sizes: { train: limit, validation: 0, test: 0 } }).train;
   const tokenizer = await loadTokenizer(args.string('tokenizer') ?? 'offline');
   const encoded = tokenizer.encodePlain(train.map((review) => review.text));
-  const examples = tokenizedExamples(encoded.inputIds, train.map((review) => review.label));
+  const examples = tokenizedExamples(
+    encoded.inputIds,
+    train.map((review) => review.label),
+  );
   const loader = new DataLoader(examples, { batchSize, mode, maxLength, seed, padTokenId: tokenizer.padTokenId });
   const report = paddingReport(loader, epoch);
   return {

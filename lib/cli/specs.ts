@@ -33,7 +33,7 @@ export const TRAIN: CommandSpec = {
     resume: {
       kind: 'optional',
       value: 'DIR',
-      description: 'continue an interrupted run: from DIR, or without DIR from the output folder\'s checkpoint',
+      description: "continue an interrupted run: from DIR, or without DIR from the output folder's checkpoint",
     },
     'skip-bad-rows': {
       kind: 'boolean',
@@ -116,7 +116,7 @@ export const TOKENIZE: CommandSpec = {
   options: {
     tokenizer: TOKENIZER_SOURCE,
     'max-length': { kind: 'string', value: 'N', description: 'truncate to N tokens' },
-    padding: { kind: 'string', value: 'max_length', description: 'pad to --max-length (or the model\'s limit)' },
+    padding: { kind: 'string', value: 'max_length', description: "pad to --max-length (or the model's limit)" },
     readable: { kind: 'boolean', description: 'show the space marker Ġ as ␣' },
   },
 };
@@ -130,7 +130,7 @@ export const PADDING_REPORT: CommandSpec = {
     mode: { kind: 'string', value: 'MODE', description: 'static|dynamic|grouped (default dynamic)' },
     limit: { kind: 'string', value: 'N', description: 'reviews of the train split (default 36000)' },
     seed: { kind: 'string', value: 'N', description: 'corpus and shuffling seed (default 42)' },
-    epoch: { kind: 'string', value: 'N', description: 'which epoch\'s batch order (default 0)' },
+    epoch: { kind: 'string', value: 'N', description: "which epoch's batch order (default 0)" },
     tokenizer: TOKENIZER_SOURCE,
   },
 };
@@ -184,7 +184,11 @@ export const PRETRAIN: CommandSpec = {
     'held-out-reviews': { kind: 'string', value: 'N', description: 'offline reviews held out (default 500)' },
     model: { kind: 'string', value: 'DIR|HUB_ID', description: 'start from this masked-LM checkpoint' },
     tokenizer: TOKENIZER_SOURCE,
-    'output-dir': { kind: 'string', value: 'DIR', description: 'checkpoints and the final model (default runs/pretrain)' },
+    'output-dir': {
+      kind: 'string',
+      value: 'DIR',
+      description: 'checkpoints and the final model (default runs/pretrain)',
+    },
     steps: { kind: 'string', value: 'N', description: 'stop after N optimizer steps' },
     epochs: { kind: 'string', value: 'N', description: 'passes over the packed sequences' },
     'batch-size': { kind: 'string', value: 'N', description: 'sequences per step (default 16)' },

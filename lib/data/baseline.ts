@@ -8,11 +8,26 @@ import { Rng, hashSeed, mulberry32, permutation } from '../random';
 
 /** Lower-cased words and numbers; IMDb's `<br />` tags are dropped. */
 export function bagOfWordsTokens(text: string): string[] {
-  return text.toLowerCase().replace(/<br\s*\/?>/g, ' ').match(/[a-z0-9]+(?:'[a-z]+)?/g) ?? [];
+  return (
+    text
+      .toLowerCase()
+      .replace(/<br\s*\/?>/g, ' ')
+      .match(/[a-z0-9]+(?:'[a-z]+)?/g) ?? []
+  );
 }
 
 const NEGATORS = new Set([
-  'not', 'no', 'never', 'nothing', 'nobody', 'none', 'hardly', 'without', 'nowhere', 'neither', 'nor',
+  'not',
+  'no',
+  'never',
+  'nothing',
+  'nobody',
+  'none',
+  'hardly',
+  'without',
+  'nowhere',
+  'neither',
+  'nor',
 ]);
 const TURNS = new Set(['but', 'yet', 'though', 'although', 'however']);
 /** Sentences at the end whose words also count as "closing" features (where reviewers give verdicts). */
@@ -29,7 +44,10 @@ function isNegator(word: string): boolean {
  * marked `end:`.
  */
 export function orderAwareFeatures(text: string): string[] {
-  const sentences = text.toLowerCase().replace(/<br\s*\/?>/g, ' . ').split(/[.!?]+/);
+  const sentences = text
+    .toLowerCase()
+    .replace(/<br\s*\/?>/g, ' . ')
+    .split(/[.!?]+/);
   const nonEmpty = sentences.filter((s) => /[a-z0-9]/.test(s));
   const features: string[] = [];
   nonEmpty.forEach((sentence, index) => {
@@ -134,7 +152,12 @@ export function trainBagOfWords(train: Review[], options: BaselineOptions = {}):
   for (const [w, c] of docCount) if (c >= minCount) vocabulary.set(w, vocabulary.size);
   const weights = new Float64Array(vocabulary.size);
   const features = train.map((r) => featurize(r.text, vocabulary));
-  const bias = fitLogistic(features, train.map((r) => r.label), weights, options);
+  const bias = fitLogistic(
+    features,
+    train.map((r) => r.label),
+    weights,
+    options,
+  );
   return { vocabulary, weights, bias };
 }
 
@@ -157,7 +180,12 @@ function hashedFeatures(text: string): SparseFeatures {
 
 export function trainOrderAware(train: Review[], options: BaselineOptions = {}): Classifier {
   const weights = new Float64Array(HASH_BUCKETS);
-  const bias = fitLogistic(train.map((r) => hashedFeatures(r.text)), train.map((r) => r.label), weights, options);
+  const bias = fitLogistic(
+    train.map((r) => hashedFeatures(r.text)),
+    train.map((r) => r.label),
+    weights,
+    options,
+  );
   return { predict: (text) => sigmoid(score(weights, bias, hashedFeatures(text))) };
 }
 
@@ -172,6 +200,14 @@ export function accuracy(model: BagOfWordsModel | Classifier, reviews: Review[])
 /** The words with the largest positive and negative weights, for a look inside the model. */
 export function topWords(model: BagOfWordsModel, k: number): { positive: string[]; negative: string[] } {
   const words = [...model.vocabulary.keys()];
-  const byWeight = words.map((w) => [w, model.weights[model.vocabulary.get(w) as number]] as const).sort((a, b) => b[1] - a[1]);
-  return { positive: byWeight.slice(0, k).map((x) => x[0]), negative: byWeight.slice(-k).reverse().map((x) => x[0]) };
+  const byWeight = words
+    .map((w) => [w, model.weights[model.vocabulary.get(w) as number]] as const)
+    .sort((a, b) => b[1] - a[1]);
+  return {
+    positive: byWeight.slice(0, k).map((x) => x[0]),
+    negative: byWeight
+      .slice(-k)
+      .reverse()
+      .map((x) => x[0]),
+  };
 }

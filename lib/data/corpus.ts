@@ -4,10 +4,25 @@
 import { Grammar } from './grammar';
 import type * as Gpt3Encoder from 'gpt-3-encoder';
 import {
-  CONTEXT_RULES, DECADES, FEMALE_NAMES, FUNNY_GENRES, GENRES, MALE_NAMES, ONE_WAY_RULES, PLACES, POLAR_POOLS, RULES,
-  SLOT_NAMES, SURNAMES, TENSE_GENRES, polarize,
+  CONTEXT_RULES,
+  DECADES,
+  FEMALE_NAMES,
+  FUNNY_GENRES,
+  GENRES,
+  MALE_NAMES,
+  ONE_WAY_RULES,
+  PLACES,
+  POLAR_POOLS,
+  RULES,
+  SLOT_NAMES,
+  SURNAMES,
+  TENSE_GENRES,
+  polarize,
 } from './lexicon';
 import { Rng, normal, permutation, pick, randInt, rngFor, shuffled } from '../random';
+
+const FEMALE_TITLES = ['Mrs.', 'Miss', 'Dr.', 'Detective'];
+const MALE_TITLES = ['Mr.', 'Dr.', 'Detective', 'Captain'];
 import { GPT2_PRE_TOKEN, bpeTokenCount, robertaTokenCount } from './token-count';
 
 /** The labelled splits. */
@@ -34,7 +49,14 @@ export interface Review {
  */
 export type ReviewKind = 'plain' | 'negation' | 'contrast' | 'mixed' | 'parts' | 'faint' | 'comparison' | 'sarcasm';
 export const REVIEW_KINDS: readonly ReviewKind[] = [
-  'plain', 'negation', 'contrast', 'mixed', 'parts', 'faint', 'comparison', 'sarcasm',
+  'plain',
+  'negation',
+  'contrast',
+  'mixed',
+  'parts',
+  'faint',
+  'comparison',
+  'sarcasm',
 ];
 /** Kinds that only occur in negative reviews; positive reviews spread their share over the other context kinds. */
 const NEGATIVE_ONLY_KINDS: ReadonlySet<ReviewKind> = new Set(['sarcasm']);
@@ -73,7 +95,14 @@ export const CORPUS_SETTINGS = {
    * figures); sarcasm stays rare.
    */
   kindShares: {
-    plain: 0.7, negation: 0.07, contrast: 0.06, mixed: 0.04, parts: 0.05, faint: 0.03, comparison: 0.04, sarcasm: 0.01,
+    plain: 0.7,
+    negation: 0.07,
+    contrast: 0.06,
+    mixed: 0.04,
+    parts: 0.05,
+    faint: 0.03,
+    comparison: 0.04,
+    sarcasm: 0.01,
   } as Record<ReviewKind, number>,
   /** Chance that a review separates paragraphs with IMDb's `<br /><br />` rather than a space. */
   lineBreakShare: 0.8,
@@ -98,7 +127,19 @@ function grammar(): Grammar {
 }
 
 /** Rule names whose `_pos` / `_neg` variants describe one aspect of a film. */
-const BASE_ASPECTS = ['acting', 'script', 'direction', 'photo', 'music', 'pacing', 'ending', 'characters', 'design', 'acting', 'script'];
+const BASE_ASPECTS = [
+  'acting',
+  'script',
+  'direction',
+  'photo',
+  'music',
+  'pacing',
+  'ending',
+  'characters',
+  'design',
+  'acting',
+  'script',
+];
 
 type Polarity = 'pos' | 'neg';
 
@@ -142,7 +183,8 @@ function makeSlots(rng: Rng): { slots: Map<string, string>; genre: string } {
     slots.set(`actor${k}`, `${actor.first} ${actor.last}`);
     // Characters share the actor's gender; some go by title + surname, most by first name.
     const first = pick(rng, actor.female ? FEMALE_NAMES : MALE_NAMES);
-    const charName = rng() < 0.15 ? `${pick(rng, actor.female ? ['Mrs.', 'Miss', 'Dr.', 'Detective'] : ['Mr.', 'Dr.', 'Detective', 'Captain'])} ${character.last}` : first;
+    const charName =
+      rng() < 0.15 ? `${pick(rng, actor.female ? FEMALE_TITLES : MALE_TITLES)} ${character.last}` : first;
     slots.set(`char${k}`, charName);
     slots.set(`he${k}`, actor.female ? 'she' : 'he');
     slots.set(`his${k}`, actor.female ? 'her' : 'his');
@@ -152,8 +194,16 @@ function makeSlots(rng: Rng): { slots: Map<string, string>; genre: string } {
   slots.set('occupation1', grammar().expand('occupation', rng, slots));
   slots.set('occupation2', grammar().expand('occupation', rng, slots));
   // One storyline per review, so a long plot summary does not contradict itself.
-  const story: Array<[string, string]> = [['hook', 'plotHook'], ['incident', 'plotEvent'], ['quest', 'plotGoal'],
-    ['mission', 'plotGoal2'], ['sideline', 'subplot'], ['firstScene', 'openingScene'], ['locale', 'setting'], ['twist', 'twistHint']];
+  const story: Array<[string, string]> = [
+    ['hook', 'plotHook'],
+    ['incident', 'plotEvent'],
+    ['quest', 'plotGoal'],
+    ['mission', 'plotGoal2'],
+    ['sideline', 'subplot'],
+    ['firstScene', 'openingScene'],
+    ['locale', 'setting'],
+    ['twist', 'twistHint'],
+  ];
   for (const [slot, rule] of story) slots.set(slot, grammar().expand(rule, rng, slots));
   return { slots, genre };
 }
@@ -286,7 +336,8 @@ function planReview(rng: Rng, w: ReviewWriter, polarity: Polarity, kind: ReviewK
   let filler: ReviewPlan['filler'];
   const neutral = (r: number): Sentence => w.sentence(r < 0.7 ? 'aside' : 'memory');
   /** Opinions beyond the aspect list: a scene, a comparison, advice, a rhetorical question. */
-  const remark = (p: Polarity): Sentence => w.sentence(`${pick(rng, ['scene', 'scene', 'compare', 'advice', 'question'])}_${p}`);
+  const remark = (p: Polarity): Sentence =>
+    w.sentence(`${pick(rng, ['scene', 'scene', 'compare', 'advice', 'question'])}_${p}`);
 
   if (kind === 'plain') {
     scoreChance = 0.35;
@@ -302,7 +353,8 @@ function planReview(rng: Rng, w: ReviewWriter, polarity: Polarity, kind: ReviewK
       if (r < 0.55) return { sentence: w.sentence(`direct_${polarity}`), agrees: true };
       if (r < 0.62) return { sentence: w.sentence(`reaction_${polarity}`), agrees: true };
       if (r < 0.75) return { sentence: remark(polarity), agrees: true };
-      if (r < 0.82) return { sentence: w.sentence(polarity === 'pos' ? 'minorComplaint' : 'minorPraise'), agrees: false };
+      if (r < 0.82)
+        return { sentence: w.sentence(polarity === 'pos' ? 'minorComplaint' : 'minorPraise'), agrees: false };
       if (r < 0.86) return { sentence: w.sentence(`hedged_${polarity}`), agrees: true };
       return { sentence: neutral(rng()), agrees: true };
     };
@@ -330,7 +382,11 @@ function planReview(rng: Rng, w: ReviewWriter, polarity: Polarity, kind: ReviewK
     const v = rng();
     const closer = v < 0.1 ? 'verdict' : v < 0.55 ? 'mixedVerdict' : 'contrast';
     closing.push(w.sentence(`${closer}_${polarity}`));
-    twoSided = { otherFirst: true, otherIntro: w.sentence(`concession_${polarity}`), agreeIntro: w.sentence(`turn_${polarity}`) };
+    twoSided = {
+      otherFirst: true,
+      otherIntro: w.sentence(`concession_${polarity}`),
+      agreeIntro: w.sentence(`turn_${polarity}`),
+    };
     // The concession is about as long as the rest.
     let conceded = 0;
     filler = () => {
@@ -468,7 +524,13 @@ function writeReview(rng: Rng, polarity: Polarity, kind: ReviewKind, targetToken
     (agrees || !plan.twoSided ? agreeing : disagreeing).push(sentence);
     used += cost(sentence);
     // A two-sided review announces its halves once it is long enough to have halves.
-    if (plan.twoSided && !intros && disagreeing.length >= 2 && agreeing.length >= 1 && fits({ text: '', tokens: sum(twoSidedIntros) })) {
+    if (
+      plan.twoSided &&
+      !intros &&
+      disagreeing.length >= 2 &&
+      agreeing.length >= 1 &&
+      fits({ text: '', tokens: sum(twoSidedIntros) })
+    ) {
       intros = true;
       used += sum(twoSidedIntros);
     }
@@ -603,6 +665,7 @@ export function* unsupervisedTexts(seed: number, count: number = DEFAULT_UNSUPER
 export function distinctTokenIds(texts: Iterable<string>): number {
   const pieces = new Set<string>();
   for (const text of texts) for (const match of text.matchAll(GPT2_PRE_TOKEN)) pieces.add(match[0]);
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded on first use (~0.3 s)
   const { encode } = require('gpt-3-encoder') as typeof Gpt3Encoder;
   const ids = new Set<number>();
   for (const piece of pieces) for (const id of encode(piece)) ids.add(id);
@@ -621,7 +684,8 @@ function resolveSizes(sizes: Partial<CorpusSizes> | undefined): CorpusSizes {
   const out = { ...DEFAULT_SIZES, ...sizes };
   for (const split of SPLITS) {
     const n = out[split];
-    if (!Number.isInteger(n) || n < 0) throw new Error(`generateCorpus: sizes.${split} must be a non-negative integer, got ${n}`);
+    if (!Number.isInteger(n) || n < 0)
+      throw new Error(`generateCorpus: sizes.${split} must be a non-negative integer, got ${n}`);
   }
   return out;
 }

@@ -26,18 +26,20 @@ export function corpusToFrames<K extends string>(splits: Record<K, readonly Revi
 export function frameToReviews(frame: dfd.DataFrame): Review[] {
   if (frame.shape[0] === 0) return [];
   for (const c of ['text', 'label']) {
-    if (!frame.columns.includes(c)) throw new Error(`DataFrame: missing column '${c}' (found ${frame.columns.join(', ')})`);
+    if (!frame.columns.includes(c))
+      throw new Error(`DataFrame: missing column '${c}' (found ${frame.columns.join(', ')})`);
   }
   const texts = frame.column('text').values as unknown[];
   const labels = frame.column('label').values as unknown[];
   return texts.map((text, i) => {
     const label = labels[i];
-    if (typeof text !== 'string') throw new Error(`DataFrame: row ${i}, column 'text': expected a string, found ${typeof text}`);
-    if (label !== 0 && label !== 1) throw new Error(`DataFrame: row ${i}, column 'label': expected 0 or 1, found ${String(label)}`);
+    if (typeof text !== 'string')
+      throw new Error(`DataFrame: row ${i}, column 'text': expected a string, found ${typeof text}`);
+    if (label !== 0 && label !== 1)
+      throw new Error(`DataFrame: row ${i}, column 'label': expected 0 or 1, found ${String(label)}`);
     return { text, label };
   });
 }
-
 
 /** Cuts `s` to at most `max` characters, at a word boundary when one is near, with an ellipsis. */
 export function truncateText(s: string, max: number): string {
@@ -49,9 +51,9 @@ export function truncateText(s: string, max: number): string {
 
 function table(headers: string[], rows: Array<Array<string | number>>, caption?: string): string {
   const th = headers.map((h) => `<th>${escapeHtml(h)}</th>`).join('');
-  const body = rows
-    .map((r) => `<tr>${r.map((v, i) => (i === 0 ? `<th>${escapeHtml(String(v))}</th>` : `<td>${escapeHtml(String(v))}</td>`)).join('')}</tr>`)
-    .join('\n');
+  const cell = (v: unknown, i: number): string =>
+    i === 0 ? `<th>${escapeHtml(String(v))}</th>` : `<td>${escapeHtml(String(v))}</td>`;
+  const body = rows.map((r) => `<tr>${r.map(cell).join('')}</tr>`).join('\n');
   const cap = caption ? `<caption>${escapeHtml(caption)}</caption>` : '';
   return `<table class="dataframe">${cap}\n<thead><tr>${th}</tr></thead>\n<tbody>\n${body}\n</tbody>\n</table>`;
 }
@@ -68,7 +70,10 @@ export function headHtml(frame: dfd.DataFrame, n = 5, maxChars = 120): string {
   const values = columns.map((c) => frame.column(c).values as unknown[]);
   const index = frame.index as Array<string | number>;
   for (let i = 0; i < count; i++) {
-    rows.push([index[i], ...values.map((v) => (typeof v[i] === 'string' ? truncateText(v[i] as string, maxChars) : String(v[i])))]);
+    rows.push([
+      index[i],
+      ...values.map((v) => (typeof v[i] === 'string' ? truncateText(v[i] as string, maxChars) : String(v[i]))),
+    ]);
   }
   return table(['', ...columns], rows, `${count} of ${frame.shape[0]} rows`);
 }
@@ -132,11 +137,16 @@ export function infoHtml(frame: dfd.DataFrame): string {
 }
 
 /** Counts per value of `column` (default `label`), most frequent first, with shares. */
-export function valueCounts(frame: dfd.DataFrame, column = 'label'): Array<{ value: string; count: number; share: number }> {
-  if (!frame.columns.includes(column)) throw new Error(`valueCounts: no column '${column}' (found ${frame.columns.join(', ')})`);
+export function valueCounts(
+  frame: dfd.DataFrame,
+  column = 'label',
+): Array<{ value: string; count: number; share: number }> {
+  if (!frame.columns.includes(column))
+    throw new Error(`valueCounts: no column '${column}' (found ${frame.columns.join(', ')})`);
   const rows = frame.shape[0];
   const counts = new Map<string, number>();
-  if (rows > 0) for (const v of frame.column(column).values as unknown[]) counts.set(String(v), (counts.get(String(v)) ?? 0) + 1);
+  if (rows > 0)
+    for (const v of frame.column(column).values as unknown[]) counts.set(String(v), (counts.get(String(v)) ?? 0) + 1);
   return [...counts]
     .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))
     .map(([value, count]) => ({ value, count, share: count / rows }));
@@ -146,6 +156,9 @@ const LABEL_NAMES: Record<string, string> = { '0': '0 (negative)', '1': '1 (posi
 
 export function valueCountsHtml(frame: dfd.DataFrame, column = 'label'): string {
   const counts = valueCounts(frame, column);
-  const name = (v: string) => (column === 'label' ? LABEL_NAMES[v] ?? v : v);
-  return table([column, 'count', 'share'], counts.map((c) => [name(c.value), c.count, `${(100 * c.share).toFixed(1)}%`]));
+  const name = (v: string) => (column === 'label' ? (LABEL_NAMES[v] ?? v) : v);
+  return table(
+    [column, 'count', 'share'],
+    counts.map((c) => [name(c.value), c.count, `${(100 * c.share).toFixed(1)}%`]),
+  );
 }

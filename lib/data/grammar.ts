@@ -123,7 +123,8 @@ export class Grammar {
     const missing = new Set<string>();
     const visit = (nodes: Node[]) => {
       for (const node of nodes) {
-        if (node.kind === 'rule' && !this.rules.has(node.name) && !slotNames.includes(node.name)) missing.add(node.name);
+        if (node.kind === 'rule' && !this.rules.has(node.name) && !slotNames.includes(node.name))
+          missing.add(node.name);
         if (node.kind === 'choice') node.options.forEach(visit);
       }
     };
@@ -168,7 +169,13 @@ export class Grammar {
     counter.pendingSpace = false;
   }
 
-  private expandRule(name: string, rng: Rng, slots: ReadonlyMap<string, string>, depth: number, counter: Counter | null): string {
+  private expandRule(
+    name: string,
+    rng: Rng,
+    slots: ReadonlyMap<string, string>,
+    depth: number,
+    counter: Counter | null,
+  ): string {
     const slot = slots.get(name);
     if (slot !== undefined) {
       if (counter && slot !== '') this.countSlot(slot, counter);
@@ -180,7 +187,13 @@ export class Grammar {
     return this.expandNodes(templates[Math.floor(rng() * templates.length)], rng, slots, depth + 1, counter);
   }
 
-  private expandNodes(nodes: Node[], rng: Rng, slots: ReadonlyMap<string, string>, depth: number, counter: Counter | null): string {
+  private expandNodes(
+    nodes: Node[],
+    rng: Rng,
+    slots: ReadonlyMap<string, string>,
+    depth: number,
+    counter: Counter | null,
+  ): string {
     let out = '';
     for (const node of nodes) {
       if (node.kind === 'text') {

@@ -12,7 +12,13 @@ import * as path from 'path';
 import type * as dfd from 'danfojs';
 import { hubDownload, hubIdOf, hubListFiles, type HubOptions } from '../hub';
 import {
-  DEFAULT_SIZES, DEFAULT_UNSUPERVISED_SIZE, SPLITS, generateSplit, type CorpusSizes, type Review, type Split,
+  DEFAULT_SIZES,
+  DEFAULT_UNSUPERVISED_SIZE,
+  SPLITS,
+  generateSplit,
+  type CorpusSizes,
+  type Review,
+  type Split,
 } from './corpus';
 import { corpusToFrames, reviewsToFrame } from './frames';
 import { permutation, rngFor } from '../random';
@@ -90,19 +96,32 @@ function carve(reviews: Review[], share: number, seed: number, what: string): [R
   if (!(share > 0 && share < 1)) throw new Error(`${what}: share must be between 0 and 1, found ${share}`);
   const order = permutation(rngFor(seed, 'carve', what), reviews.length);
   const carvedCount = Math.round(reviews.length * share);
-  const carved = order.slice(0, carvedCount).sort((a, b) => a - b).map((i) => reviews[i]);
-  const kept = order.slice(carvedCount).sort((a, b) => a - b).map((i) => reviews[i]);
+  const carved = order
+    .slice(0, carvedCount)
+    .sort((a, b) => a - b)
+    .map((i) => reviews[i]);
+  const kept = order
+    .slice(carvedCount)
+    .sort((a, b) => a - b)
+    .map((i) => reviews[i]);
   return [kept, carved];
 }
 
 function limitFor(options: LoadImdbOptions, split: Split): number | undefined {
   const { limit } = options;
   const n = typeof limit === 'number' ? limit : limit?.[split];
-  if (n !== undefined && (!Number.isInteger(n) || n < 0)) throw new Error(`loadImdb: limit for ${split} must be a non-negative integer, found ${n}`);
+  if (n !== undefined && (!Number.isInteger(n) || n < 0))
+    throw new Error(`loadImdb: limit for ${split} must be a non-negative integer, found ${n}`);
   return n;
 }
 
-function finish(splits: SplitReviews, options: LoadImdbOptions, shuffle: boolean, bad: BadRows, origin: Record<Split, string>): ImdbSplits {
+function finish(
+  splits: SplitReviews,
+  options: LoadImdbOptions,
+  shuffle: boolean,
+  bad: BadRows,
+  origin: Record<Split, string>,
+): ImdbSplits {
   const seed = options.seed ?? 42;
   const out = {} as SplitReviews;
   for (const split of SPLITS) {
@@ -114,9 +133,19 @@ function finish(splits: SplitReviews, options: LoadImdbOptions, shuffle: boolean
   return { ...corpusToFrames(out), skipped: bad.skipped, problems: bad.examples, origin };
 }
 
-async function readSplitFiles(files: Partial<Record<Split, string[]>>, localPath: (f: string) => Promise<string>, bad: BadRows, seed: number, options: LoadImdbOptions, where: string): Promise<{ splits: SplitReviews; origin: Record<Split, string> }> {
+async function readSplitFiles(
+  files: Partial<Record<Split, string[]>>,
+  localPath: (f: string) => Promise<string>,
+  bad: BadRows,
+  seed: number,
+  options: LoadImdbOptions,
+  where: string,
+): Promise<{ splits: SplitReviews; origin: Record<Split, string> }> {
   if (!files.train) {
-    throw new Error(`${where}: no train split file found (looked for .csv/.tsv/.parquet names containing train, validation|valid|val|dev, test)`);
+    throw new Error(
+      `${where}: no train split file found (looked for .csv/.tsv/.parquet names containing train, ` +
+        `validation|valid|val|dev, test)`,
+    );
   }
   const read = async (list: string[]): Promise<Review[]> => {
     const all: Review[] = [];
@@ -126,7 +155,11 @@ async function readSplitFiles(files: Partial<Record<Split, string[]>>, localPath
   let train = await read(files.train);
   const origin = { train: files.train.join(', ') } as Record<Split, string>;
   // A split without its own files is carved out of train (validation first, then test).
-  const readOrCarve = async (split: 'validation' | 'test', listed: string[] | undefined, share: number): Promise<Review[]> => {
+  const readOrCarve = async (
+    split: 'validation' | 'test',
+    listed: string[] | undefined,
+    share: number,
+  ): Promise<Review[]> => {
     if (listed) {
       origin[split] = listed.join(', ');
       return read(listed);
@@ -150,7 +183,11 @@ function loadOffline(options: LoadImdbOptions): ImdbSplits {
     const count = limit === undefined ? sizes[split] : Math.min(limit, sizes[split]);
     splits[split] = generateSplit(seed, split, count).map(({ text, label }) => ({ text, label }));
   }
-  const origin = { train: `offline corpus, seed ${seed}`, validation: `offline corpus, seed ${seed}`, test: `offline corpus, seed ${seed}` };
+  const origin = {
+    train: `offline corpus, seed ${seed}`,
+    validation: `offline corpus, seed ${seed}`,
+    test: `offline corpus, seed ${seed}`,
+  };
   const out: ImdbSplits = { ...corpusToFrames(splits), skipped: 0, problems: [], origin };
   const unsupervised = unsupervisedCount(options);
   if (unsupervised > 0) {
@@ -217,24 +254,48 @@ export async function loadImdb(source: string = 'offline', options: LoadImdbOpti
   if (fs.existsSync(source)) {
     const stat = fs.statSync(source);
     if (stat.isFile()) return loadLocalTable(source, options, bad);
-    const root = isAclImdbFolder(source) ? source : isAclImdbFolder(path.join(source, 'aclImdb')) ? path.join(source, 'aclImdb') : null;
+    const root = isAclImdbFolder(source)
+      ? source
+      : isAclImdbFolder(path.join(source, 'aclImdb'))
+        ? path.join(source, 'aclImdb')
+        : null;
     if (root !== null) {
-      const [train, validation] = carve(readAclImdbSplit(root, 'train', bad), options.validationShare ?? 0.1, seed, `${root} validation`);
+      const [train, validation] = carve(
+        readAclImdbSplit(root, 'train', bad),
+        options.validationShare ?? 0.1,
+        seed,
+        `${root} validation`,
+      );
       const test = readAclImdbSplit(root, 'test', bad);
       const origin = {
         train: path.join(root, 'train'),
-        validation: `${Math.round((options.validationShare ?? 0.1) * 100)}% of ${path.join(root, 'train')}, seed ${seed}`,
+        validation:
+          `${Math.round((options.validationShare ?? 0.1) * 100)}% of ${path.join(root, 'train')}, seed ` + `${seed}`,
         test: path.join(root, 'test'),
       };
       return finish({ train, validation, test }, options, shuffle, bad, origin);
     }
-    const { splits, origin } = await readSplitFiles(discoverSplitFiles(listFolder(source)), async (f) => path.join(source, f), bad, seed, options, source);
+    const { splits, origin } = await readSplitFiles(
+      discoverSplitFiles(listFolder(source)),
+      async (f) => path.join(source, f),
+      bad,
+      seed,
+      options,
+      source,
+    );
     return finish(splits, options, shuffle, bad, origin);
   }
 
   hubIdOf(source, "loadImdb: expected 'offline', an existing file or folder, or a Hub dataset id (owner/name)");
   const hub: HubOptions = { ...options.hub, repoType: 'dataset' };
   const files = await hubListFiles(source, hub);
-  const { splits, origin } = await readSplitFiles(discoverSplitFiles(files), (f) => hubDownload(source, f, hub), bad, seed, options, `dataset ${source}`);
+  const { splits, origin } = await readSplitFiles(
+    discoverSplitFiles(files),
+    (f) => hubDownload(source, f, hub),
+    bad,
+    seed,
+    options,
+    `dataset ${source}`,
+  );
   return finish(splits, options, shuffle, bad, origin);
 }

@@ -102,9 +102,15 @@ export function findColumns(file: string, fields: readonly string[]): { text: st
   const lower = new Map(fields.map((f) => [f.trim().toLowerCase(), f]));
   const text = TEXT_COLUMNS.map((c) => lower.get(c)).find((c) => c !== undefined);
   const label = LABEL_COLUMNS.map((c) => lower.get(c)).find((c) => c !== undefined);
-  const missing = [text === undefined ? `'text' (or ${TEXT_COLUMNS.slice(1).join(', ')})` : null, label === undefined ? `'label' (or ${LABEL_COLUMNS.slice(1).join(', ')})` : null].filter((m) => m !== null);
+  const missing = [
+    text === undefined ? `'text' (or ${TEXT_COLUMNS.slice(1).join(', ')})` : null,
+    label === undefined ? `'label' (or ${LABEL_COLUMNS.slice(1).join(', ')})` : null,
+  ].filter((m) => m !== null);
   if (text === undefined || label === undefined) {
-    throw new Error(`${file}: missing column ${missing.join(' and ')}; found columns: ${fields.length > 0 ? fields.join(', ') : 'none'}`);
+    throw new Error(
+      `${file}: missing column ${missing.join(' and ')}; found columns: ` +
+        `${fields.length > 0 ? fields.join(', ') : 'none'}`,
+    );
   }
   return { text, label };
 }
@@ -114,7 +120,7 @@ function readFileOrExplain(file: string): Buffer {
     return fs.readFileSync(file);
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    throw new Error(`${file}: cannot read (${code === 'ENOENT' ? 'no such file' : code ?? String(err)})`);
+    throw new Error(`${file}: cannot read (${code === 'ENOENT' ? 'no such file' : (code ?? String(err))})`);
   }
 }
 
@@ -374,7 +380,9 @@ export async function readParquetReviews(file: string, bad: BadRows): Promise<Re
   const arrayBuffer = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
   let fields: string[];
   try {
-    fields = parquetMetadata(arrayBuffer).schema.slice(1).map((s) => s.name);
+    fields = parquetMetadata(arrayBuffer)
+      .schema.slice(1)
+      .map((s) => s.name);
   } catch (err) {
     throw new Error(`${file}: not a readable Parquet file (${(err as Error).message})`);
   }
@@ -382,7 +390,10 @@ export async function readParquetReviews(file: string, bad: BadRows): Promise<Re
   let rows: Array<Record<string, unknown>>;
   try {
     rows = await parquetReadObjects({
-      file: { byteLength: arrayBuffer.byteLength, slice: (start: number, end?: number) => arrayBuffer.slice(start, end) },
+      file: {
+        byteLength: arrayBuffer.byteLength,
+        slice: (start: number, end?: number) => arrayBuffer.slice(start, end),
+      },
       columns: [columns.text, columns.label],
     });
   } catch (err) {
@@ -414,12 +425,18 @@ function byReviewId(a: string, b: string): number {
 /** One split of the Stanford layout: `<dir>/<split>/pos/*.txt` (label 1) and `.../neg/*.txt` (label 0). */
 export function readAclImdbSplit(root: string, split: 'train' | 'test', bad: BadRows): Review[] {
   const reviews: Review[] = [];
-  for (const [folder, label] of [['neg', 0], ['pos', 1]] as const) {
+  for (const [folder, label] of [
+    ['neg', 0],
+    ['pos', 1],
+  ] as const) {
     const dir = path.join(root, split, folder);
     if (!fs.existsSync(dir) || !fs.statSync(dir).isDirectory()) {
       throw new Error(`${dir}: missing folder (an aclImdb folder holds train/pos, train/neg, test/pos and test/neg)`);
     }
-    const names = fs.readdirSync(dir).filter((n) => n.endsWith('.txt')).sort(byReviewId);
+    const names = fs
+      .readdirSync(dir)
+      .filter((n) => n.endsWith('.txt'))
+      .sort(byReviewId);
     if (names.length === 0) throw new Error(`${dir}: no .txt reviews in this folder`);
     for (const name of names) {
       const file = path.join(dir, name);

@@ -15,6 +15,7 @@ function pieceLength(piece: string): number {
   let n = preTokenLengths.get(piece);
   if (n === undefined) {
     // Loaded on first use: parsing GPT-2's vocabulary takes ~0.3 s.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded on first use
     encode ??= (require('gpt-3-encoder') as typeof Gpt3Encoder).encode;
     n = encode(piece).length;
     preTokenLengths.set(piece, n);
@@ -22,7 +23,12 @@ function pieceLength(piece: string): number {
   return n;
 }
 
-const enum CharClass { Letter, Digit, Space, Other }
+const enum CharClass {
+  Letter,
+  Digit,
+  Space,
+  Other,
+}
 
 function asciiClass(code: number): CharClass {
   if ((code >= 65 && code <= 90) || (code >= 97 && code <= 122)) return CharClass.Letter;

@@ -61,9 +61,12 @@ export interface EpochPoint {
 }
 
 export function lossCurves(epochs: EpochPoint[], title = 'Loss per epoch'): LineChart {
-  const series: LineSeries[] = [{ name: 'train loss', x: epochs.map((e) => e.epoch), y: epochs.map((e) => e.trainLoss) }];
+  const series: LineSeries[] = [
+    { name: 'train loss', x: epochs.map((e) => e.epoch), y: epochs.map((e) => e.trainLoss) },
+  ];
   const evaluated = epochs.filter((e) => e.evalLoss !== undefined);
-  if (evaluated.length > 0) series.push({ name: 'validation loss', x: evaluated.map((e) => e.epoch), y: evaluated.map((e) => e.evalLoss!) });
+  if (evaluated.length > 0)
+    series.push({ name: 'validation loss', x: evaluated.map((e) => e.epoch), y: evaluated.map((e) => e.evalLoss!) });
   return { kind: 'line', title, xLabel: 'epoch', yLabel: 'cross-entropy', series };
 }
 
@@ -71,7 +74,8 @@ export function metricCurves(epochs: EpochPoint[], title = 'Validation metrics p
   const evaluated = epochs.filter((e) => e.evalAccuracy !== undefined);
   const x = evaluated.map((e) => e.epoch);
   const series: LineSeries[] = [{ name: 'accuracy', x, y: evaluated.map((e) => e.evalAccuracy!) }];
-  if (evaluated.every((e) => e.evalF1 !== undefined)) series.push({ name: 'F1', x, y: evaluated.map((e) => e.evalF1!), dash: true });
+  if (evaluated.every((e) => e.evalF1 !== undefined))
+    series.push({ name: 'F1', x, y: evaluated.map((e) => e.evalF1!), dash: true });
   return { kind: 'line', title, xLabel: 'epoch', yLabel: 'score', series };
 }
 
@@ -95,9 +99,21 @@ export function stepLossCurve(losses: number[], window = 20, title = 'Training l
   };
 }
 
-export function confusionMatrixChart(matrix: number[][], labelNames?: string[], title = 'Confusion matrix'): HeatmapChart {
+export function confusionMatrixChart(
+  matrix: number[][],
+  labelNames?: string[],
+  title = 'Confusion matrix',
+): HeatmapChart {
   const names = labelNames ?? matrix.map((_, i) => String(i));
-  return { kind: 'heatmap', title, xLabel: 'predicted', yLabel: 'true label', xCategories: names, yCategories: names, z: matrix };
+  return {
+    kind: 'heatmap',
+    title,
+    xLabel: 'predicted',
+    yLabel: 'true label',
+    xCategories: names,
+    yCategories: names,
+    z: matrix,
+  };
 }
 
 export function barChart(options: Omit<BarChart, 'kind'>): BarChart {
@@ -105,7 +121,10 @@ export function barChart(options: Omit<BarChart, 'kind'>): BarChart {
 }
 
 /** Histogram of token counts per review, with the truncation limits marked. */
-export function lengthHistogram(lengths: ArrayLike<number>, options: { binSize?: number; limits?: number[]; title?: string } = {}): HistogramChart {
+export function lengthHistogram(
+  lengths: ArrayLike<number>,
+  options: { binSize?: number; limits?: number[]; title?: string } = {},
+): HistogramChart {
   const binSize = options.binSize ?? 16;
   let max = 0;
   for (let i = 0; i < lengths.length; i++) max = Math.max(max, lengths[i]);
@@ -141,8 +160,18 @@ export interface TimingRow {
 export function timingBars(rows: TimingRow[], title = 'Padding comparison'): BarChart[] {
   const categories = rows.map((r) => r.name);
   return [
-    barChart({ title: `${title}: seconds per batch`, yLabel: 'seconds', categories, series: [{ name: 'seconds per batch', values: rows.map((r) => r.secondsPerBatch) }] }),
-    barChart({ title: `${title}: samples per second`, yLabel: 'samples / s', categories, series: [{ name: 'samples per second', values: rows.map((r) => r.samplesPerSecond) }] }),
+    barChart({
+      title: `${title}: seconds per batch`,
+      yLabel: 'seconds',
+      categories,
+      series: [{ name: 'seconds per batch', values: rows.map((r) => r.secondsPerBatch) }],
+    }),
+    barChart({
+      title: `${title}: samples per second`,
+      yLabel: 'samples / s',
+      categories,
+      series: [{ name: 'samples per second', values: rows.map((r) => r.samplesPerSecond) }],
+    }),
     barChart({
       title: `${title}: tokens processed`,
       yLabel: 'tokens',

@@ -15,7 +15,10 @@ import { percent, showChart } from './format';
 /** Where the reviews come from, in words. */
 export function describeDataSource(source: string): string {
   if (source === 'offline') {
-    return 'The built-in offline corpus: generated IMDb-like reviews (no download), with IMDb’s length distribution in RoBERTa tokens, balanced labels and about 2% label noise.';
+    return (
+      'The built-in offline corpus: generated IMDb-like reviews (no download), with IMDb’s length distribution ' +
+      'in RoBERTa tokens, balanced labels and about 2% label noise.'
+    );
   }
   return `IMDb reviews from ${source}.`;
 }
@@ -30,7 +33,7 @@ export function showSplits(splits: Pick<ImdbSplits, 'train' | 'validation' | 'te
       reviews: frame.shape[0],
       negative: counts.get('0') ?? 0,
       positive: counts.get('1') ?? 0,
-      'from': splits.origin[name],
+      from: splits.origin[name],
     };
   });
   const sentence = describeDataSource(source);
@@ -49,14 +52,21 @@ export function showInfo(frame: dfd.DataFrame): void {
   const text = [
     `${info.rows} rows`,
     ...info.columns.map((c) => `${c.name}: ${c.nonNull} non-null ${c.dtype}`),
-    ...(info.textLength ? [`text: mean ${info.textLength.words.mean.toFixed(0)} words, ${info.textLength.chars.mean.toFixed(0)} characters`] : []),
+    ...(info.textLength
+      ? [
+          `text: mean ${info.textLength.words.mean.toFixed(0)} words, ${info.textLength.chars.mean.toFixed(0)} ` +
+            `characters`,
+        ]
+      : []),
   ].join('\n');
   showHtml(infoHtml(frame), text);
 }
 
 /** value_counts() of the label column. */
 export function showLabelCounts(frame: dfd.DataFrame, column = 'label'): void {
-  const text = valueCounts(frame, column).map((c) => `${c.value}: ${c.count} (${percent(c.share)})`).join('\n');
+  const text = valueCounts(frame, column)
+    .map((c) => `${c.value}: ${c.count} (${percent(c.share)})`)
+    .join('\n');
   showHtml(valueCountsHtml(frame, column), text);
 }
 
@@ -86,16 +96,24 @@ export interface TokenizationOptions {
 
 /** One row per token: position, token string, id, attention mask. */
 export function tokenizationRows(tokenizer: RobertaTokenizer, text: string, options: TokenizationOptions = {}): Row[] {
-  const encoded = options.maxLength === undefined ? tokenizer.encodePlain([text]) : tokenizer.encodeStatic([text], options.maxLength);
+  const encoded =
+    options.maxLength === undefined ? tokenizer.encodePlain([text]) : tokenizer.encodeStatic([text], options.maxLength);
   const ids = encoded.inputIds[0];
   const tokens = tokenizer.tokenStrings(ids);
   return ids.map((id, i) => ({ position: i, token: tokens[i], id, 'attention mask': encoded.attentionMask[0][i] }));
 }
 
 /** Token tables for several texts, side by side in a notebook. */
-export function showTokenization(tokenizer: RobertaTokenizer, texts: string | string[], options: TokenizationOptions = {}): void {
+export function showTokenization(
+  tokenizer: RobertaTokenizer,
+  texts: string | string[],
+  options: TokenizationOptions = {},
+): void {
   const list = typeof texts === 'string' ? [texts] : texts;
-  const tables = list.map((text) => ({ caption: JSON.stringify(text), rows: tokenizationRows(tokenizer, text, options) }));
+  const tables = list.map((text) => ({
+    caption: JSON.stringify(text),
+    rows: tokenizationRows(tokenizer, text, options),
+  }));
   const html =
     '<div style="display:flex;flex-wrap:wrap;gap:28px;align-items:flex-start">' +
     tables.map((t) => `<div>${tableHtml(t.rows, { caption: t.caption, maxRows: 600 })}</div>`).join('') +
@@ -118,7 +136,12 @@ export function encodingSummaryRows(encoded: EncodedTexts): Row[] {
     { '': 'distinct lengths', value: new Set(lengths).size },
     { '': 'mean real tokens (mask 1)', value: Number((realTotal / lengths.length).toFixed(1)) },
     { '': 'padding share (mask 0)', value: percent(1 - realTotal / positions) },
-    { '': 'reviews cut at the limit', value: `${encoded.truncated.filter(Boolean).length} (${percent(encoded.truncated.filter(Boolean).length / lengths.length)})` },
+    {
+      '': 'reviews cut at the limit',
+      value:
+        `${encoded.truncated.filter(Boolean).length} ` +
+        `(${percent(encoded.truncated.filter(Boolean).length / lengths.length)})`,
+    },
   ];
 }
 
@@ -145,12 +168,17 @@ export function showLengthStats(lengths: number[], caption = 'Tokens per review'
 
 /** The sequence-length histogram with the 256 and 512 cut-offs marked. */
 export function showLengthHistogram(lengths: number[], binSize = 16): void {
-  showChart(lengthHistogram(lengths, { binSize, limits: [256, 512], title: 'Tokens per training review (before truncation)' }));
+  showChart(
+    lengthHistogram(lengths, { binSize, limits: [256, 512], title: 'Tokens per training review (before truncation)' }),
+  );
 }
 
 /** A batch as a grid: one row per review, one cell per position, padding greyed out. */
 export function showBatch(batch: Batch, tokenizer: RobertaTokenizer, caption?: string): void {
-  const title = caption ?? `Batch of shape [${batch.batchSize}, ${batch.seqLength}]: ${batch.realTokens} real tokens, ${batch.batchSize * batch.seqLength - batch.realTokens} padding`;
+  const title =
+    caption ??
+    `Batch of shape [${batch.batchSize}, ${batch.seqLength}]: ${batch.realTokens} real tokens, ` +
+      `${batch.batchSize * batch.seqLength - batch.realTokens} padding`;
   const cell = 'padding:2px 5px;border:1px solid #ccc;text-align:center;font-family:monospace;font-size:12px';
   const rowsHtml: string[] = [];
   const textRows: string[] = [title];
@@ -166,14 +194,20 @@ export function showBatch(batch: Batch, tokenizer: RobertaTokenizer, caption?: s
     textRows.push(`row ${r}: ids [${ids.join(' ')}]  mask [${mask.join('')}]`);
   }
   const html =
-    `<div style="overflow-x:auto"><table style="border-collapse:collapse"><caption style="caption-side:top;text-align:left;font-weight:bold">${escapeHtml(title)}</caption>` +
-    `${rowsHtml.join('')}</table><p style="font-size:smaller">Each cell: token, then id · attention mask. Grey cells are &lt;pad&gt; with mask 0.</p></div>`;
+    `<div style="overflow-x:auto"><table style="border-collapse:collapse"><caption ` +
+    `style="caption-side:top;text-align:left;font-weight:bold">${escapeHtml(title)}</caption>` +
+    `${rowsHtml.join('')}</table><p style="font-size:smaller">Each cell: token, then id · attention mask. Grey cells ` +
+    `are &lt;pad&gt; with mask 0.</p></div>`;
   showHtml(html, textRows.join('\n'));
 }
 
 /** The padded length of the first `count` batches of each loader (epoch 0), side by side. */
 export function showBatchLengths(loaders: Record<string, DataLoader>, count = 8): void {
-  const orders = Object.entries(loaders).map(([name, loader]) => ({ name, loader, order: loader.batchOrder(0).slice(0, count) }));
+  const orders = Object.entries(loaders).map(([name, loader]) => ({
+    name,
+    loader,
+    order: loader.batchOrder(0).slice(0, count),
+  }));
   const rows: Row[] = [];
   for (let b = 0; b < count; b++) {
     const row: Row = { batch: b };

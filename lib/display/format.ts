@@ -13,11 +13,15 @@ export function displayPath(file: string): string {
 
 export const percent = (share: number, digits = 1): string => `${(100 * share).toFixed(digits)}%`;
 
-export const fixed = (value: number | undefined, digits = 4): string => (value === undefined ? '' : value.toFixed(digits));
+export const fixed = (value: number | undefined, digits = 4): string =>
+  value === undefined ? '' : value.toFixed(digits);
 
 /** A warning box. */
 export function warningHtml(text: string): string {
-  return `<div style="background:#fff4e5;border-left:4px solid #e8a33d;padding:6px 10px;margin:6px 0">${escapeHtml(text)}</div>`;
+  return (
+    `<div style="background:#fff4e5;border-left:4px solid #e8a33d;padding:6px 10px;margin:6px ` +
+    `0">${escapeHtml(text)}</div>`
+  );
 }
 
 const round4 = (x: number): number => Number(x.toPrecision(4));
@@ -28,7 +32,10 @@ function lineSummary(chart: Chart): string | null {
   const parts = chart.series.map((s) => {
     const min = s.y.reduce((a, b) => Math.min(a, b), Infinity);
     const max = s.y.reduce((a, b) => Math.max(a, b), -Infinity);
-    return `${s.name}: ${s.y.length} points, first ${round4(s.y[0])}, last ${round4(s.y[s.y.length - 1])}, range ${round4(min)}–${round4(max)}`;
+    return (
+      `${s.name}: ${s.y.length} points, first ${round4(s.y[0])}, last ${round4(s.y[s.y.length - 1])}, range ` +
+      `${round4(min)}–${round4(max)}`
+    );
   });
   return `${chart.title}: ${parts.join('; ')}`;
 }

@@ -50,7 +50,9 @@ function prepare(rows: Row[], options: TableOptions): Prepared {
   const maxRows = options.maxRows ?? 50;
   const digits = options.digits ?? 4;
   const shown = rows.slice(0, maxRows);
-  const numeric = columns.map((c) => shown.every((r) => r[c] === undefined || r[c] === null || typeof r[c] === 'number'));
+  const numeric = columns.map((c) =>
+    shown.every((r) => r[c] === undefined || r[c] === null || typeof r[c] === 'number'),
+  );
   const cells = shown.map((r) => columns.map((c) => formatCell(r[c], digits)));
   return { columns, cells, numeric, hidden: rows.length - shown.length };
 }
@@ -59,16 +61,27 @@ export function tableHtml(rows: Row[], options: TableOptions = {}): string {
   const { columns, cells, numeric, hidden } = prepare(rows, options);
   const align = (i: number): string => (numeric[i] ? 'right' : 'left');
   const head = columns.map((c, i) => `<th style="text-align:${align(i)}">${escapeHtml(c)}</th>`).join('');
-  const body = cells.map((row) => `<tr>${row.map((v, i) => `<td style="text-align:${align(i)}">${escapeHtml(v)}</td>`).join('')}</tr>`).join('');
-  const caption = options.caption ? `<caption style="caption-side:top;text-align:left;font-weight:bold">${escapeHtml(options.caption)}</caption>` : '';
+  const body = cells
+    .map((row) => `<tr>${row.map((v, i) => `<td style="text-align:${align(i)}">${escapeHtml(v)}</td>`).join('')}</tr>`)
+    .join('');
+  const caption = options.caption
+    ? `<caption style="caption-side:top;text-align:left;font-weight:bold">${escapeHtml(options.caption)}</caption>`
+    : '';
   const more = hidden > 0 ? `<p style="font-size:smaller">… ${hidden} more row${hidden === 1 ? '' : 's'}</p>` : '';
-  return `<table class="dataframe" border="1">${caption}<thead><tr>${head}</tr></thead><tbody>${body}</tbody></table>${more}`;
+  return (
+    `<table class="dataframe" ` +
+    `border="1">${caption}<thead><tr>${head}</tr></thead><tbody>${body}</tbody></table>${more}`
+  );
 }
 
 export function tableText(rows: Row[], options: TableOptions = {}): string {
   const { columns, cells, numeric, hidden } = prepare(rows, options);
   const widths = columns.map((c, i) => Math.max(c.length, ...cells.map((r) => r[i].length)));
-  const line = (values: string[]): string => values.map((v, i) => (numeric[i] ? v.padStart(widths[i]) : v.padEnd(widths[i]))).join('  ').trimEnd();
+  const line = (values: string[]): string =>
+    values
+      .map((v, i) => (numeric[i] ? v.padStart(widths[i]) : v.padEnd(widths[i])))
+      .join('  ')
+      .trimEnd();
   const lines = [line(columns), widths.map((w) => '-'.repeat(w)).join('  '), ...cells.map(line)];
   if (options.caption) lines.unshift(options.caption);
   if (hidden > 0) lines.push(`… ${hidden} more row${hidden === 1 ? '' : 's'}`);
@@ -84,7 +97,14 @@ export function showTable(rows: Row[], options: TableOptions = {}): void {
 }
 
 function toCell(value: unknown): Cell {
-  if (value === null || value === undefined || typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') return value;
+  if (
+    value === null ||
+    value === undefined ||
+    typeof value === 'string' ||
+    typeof value === 'number' ||
+    typeof value === 'boolean'
+  )
+    return value;
   return String(value);
 }
 

@@ -36,7 +36,8 @@ export function epochReadingSentences(epochs: readonly EpochMetrics[], labelName
     ];
     if (only === 1) {
       parts.push(
-        `recall ${e.evalRecall?.toFixed(3)} because every positive review was "caught", and F1 ${e.evalF1?.toFixed(3)} = 2·precision·recall / (precision + recall), ` +
+        `recall ${e.evalRecall?.toFixed(3)} because every positive review was "caught", and F1 ` +
+          `${e.evalF1?.toFixed(3)} = 2·precision·recall / (precision + recall), ` +
           'which looks respectable only because F1 scores the positive class alone.',
       );
     } else {
@@ -45,7 +46,8 @@ export function epochReadingSentences(epochs: readonly EpochMetrics[], labelName
     parts.push('The confusion matrix shows it at a glance: one predicted column is empty.');
     lines.push(parts.join(' '));
   }
-  if (lines.length === 0) lines.push('Every epoch predicted both classes (no predicted column of the confusion matrix is empty).');
+  if (lines.length === 0)
+    lines.push('Every epoch predicted both classes (no predicted column of the confusion matrix is empty).');
   return lines;
 }
 

@@ -25,7 +25,9 @@ export function positionRows(counts: readonly PositionCount[]): Row[] {
 /** The exact count of positions one epoch computes per case, as a table and a bar chart. */
 export function showPositionCounts(counts: readonly PositionCount[], reviews: number, batchSize: number): void {
   showTable(positionRows(counts), {
-    caption: `Positions one epoch computes (${count(reviews)} reviews, batches of ${batchSize}), counted from the lengths: exact, no timing`,
+    caption:
+      `Positions one epoch computes (${count(reviews)} reviews, batches of ${batchSize}), counted from ` +
+      `the lengths: exact, no timing`,
   });
   showChart(
     barChart({
@@ -63,9 +65,12 @@ export function timingDetailRows(timing: PaddingTiming): Row[] {
 
 export function timingCaption(timing: PaddingTiming): string {
   return (
-    `${timing.rounds} round${timing.rounds === 1 ? '' : 's'} of one epoch per case: ${count(timing.examples)} reviews in ${timing.cases[0]?.batches ?? 0} batches of ` +
-    `${timing.batchSize}, training steps (forward, backward, AdamW) on ${timing.backend}, a ${count(timing.parameters)}-parameter model; ` +
-    `${timing.seconds.toFixed(0)} s in all. Seconds are wall-clock time per batch: the median of the rounds, and their range.`
+    `${timing.rounds} round${timing.rounds === 1 ? '' : 's'} of one epoch per case: ${count(timing.examples)} ` +
+    `reviews in ${timing.cases[0]?.batches ?? 0} batches of ` +
+    `${timing.batchSize}, training steps (forward, backward, AdamW) on ${timing.backend}, a ` +
+    `${count(timing.parameters)}-parameter model; ` +
+    `${timing.seconds.toFixed(0)} s in all. Seconds are wall-clock time per batch: the median of the rounds, ` +
+    `and their range.`
   );
 }
 
@@ -90,7 +95,9 @@ export function showPaddingTiming(timing: PaddingTiming): void {
 function fewerPositions(a: PositionCount, b: PositionCount): string {
   const share = 1 - a.positions / b.positions;
   if (Math.abs(share) < 0.0005) return `exactly as many positions as ${b.name}`;
-  return share > 0 ? `${percent(share)} fewer positions than ${b.name}` : `${percent(-share)} more positions than ${b.name}`;
+  return share > 0
+    ? `${percent(share)} fewer positions than ${b.name}`
+    : `${percent(-share)} more positions than ${b.name}`;
 }
 
 /** "2.20× faster", "1.10× slower", or "within noise", from the rounds' ranges. */
@@ -103,7 +110,8 @@ export function timeVerdict(a: CaseTiming, b: CaseTiming): string {
 
 /** The findings as sentences, computed from the counts and the timing (never typed). */
 export function paddingTimingFindings(timing: PaddingTiming): string[] {
-  const find = (mode: string, maxLength: number): CaseTiming | undefined => timing.cases.find((c) => c.mode === mode && c.maxLength === maxLength);
+  const find = (mode: string, maxLength: number): CaseTiming | undefined =>
+    timing.cases.find((c) => c.mode === mode && c.maxLength === maxLength);
   const s512 = find('static', 512);
   const d512 = find('dynamic', 512);
   const g512 = find('grouped', 512);
@@ -111,44 +119,67 @@ export function paddingTimingFindings(timing: PaddingTiming): string[] {
   const d256 = find('dynamic', 256);
   const g256 = find('grouped', 256);
   const lines: string[] = [];
-  if (timing.rounds < 2) lines.push('One round only: no spread was measured, so no difference below can be told from noise. Time at least 3 rounds.');
+  if (timing.rounds < 2)
+    lines.push(
+      'One round only: no spread was measured, so no difference below can be told from noise. Time at least 3 rounds.',
+    );
   if (s512 && s256) {
-    lines.push(`Cutting at 256 instead of 512 tokens: static 256 computes ${fewerPositions(s256, s512)}; ${timeVerdict(s256, s512)}.`);
+    lines.push(
+      `Cutting at 256 instead of 512 tokens: static 256 computes ${fewerPositions(s256, s512)}; ` +
+        `${timeVerdict(s256, s512)}.`,
+    );
   }
   if (d512 && s512) {
     lines.push(
-      `At 512, dynamic padding in random order: ${d512.fullBatches} of ${d512.batches} batches hold a review that reaches 512 tokens; ` +
+      `At 512, dynamic padding in random order: ${d512.fullBatches} of ${d512.batches} batches hold a review ` +
+        `that reaches 512 tokens; ` +
         `it computes ${fewerPositions(d512, s512)}; ${timeVerdict(d512, s512)}.`,
     );
   }
   if (g512 && s512) {
-    lines.push(`At 512, grouped by length: padding falls to ${percent(g512.paddingShare)} (static 512: ${percent(s512.paddingShare)}); it computes ${fewerPositions(g512, s512)}; ${timeVerdict(g512, s512)}.`);
+    lines.push(
+      `At 512, grouped by length: padding falls to ${percent(g512.paddingShare)} (static 512: ` +
+        `${percent(s512.paddingShare)}); it computes ${fewerPositions(g512, s512)}; ${timeVerdict(g512, s512)}.`,
+    );
   }
   if (d256 && s256) {
     lines.push(
-      `At 256, dynamic padding in random order: ${d256.fullBatches} of ${d256.batches} batches hold a review that reaches 256 tokens and are padded to 256 anyway; ` +
+      `At 256, dynamic padding in random order: ${d256.fullBatches} of ${d256.batches} batches hold a review ` +
+        `that reaches 256 tokens and are padded to 256 anyway; ` +
         `it computes ${fewerPositions(d256, s256)}; ${timeVerdict(d256, s256)}.`,
     );
   }
   if (g256 && s256) {
-    lines.push(`At 256, grouped by length: padding falls to ${percent(g256.paddingShare)} (static 256: ${percent(s256.paddingShare)}); it computes ${fewerPositions(g256, s256)}; ${timeVerdict(g256, s256)}.`);
+    lines.push(
+      `At 256, grouped by length: padding falls to ${percent(g256.paddingShare)} (static 256: ` +
+        `${percent(s256.paddingShare)}); it computes ${fewerPositions(g256, s256)}; ${timeVerdict(g256, s256)}.`,
+    );
   }
   if (s512 && s256 && d256) {
     const saved = 1 - d256.positions / s256.positions;
     const cut = s256.truncatedReviews / Math.max(1, timing.examples);
     lines.push(
       saved < 0.05
-        ? `So at 256 on these lengths the saving comes from truncation, not from dynamic padding: ${percent(cut, 0)} of the reviews are longer than 256 tokens, ` +
+        ? `So at 256 on these lengths the saving comes from truncation, not from dynamic padding: ` +
+            `${percent(cut, 0)} of the reviews are longer than 256 tokens, ` +
             `so nearly every random batch of ${timing.batchSize} holds one and is as wide as a static batch.`
-        : `At 256 dynamic padding saves ${percent(saved)} of the positions here: fewer reviews reach the limit (${percent(cut, 0)}).`,
+        : `At 256 dynamic padding saves ${percent(saved)} of the positions here: fewer reviews reach the limit ` +
+            `(${percent(cut, 0)}).`,
     );
   }
-  const perPosition = timing.cases.map((c) => `${c.name} ${((1000 * c.medianSecondsPerBatch * c.batches) / c.positions).toFixed(3)}`);
-  lines.push(`Seconds per 1,000 positions computed (median): ${perPosition.join(', ')}. Time follows the positions, padding included.`);
+  const perPosition = timing.cases.map(
+    (c) => `${c.name} ${((1000 * c.medianSecondsPerBatch * c.batches) / c.positions).toFixed(3)}`,
+  );
+  lines.push(
+    `Seconds per 1,000 positions computed (median): ${perPosition.join(', ')}. Time follows the positions, ` +
+      `padding included.`,
+  );
   if ((timing.backend === 'wasm' || timing.backend === 'cpu') && timing.cpuPerWallSecond < 0.8) {
     lines.push(
-      `Contention: this kernel got ${timing.cpuPerWallSecond.toFixed(2)} s of CPU time per wall-clock second on a one-threaded backend, ` +
-        'so other programs were using the processor. Every figure is slower than on an idle machine and the ranges are wider; ' +
+      `Contention: this kernel got ${timing.cpuPerWallSecond.toFixed(2)} s of CPU time per wall-clock second on ` +
+        `a one-threaded backend, ` +
+        'so other programs were using the processor. Every figure is slower than on an idle machine and the ' +
+        'ranges are wider; ' +
         'the cases took turns batch by batch, so the slowdown hit them alike.',
     );
   }
@@ -165,9 +196,12 @@ export function megaBatchSentence(loader: DataLoader): string {
   const perMega = loader.megaBatchSize / loader.batchSize;
   return (
     `Grouping sorts reviews by length inside mega-batches of ${perMega} batches (${loader.megaBatchSize} reviews): ` +
-    `Hugging Face's rule takes 50 batches, but at most a quarter of the data (${loader.numExamples} reviews here), so that the ` +
-    `batches still differ from epoch to epoch. A batch then holds ${loader.batchSize} neighbours out of ${loader.megaBatchSize} sorted reviews, ` +
-    'and the short ones differ a lot in relative length: such batches still carry a fair share of padding. With more data the ' +
+    `Hugging Face's rule takes 50 batches, but at most a quarter of the data (${loader.numExamples} reviews ` +
+    `here), so that the ` +
+    `batches still differ from epoch to epoch. A batch then holds ${loader.batchSize} neighbours out of ` +
+    `${loader.megaBatchSize} sorted reviews, ` +
+    'and the short ones differ a lot in relative length: such batches still carry a fair share of padding. With ' +
+    'more data the ' +
     'mega-batches grow and the padding shrinks.'
   );
 }

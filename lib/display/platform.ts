@@ -15,5 +15,8 @@ export function platformRows(info: PlatformInfo): Row[] {
 
 export function showPlatform(info: PlatformInfo): void {
   const sentence = platformSentence(info);
-  showHtml(`${tableHtml(platformRows(info))}<p>${escapeHtml(sentence)}</p>`, `${tableText(platformRows(info))}\n${sentence}`);
+  showHtml(
+    `${tableHtml(platformRows(info))}<p>${escapeHtml(sentence)}</p>`,
+    `${tableText(platformRows(info))}\n${sentence}`,
+  );
 }

@@ -81,25 +81,59 @@ export function toPlotlyFigure(chart: Chart): PlotlyFigure {
           y: s.y,
           line: { color: PALETTE[i % PALETTE.length], ...(s.dash ? { dash: 'dash' } : {}) },
         })),
-        layout: { ...layout, xaxis: { ...axisTitle(chart.xLabel), ...integerTicks(chart.series.flatMap((s) => s.x)) }, yaxis: axisTitle(chart.yLabel) },
+        layout: {
+          ...layout,
+          xaxis: { ...axisTitle(chart.xLabel), ...integerTicks(chart.series.flatMap((s) => s.x)) },
+          yaxis: axisTitle(chart.yLabel),
+        },
       };
     case 'bar':
       return {
-        data: chart.series.map((s, i) => ({ type: 'bar', name: s.name, x: chart.categories, y: s.values, marker: { color: PALETTE[i % PALETTE.length] } })),
+        data: chart.series.map((s, i) => ({
+          type: 'bar',
+          name: s.name,
+          x: chart.categories,
+          y: s.values,
+          marker: { color: PALETTE[i % PALETTE.length] },
+        })),
         layout: { ...layout, barmode: 'group', xaxis: axisTitle(chart.xLabel), yaxis: axisTitle(chart.yLabel) },
       };
     case 'histogram': {
       const centres = chart.counts.map((_, i) => chart.binStart + (i + 0.5) * chart.binSize);
       const markers = chart.markers ?? [];
       return {
-        data: [{ type: 'bar', name: chart.yLabel, x: centres, y: chart.counts, width: chart.binSize, marker: { color: PALETTE[0] } }],
+        data: [
+          {
+            type: 'bar',
+            name: chart.yLabel,
+            x: centres,
+            y: chart.counts,
+            width: chart.binSize,
+            marker: { color: PALETTE[0] },
+          },
+        ],
         layout: {
           ...layout,
           bargap: 0.02,
           xaxis: axisTitle(chart.xLabel),
           yaxis: axisTitle(chart.yLabel),
-          shapes: markers.map((m, i) => ({ type: 'line', x0: m.x, x1: m.x, yref: 'paper', y0: 0, y1: 1, line: { dash: 'dash', color: PALETTE[(i + 1) % PALETTE.length] } })),
-          annotations: markers.map((m, i) => ({ x: m.x, yref: 'paper', y: 1 - 0.07 * i, text: m.label, showarrow: false, xanchor: 'left' })),
+          shapes: markers.map((m, i) => ({
+            type: 'line',
+            x0: m.x,
+            x1: m.x,
+            yref: 'paper',
+            y0: 0,
+            y1: 1,
+            line: { dash: 'dash', color: PALETTE[(i + 1) % PALETTE.length] },
+          })),
+          annotations: markers.map((m, i) => ({
+            x: m.x,
+            yref: 'paper',
+            y: 1 - 0.07 * i,
+            text: m.label,
+            showarrow: false,
+            xanchor: 'left',
+          })),
         },
       };
     }
@@ -107,7 +141,19 @@ export function toPlotlyFigure(chart: Chart): PlotlyFigure {
       const max = Math.max(1e-12, ...chart.z.flat());
       return {
         // The SVG's white-to-dark-blue scale (plotly's named 'Blues' runs the other way).
-        data: [{ type: 'heatmap', z: chart.z, x: chart.xCategories, y: chart.yCategories, colorscale: [[0, '#f7fbff'], [1, '#08306b']], showscale: false }],
+        data: [
+          {
+            type: 'heatmap',
+            z: chart.z,
+            x: chart.xCategories,
+            y: chart.yCategories,
+            colorscale: [
+              [0, '#f7fbff'],
+              [1, '#08306b'],
+            ],
+            showscale: false,
+          },
+        ],
         layout: {
           ...layout,
           xaxis: { ...axisTitle(chart.xLabel), side: 'bottom' },
@@ -130,13 +176,28 @@ export function toPlotlyFigure(chart: Chart): PlotlyFigure {
 function chartSummary(chart: Chart): string {
   switch (chart.kind) {
     case 'line':
-      return `${chart.title}: ` + chart.series.map((s) => `${s.name} ${s.y.map((v) => Number(v.toPrecision(4))).join(' → ')}`).join('; ');
+      return (
+        `${chart.title}: ` +
+        chart.series.map((s) => `${s.name} ${s.y.map((v) => Number(v.toPrecision(4))).join(' → ')}`).join('; ')
+      );
     case 'bar':
-      return `${chart.title}: ` + chart.categories.map((c, i) => `${c} ${chart.series.map((s) => Number(s.values[i].toPrecision(4))).join('/')}`).join(', ');
+      return (
+        `${chart.title}: ` +
+        chart.categories
+          .map((c, i) => `${c} ${chart.series.map((s) => Number(s.values[i].toPrecision(4))).join('/')}`)
+          .join(', ')
+      );
     case 'histogram':
-      return `${chart.title}: ${chart.counts.reduce((a, b) => a + b, 0)} values in ${chart.counts.length} bins of ${chart.binSize}` + (chart.markers ?? []).map((m) => `; ${m.label}`).join('');
+      return (
+        `${chart.title}: ${chart.counts.reduce((a, b) => a + b, 0)} values in ${chart.counts.length} bins of ` +
+        `${chart.binSize}` +
+        (chart.markers ?? []).map((m) => `; ${m.label}`).join('')
+      );
     case 'heatmap':
-      return `${chart.title} (rows ${chart.yLabel}, columns ${chart.xLabel}): ` + chart.z.map((row) => `[${row.join(', ')}]`).join(' ');
+      return (
+        `${chart.title} (rows ${chart.yLabel}, columns ${chart.xLabel}): ` +
+        chart.z.map((row) => `[${row.join(', ')}]`).join(' ')
+      );
   }
 }
 
@@ -177,7 +238,8 @@ export function drawScript(id: string, figure: PlotlyFigure): string {
 
 function interactiveHtml(figure: PlotlyFigure, svg: string): string {
   const id = `ft-roberta-plot-${crypto.randomBytes(6).toString('hex')}`;
-  let html = `<div id="${id}" style="width:100%;max-width:760px">${svg}</div>` +
+  let html =
+    `<div id="${id}" style="width:100%;max-width:760px">${svg}</div>` +
     `<script type="text/javascript">${drawScript(id, figure)}</script>`;
   if (!plotlyInlined) {
     html = plotlyLibraryScript() + html;

@@ -29,7 +29,9 @@ export function formatDuration(seconds: number): string {
   const hours = Math.floor(s / 3600);
   const minutes = Math.floor((s % 3600) / 60);
   const secs = String(s % 60).padStart(2, '0');
-  return hours > 0 ? `${hours}:${String(minutes).padStart(2, '0')}:${secs}` : `${String(minutes).padStart(2, '0')}:${secs}`;
+  return hours > 0
+    ? `${hours}:${String(minutes).padStart(2, '0')}:${secs}`
+    : `${String(minutes).padStart(2, '0')}:${secs}`;
 }
 
 function formatValue(value: number | string): string {
@@ -95,7 +97,10 @@ export class ProgressBar {
     const values = Object.entries(this.values).map(([k, v]) => `${k}=${formatValue(v)}`);
     const prefix = this.description ? `${this.description}: ` : '';
     const timing = `${formatDuration(elapsed)}<${formatDuration(remaining)}, ${formatRate(rate, this.unit)}`;
-    return `${prefix}${String(Math.floor(fraction * 100)).padStart(3)}% |${bar}| ${this.count}/${this.total} [${[timing, ...values].join(', ')}]`;
+    return (
+      `${prefix}${String(Math.floor(fraction * 100)).padStart(3)}% |${bar}| ${this.count}/${this.total} ` +
+      `[${[timing, ...values].join(', ')}]`
+    );
   }
 
   private html(): string {
@@ -103,7 +108,8 @@ export class ProgressBar {
     const colour = this.closed && this.count >= this.total ? '#2ca02c' : '#1f77b4';
     return (
       '<div style="font-family:monospace;font-size:13px;white-space:pre">' +
-      `<div style="display:inline-block;vertical-align:middle;width:240px;height:12px;background:#e0e0e0;margin-right:8px">` +
+      '<div style="display:inline-block;vertical-align:middle;width:240px;height:12px;background:#e0e0e0;' +
+      'margin-right:8px">' +
       `<div style="width:${percent.toFixed(1)}%;height:12px;background:${colour}"></div></div>` +
       `<span>${escapeHtml(this.text())}</span></div>`
     );
@@ -122,7 +128,11 @@ export class ProgressBar {
     if (this.mode === 'log' || this.mode === 'notebook') {
       const percent = this.total > 0 ? Math.floor((100 * this.count) / this.total) : 100;
       const step = Math.max(1, this.logEveryPercent);
-      if (final || this.lastLoggedPercent < 0 || Math.floor(percent / step) > Math.floor(this.lastLoggedPercent / step)) {
+      if (
+        final ||
+        this.lastLoggedPercent < 0 ||
+        Math.floor(percent / step) > Math.floor(this.lastLoggedPercent / step)
+      ) {
         if (!final || percent !== this.lastLoggedPercent) this.stream.write(this.text() + '\n');
         this.lastLoggedPercent = percent;
       }
@@ -156,7 +166,10 @@ export class ProgressBar {
 }
 
 /** Iterates `items` with a progress bar; closes the bar when the loop ends or breaks. */
-export async function* withProgress<T>(items: Iterable<T> & { length?: number }, options: Omit<ProgressOptions, 'total'> & { total?: number }): AsyncGenerator<T> {
+export async function* withProgress<T>(
+  items: Iterable<T> & { length?: number },
+  options: Omit<ProgressOptions, 'total'> & { total?: number },
+): AsyncGenerator<T> {
   const total = options.total ?? items.length;
   if (total === undefined) throw new Error('withProgress: give options.total for an iterable without length');
   const bar = new ProgressBar({ ...options, total });
@@ -168,4 +181,15 @@ export async function* withProgress<T>(items: Iterable<T> & { length?: number },
   } finally {
     await bar.close();
   }
+}
+
+/** A bar for `total` units; `progress` false shows none, undefined picks the display (notebook, terminal or log). */
+export function progressBar(
+  total: number,
+  description: string,
+  unit: string,
+  progress: ProgressMode | false | undefined,
+  initial = 0,
+): ProgressBar {
+  return new ProgressBar({ total, description, unit, mode: progress === false ? 'silent' : progress, initial });
 }

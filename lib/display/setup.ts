@@ -16,7 +16,10 @@ export function platformWarning(info: PlatformInfo): string | null {
     );
   }
   if (info.backend === 'cpu') {
-    return 'Slow fallback: the plain JavaScript backend multiplies matrices about 30 times slower than WebAssembly. Training will crawl; install tfjs-node or use the wasm backend.';
+    return (
+      'Slow fallback: the plain JavaScript backend multiplies matrices about 30 times slower than WebAssembly. ' +
+      'Training will crawl; install tfjs-node or use the wasm backend.'
+    );
   }
   return null;
 }
@@ -81,7 +84,10 @@ export function parameterRows<T extends object>(shared: T, overrides: Partial<T>
 }
 
 export function showParameters<T extends object>(shared: T, overrides: Partial<T>): void {
-  showTable(parameterRows(shared, overrides), { caption: 'Shared parameters (params.ts) and this notebook’s overrides', maxRows: 100 });
+  showTable(parameterRows(shared, overrides), {
+    caption: 'Shared parameters (params.ts) and this notebook’s overrides',
+    maxRows: 100,
+  });
 }
 
 /** Any flat record (training arguments, HF-style metrics) as a two-column table. */
@@ -90,7 +96,12 @@ export function keyValueRows(record: object): Row[] {
     .filter(([, value]) => value !== undefined && typeof value !== 'function')
     .map(([key, value]) => ({
       name: key,
-      value: typeof value === 'number' ? (Number.isInteger(value) ? value : Number(value.toPrecision(4))) : formatParameter(key, value),
+      value:
+        typeof value === 'number'
+          ? Number.isInteger(value)
+            ? value
+            : Number(value.toPrecision(4))
+          : formatParameter(key, value),
     }));
 }
 
@@ -103,7 +114,10 @@ export function showKeyValues(record: object, caption?: string): void {
  * `only` keeps just these top-level entries (e.g. this run's saves, not an earlier run's).
  */
 export function showFolder(dir: string, only?: string[]): void {
-  const keep = only === undefined ? null : new Set(only.map((entry) => path.relative(dir, path.resolve(dir, entry)).split(path.sep)[0]));
+  const keep =
+    only === undefined
+      ? null
+      : new Set(only.map((entry) => path.relative(dir, path.resolve(dir, entry)).split(path.sep)[0]));
   const rows: Row[] = [];
   const visit = (folder: string, depth: number): void => {
     for (const entry of fs.readdirSync(folder, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
@@ -115,7 +129,10 @@ export function showFolder(dir: string, only?: string[]): void {
         if (depth < 1) visit(full, depth + 1);
       } else {
         const bytes = fs.statSync(full).size;
-        rows.push({ file: name, size: bytes >= 2 ** 20 ? `${(bytes / 2 ** 20).toFixed(1)} MiB` : `${(bytes / 1024).toFixed(1)} kB` });
+        rows.push({
+          file: name,
+          size: bytes >= 2 ** 20 ? `${(bytes / 2 ** 20).toFixed(1)} MiB` : `${(bytes / 1024).toFixed(1)} kB`,
+        });
       }
     }
   };

@@ -14,7 +14,8 @@ export function showModelSummary(config: RobertaConfig, inputShape?: [number, nu
   const summary = parameterSummary(config, { depth, inputShape });
   const rows: Row[] = summary.rows.map((row) => {
     const last = row.path === '' ? row.module : row.path.split('.').slice(-1)[0];
-    const name = row.path.startsWith('roberta.encoder.layer.') && row.module === 'RobertaLayer' ? `layer.${last}` : last;
+    const name =
+      row.path.startsWith('roberta.encoder.layer.') && row.module === 'RobertaLayer' ? `layer.${last}` : last;
     return {
       module: '\u00a0\u00a0\u00a0'.repeat(row.depth) + (row.path === '' ? name : `${name}`),
       type: row.module,
@@ -22,7 +23,9 @@ export function showModelSummary(config: RobertaConfig, inputShape?: [number, nu
       parameters: row.parameters.toLocaleString('en-US'),
     };
   });
-  const footer = `Total parameters: ${summary.total.toLocaleString('en-US')} (all trainable), ${(summary.bytes / 2 ** 20).toFixed(1)} MiB as float32`;
+  const footer =
+    `Total parameters: ${summary.total.toLocaleString('en-US')} (all trainable), ` +
+    `${(summary.bytes / 2 ** 20).toFixed(1)} MiB as float32`;
   showHtml(`${tableHtml(rows, { maxRows: 200 })}<p><b>${escapeHtml(footer)}</b></p>`, formatSummary(summary));
 }
 
@@ -69,7 +72,13 @@ export function showEvaluation(report: EvaluationReport, labelNames: string[], c
     ],
     { caption },
   );
-  showChart(confusionMatrixChart(report.confusion_matrix, labelNames, `Confusion matrix (${caption.toLowerCase()}, ${report.count} reviews)`));
+  showChart(
+    confusionMatrixChart(
+      report.confusion_matrix,
+      labelNames,
+      `Confusion matrix (${caption.toLowerCase()}, ${report.count} reviews)`,
+    ),
+  );
 }
 
 /** One row per text: the best label, its score, and all scores. */

@@ -32,7 +32,10 @@ export interface RobertaConfig {
   extras: Record<string, unknown>;
 }
 
-/** `transformers.RobertaConfig()` defaults (note: 512 positions, 2 token types, eps 1e-12; checkpoints override them). */
+/**
+ * `transformers.RobertaConfig()` defaults (note: 512 positions, 2 token types, eps 1e-12; checkpoints override
+ * them).
+ */
 export const HF_ROBERTA_DEFAULTS: Omit<RobertaConfig, 'extras'> = {
   model_type: 'roberta',
   vocab_size: 50265,
@@ -68,13 +71,15 @@ function fail(source: string, field: string, expected: string, found: unknown): 
 
 function positiveInt(source: string, raw: Json, field: keyof RobertaConfig, fallback: number): number {
   const value = raw[field] ?? fallback;
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1) fail(source, field, 'a positive integer', value);
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1)
+    fail(source, field, 'a positive integer', value);
   return value;
 }
 
 function nonNegativeInt(source: string, raw: Json, field: keyof RobertaConfig, fallback: number): number {
   const value = raw[field] ?? fallback;
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < 0) fail(source, field, 'a non-negative integer', value);
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 0)
+    fail(source, field, 'a non-negative integer', value);
   return value;
 }
 
@@ -86,7 +91,8 @@ function probability(source: string, raw: Json, field: keyof RobertaConfig, fall
 
 function positiveNumber(source: string, raw: Json, field: keyof RobertaConfig, fallback: number): number {
   const value = raw[field] ?? fallback;
-  if (typeof value !== 'number' || !(value > 0) || !Number.isFinite(value)) fail(source, field, 'a positive number', value);
+  if (typeof value !== 'number' || !(value > 0) || !Number.isFinite(value))
+    fail(source, field, 'a positive number', value);
   return value;
 }
 
@@ -94,7 +100,10 @@ function positiveNumber(source: string, raw: Json, field: keyof RobertaConfig, f
 function labels(source: string, raw: Json): Pick<RobertaConfig, 'num_labels' | 'id2label' | 'label2id'> {
   const rawId2label = raw.id2label;
   const rawNumLabels = raw.num_labels;
-  if (rawNumLabels !== undefined && (typeof rawNumLabels !== 'number' || !Number.isInteger(rawNumLabels) || rawNumLabels < 1)) {
+  if (
+    rawNumLabels !== undefined &&
+    (typeof rawNumLabels !== 'number' || !Number.isInteger(rawNumLabels) || rawNumLabels < 1)
+  ) {
     fail(source, 'num_labels', 'a positive integer', rawNumLabels);
   }
   let id2label: Record<string, string>;
@@ -103,7 +112,8 @@ function labels(source: string, raw: Json): Pick<RobertaConfig, 'num_labels' | '
     id2label = {};
     for (let i = 0; i < count; i++) id2label[String(i)] = `LABEL_${i}`;
   } else {
-    if (typeof rawId2label !== 'object' || Array.isArray(rawId2label)) fail(source, 'id2label', 'an object {"0": name, ...}', rawId2label);
+    if (typeof rawId2label !== 'object' || Array.isArray(rawId2label))
+      fail(source, 'id2label', 'an object {"0": name, ...}', rawId2label);
     const entries = Object.entries(rawId2label as Json);
     if (entries.length === 0) fail(source, 'id2label', 'a non-empty object', rawId2label);
     id2label = {};
@@ -123,10 +133,13 @@ function labels(source: string, raw: Json): Pick<RobertaConfig, 'num_labels' | '
   const label2id: Record<string, number> = {};
   const rawLabel2id = raw.label2id;
   if (rawLabel2id !== undefined && rawLabel2id !== null) {
-    if (typeof rawLabel2id !== 'object' || Array.isArray(rawLabel2id)) fail(source, 'label2id', 'an object {name: id, ...}', rawLabel2id);
+    if (typeof rawLabel2id !== 'object' || Array.isArray(rawLabel2id))
+      fail(source, 'label2id', 'an object {name: id, ...}', rawLabel2id);
     for (const [name, id] of Object.entries(rawLabel2id as Json)) {
       if (typeof id !== 'number' || id2label[String(id)] !== name) {
-        throw new Error(`${source}: label2id.${name} = ${JSON.stringify(id)} disagrees with id2label ${JSON.stringify(id2label)}`);
+        throw new Error(
+          `${source}: label2id.${name} = ${JSON.stringify(id)} disagrees with id2label ${JSON.stringify(id2label)}`,
+        );
       }
     }
   }
@@ -150,8 +163,16 @@ export function robertaConfig(fields: Partial<RobertaConfig> | Json = {}, source
   const classifierDropout = raw.classifier_dropout ?? null;
   if (classifierDropout !== null) probability(source, raw, 'classifier_dropout', 0);
   const problemType = raw.problem_type ?? null;
-  if (problemType !== null && !['single_label_classification', 'multi_label_classification', 'regression'].includes(problemType as string)) {
-    fail(source, 'problem_type', 'null, "single_label_classification", "multi_label_classification" or "regression"', problemType);
+  if (
+    problemType !== null &&
+    !['single_label_classification', 'multi_label_classification', 'regression'].includes(problemType as string)
+  ) {
+    fail(
+      source,
+      'problem_type',
+      'null, "single_label_classification", "multi_label_classification" or "regression"',
+      problemType,
+    );
   }
   const extras: Record<string, unknown> = { ...((raw.extras as Json | undefined) ?? {}) };
   for (const [key, value] of Object.entries(raw)) {
@@ -167,7 +188,12 @@ export function robertaConfig(fields: Partial<RobertaConfig> | Json = {}, source
     intermediate_size: positiveInt(source, raw, 'intermediate_size', d.intermediate_size),
     hidden_act: 'gelu',
     hidden_dropout_prob: probability(source, raw, 'hidden_dropout_prob', d.hidden_dropout_prob),
-    attention_probs_dropout_prob: probability(source, raw, 'attention_probs_dropout_prob', d.attention_probs_dropout_prob),
+    attention_probs_dropout_prob: probability(
+      source,
+      raw,
+      'attention_probs_dropout_prob',
+      d.attention_probs_dropout_prob,
+    ),
     max_position_embeddings: positiveInt(source, raw, 'max_position_embeddings', d.max_position_embeddings),
     type_vocab_size: positiveInt(source, raw, 'type_vocab_size', d.type_vocab_size),
     initializer_range: positiveNumber(source, raw, 'initializer_range', d.initializer_range),
@@ -184,14 +210,20 @@ export function robertaConfig(fields: Partial<RobertaConfig> | Json = {}, source
 
   if (config.hidden_size % config.num_attention_heads !== 0) {
     throw new Error(
-      `${source}: hidden_size ${config.hidden_size} is not a multiple of num_attention_heads ${config.num_attention_heads}`,
+      `${source}: hidden_size ${config.hidden_size} is not a multiple of num_attention_heads ` +
+        `${config.num_attention_heads}`,
     );
   }
   if (config.pad_token_id >= config.vocab_size) {
     fail(source, 'pad_token_id', `below vocab_size ${config.vocab_size}`, config.pad_token_id);
   }
   if (config.max_position_embeddings < config.pad_token_id + 2) {
-    fail(source, 'max_position_embeddings', `at least pad_token_id + 2 = ${config.pad_token_id + 2} (positions start at pad_token_id + 1)`, config.max_position_embeddings);
+    fail(
+      source,
+      'max_position_embeddings',
+      `at least pad_token_id + 2 = ${config.pad_token_id + 2} (positions start at pad_token_id + 1)`,
+      config.max_position_embeddings,
+    );
   }
   return config;
 }
@@ -231,7 +263,10 @@ export const OFFLINE_VOCAB_SIZE = 50265;
  * inputs (258 positions = 256 + padding_idx + 1), the shape whose PyTorch speed `bench/reference/` records.
  * Pass the offline tokenizer's `vocabSize`.
  */
-export function offlineModelConfig(vocabSize: number = OFFLINE_VOCAB_SIZE, overrides: Partial<RobertaConfig> = {}): RobertaConfig {
+export function offlineModelConfig(
+  vocabSize: number = OFFLINE_VOCAB_SIZE,
+  overrides: Partial<RobertaConfig> = {},
+): RobertaConfig {
   return robertaConfig({
     vocab_size: vocabSize,
     hidden_size: 128,

@@ -34,8 +34,18 @@ export function embeddingSpecs(config: RobertaConfig): ParameterSpec[] {
   const h = config.hidden_size;
   const pad = config.pad_token_id;
   return [
-    { name: 'roberta.embeddings.word_embeddings.weight', shape: [config.vocab_size, h], init: 'normal', paddingRow: pad },
-    { name: 'roberta.embeddings.position_embeddings.weight', shape: [config.max_position_embeddings, h], init: 'normal', paddingRow: pad },
+    {
+      name: 'roberta.embeddings.word_embeddings.weight',
+      shape: [config.vocab_size, h],
+      init: 'normal',
+      paddingRow: pad,
+    },
+    {
+      name: 'roberta.embeddings.position_embeddings.weight',
+      shape: [config.max_position_embeddings, h],
+      init: 'normal',
+      paddingRow: pad,
+    },
     { name: 'roberta.embeddings.token_type_embeddings.weight', shape: [config.type_vocab_size, h], init: 'normal' },
     ...layerNorm('roberta.embeddings.LayerNorm', h),
   ];

@@ -65,7 +65,8 @@ export interface PretrainedFiles {
 function shardNames(indexFile: string): string[] {
   const index = readJsonFile(indexFile) as { weight_map?: Record<string, string> } | null;
   const map = index?.weight_map;
-  if (map === undefined || map === null || typeof map !== 'object') throw new Error(`${indexFile}: no "weight_map" object`);
+  if (map === undefined || map === null || typeof map !== 'object')
+    throw new Error(`${indexFile}: no "weight_map" object`);
   return [...new Set(Object.values(map))].map((shard) => checkRelativeName(shard, `${indexFile}: weight_map`));
 }
 
@@ -88,7 +89,8 @@ async function resolveHub(repoId: string, options: PretrainedOptions): Promise<P
     listed = null; // no listing (API unavailable): try the candidates one by one below
   }
   const available = listed;
-  const candidates = available === null ? WEIGHT_CANDIDATES : WEIGHT_CANDIDATES.filter((name) => available.includes(name));
+  const candidates =
+    available === null ? WEIGHT_CANDIDATES : WEIGHT_CANDIDATES.filter((name) => available.includes(name));
   const failures: string[] = [];
   for (const name of candidates) {
     let file: string;
@@ -103,7 +105,8 @@ async function resolveHub(repoId: string, options: PretrainedOptions): Promise<P
     for (const shard of shardNames(file)) weightFiles.push(await hubDownload(repoId, shard, options));
     return { configFile, weightFiles };
   }
-  const detail = failures.length > 0 ? `: ${failures.join('; ')}` : ` (the repository lists ${listed?.join(', ') || 'no files'})`;
+  const detail =
+    failures.length > 0 ? `: ${failures.join('; ')}` : ` (the repository lists ${listed?.join(', ') || 'no files'})`;
   throw new Error(`${repoId}: no weights found (looked for ${WEIGHT_CANDIDATES.join(', ')})${detail}`);
 }
 
@@ -182,12 +185,15 @@ const DECODER_BIAS = 'lm_head.decoder.bias';
 /** The model name a checkpoint key stands for: `roberta.` added where absent, LayerNorm gamma/beta renamed. */
 function modelName(key: string): string {
   const renamed = key.replace(/LayerNorm\.gamma$/, 'LayerNorm.weight').replace(/LayerNorm\.beta$/, 'LayerNorm.bias');
-  if (renamed.startsWith('roberta.') || renamed.startsWith('classifier.') || renamed.startsWith('lm_head.')) return renamed;
+  if (renamed.startsWith('roberta.') || renamed.startsWith('classifier.') || renamed.startsWith('lm_head.'))
+    return renamed;
   return `roberta.${renamed}`;
 }
 
 function isIgnored(name: string): boolean {
-  return name.startsWith('roberta.pooler.') || name.startsWith('lm_head.') || name === 'roberta.embeddings.position_ids';
+  return (
+    name.startsWith('roberta.pooler.') || name.startsWith('lm_head.') || name === 'roberta.embeddings.position_ids'
+  );
 }
 
 /**
@@ -233,7 +239,8 @@ export function matchCheckpoint(
       continue;
     }
     const earlier = sourceKey.get(name);
-    if (earlier !== undefined) throw new Error(`${tensor.file}: tensors '${earlier}' and '${key}' both stand for '${name}'`);
+    if (earlier !== undefined)
+      throw new Error(`${tensor.file}: tensors '${earlier}' and '${key}' both stand for '${name}'`);
     sourceKey.set(name, key);
     if (spec.shape.length !== tensor.shape.length || spec.shape.some((d, i) => d !== tensor.shape[i])) {
       mismatches.push(`'${key}' is [${tensor.shape.join(', ')}], the config needs [${spec.shape.join(', ')}]`);
@@ -248,7 +255,10 @@ export function matchCheckpoint(
   const missing = specs.map((spec) => spec.name).filter((name) => !assigned.has(name));
   const encoderFound = [...assigned.keys()].some((name) => name.startsWith('roberta.'));
   if (!encoderFound) {
-    throw new Error(`${file}: no RoBERTa tensors found (${checkpoint.size} tensors, e.g. ${[...checkpoint.keys()].slice(0, 3).join(', ')})`);
+    throw new Error(
+      `${file}: no RoBERTa tensors found (${checkpoint.size} tensors, e.g. ` +
+        `${[...checkpoint.keys()].slice(0, 3).join(', ')})`,
+    );
   }
   if (strict && missing.length > 0) throw new Error(`${file}: missing tensors: ${missing.join(', ')}`);
   return { assigned, missing, unexpected, ignored, unused };

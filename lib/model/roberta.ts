@@ -96,18 +96,19 @@ class RobertaSelfAttention {
    * Attention of `queries` over all tokens of `hidden` ([batch * seq, hidden]). `queries` is either
    * `hidden` itself or its first token per row ([batch, hidden]) when only <s> is needed.
    */
-  forward(hidden: tf.Tensor2D, queries: tf.Tensor2D, maskBias: tf.Tensor4D, shape: Shape, ctx: ForwardContext): tf.Tensor2D {
-    const { batch, seq } = shape;
+  forward(hidden: tf.Tensor2D, queries: tf.Tensor2D, pass: ForwardPass): tf.Tensor2D {
+    const { batch, seq } = pass.shape;
     const queryLength = queries.shape[0] / batch;
-    const split = (x: tf.Tensor, length: number): tf.Tensor4D => tf.reshape(x, [batch, length, this.heads, this.headDim]);
+    const split = (x: tf.Tensor, length: number): tf.Tensor4D =>
+      tf.reshape(x, [batch, length, this.heads, this.headDim]);
     // Scaling q by 1/√d before the product instead of the scores after it: less work, and the
     // same numbers when √d is a power of two (d = 64 in roberta-base, 16 in the fixture).
     const scaledQuery = tf.mul(this.query.apply(queries), this.constants.attentionScale);
     const q = tf.transpose(split(scaledQuery, queryLength), [0, 2, 1, 3]); // [batch, heads, queryLength, headDim]
     const kT = tf.transpose(split(this.key.apply(hidden), seq), [0, 2, 3, 1]); // [batch, heads, headDim, seq]
     const v = tf.transpose(split(this.value.apply(hidden), seq), [0, 2, 1, 3]); // [batch, heads, seq, headDim]
-    const scores = tf.add(tf.matMul(q, kT), maskBias); // [batch, heads, queryLength, seq]
-    const probabilities = ctx.dropout(tf.softmax(scores), this.config.attention_probs_dropout_prob);
+    const scores = tf.add(tf.matMul(q, kT), pass.maskBias); // [batch, heads, queryLength, seq]
+    const probabilities = pass.ctx.dropout(tf.softmax(scores), this.config.attention_probs_dropout_prob);
     const context = tf.transpose(tf.matMul(probabilities, v), [0, 2, 1, 3]); // [batch, queryLength, heads, headDim]
     return tf.reshape(context, [batch * queryLength, this.config.hidden_size]);
   }
@@ -143,8 +144,8 @@ class RobertaAttention {
     this.output = new RobertaResidualOutput(config, params, `${prefix}.output`);
   }
 
-  forward(hidden: tf.Tensor2D, queries: tf.Tensor2D, maskBias: tf.Tensor4D, shape: Shape, ctx: ForwardContext): tf.Tensor2D {
-    return this.output.forward(this.self.forward(hidden, queries, maskBias, shape, ctx), queries, ctx);
+  forward(hidden: tf.Tensor2D, queries: tf.Tensor2D, pass: ForwardPass): tf.Tensor2D {
+    return this.output.forward(this.self.forward(hidden, queries, pass), queries, pass.ctx);
   }
 }
 
@@ -176,9 +177,9 @@ class RobertaLayer {
     this.output = new RobertaResidualOutput(config, params, `${prefix}.output`);
   }
 
-  forward(hidden: tf.Tensor2D, queries: tf.Tensor2D, maskBias: tf.Tensor4D, shape: Shape, ctx: ForwardContext): tf.Tensor2D {
-    const attended = this.attention.forward(hidden, queries, maskBias, shape, ctx);
-    return this.output.forward(this.intermediate.forward(attended), attended, ctx);
+  forward(hidden: tf.Tensor2D, queries: tf.Tensor2D, pass: ForwardPass): tf.Tensor2D {
+    const attended = this.attention.forward(hidden, queries, pass);
+    return this.output.forward(this.intermediate.forward(attended), attended, pass.ctx);
   }
 }
 
@@ -187,7 +188,10 @@ class RobertaEncoder {
   readonly layer: RobertaLayer[];
 
   constructor(config: RobertaConfig, params: ParameterTable, constants: Constants) {
-    this.layer = Array.from({ length: config.num_hidden_layers }, (_, i) => new RobertaLayer(config, params, i, constants));
+    this.layer = Array.from(
+      { length: config.num_hidden_layers },
+      (_, i) => new RobertaLayer(config, params, i, constants),
+    );
   }
 
   /**
@@ -198,17 +202,15 @@ class RobertaEncoder {
    */
   forward(
     hidden: tf.Tensor2D,
-    maskBias: tf.Tensor4D,
-    shape: Shape,
-    ctx: ForwardContext,
+    pass: ForwardPass,
     firstTokenOnly: boolean,
     everyLayer?: (output: tf.Tensor2D) => void,
   ): tf.Tensor2D {
     let current = hidden;
     this.layer.forEach((layer, i) => {
       const last = i === this.layer.length - 1;
-      const queries = last && firstTokenOnly ? firstTokens(current, shape) : current;
-      current = layer.forward(current, queries, maskBias, shape, ctx);
+      const queries = last && firstTokenOnly ? firstTokens(current, pass.shape) : current;
+      current = layer.forward(current, queries, pass);
       everyLayer?.(current);
     });
     return current;
@@ -283,6 +285,13 @@ class RobertaLMHead {
 // ---------------------------------------------------------------------------------------------
 // The models
 
+/** What every layer of one forward pass shares: mode and dropout seeds, the batch shape, the additive mask. */
+interface ForwardPass {
+  ctx: ForwardContext;
+  shape: Shape;
+  maskBias: tf.Tensor4D;
+}
+
 export interface ModelInputs {
   /** int32 [batch, seq] token ids. */
   inputIds: tf.Tensor2D;
@@ -330,7 +339,8 @@ abstract class RobertaPreTrainedModel {
     this.parameters = new Map();
     specs.forEach((spec, index) => {
       const loaded = initialValues.get(spec.name);
-      const initial = loaded !== undefined ? tf.tensor(loaded, spec.shape, 'float32') : initialValue(spec, config, seed, index);
+      const initial =
+        loaded !== undefined ? tf.tensor(loaded, spec.shape, 'float32') : initialValue(spec, config, seed, index);
       this.parameters.set(spec.name, tf.variable(initial, true, `${variablePrefix}_${id}/${spec.name}`));
       initial.dispose();
     });
@@ -367,17 +377,23 @@ abstract class RobertaPreTrainedModel {
   }
 
   /** Validates the inputs and builds what every layer shares: mode, shape, additive attention mask. */
-  protected prepare(inputs: ModelInputs, options: ForwardOptions): { ctx: ForwardContext; shape: Shape; maskBias: tf.Tensor4D } {
+  protected prepare(inputs: ModelInputs, options: ForwardOptions): ForwardPass {
     if (this.disposed) throw new Error(`${this.architecture}: the model has been disposed`);
     const { inputIds } = inputs;
     if (inputIds.rank !== 2 || inputIds.dtype !== 'int32') {
-      throw new Error(`forward: inputIds must be an int32 [batch, seq] tensor, found ${inputIds.dtype} [${inputIds.shape.join(', ')}]`);
+      throw new Error(
+        `forward: inputIds must be an int32 [batch, seq] tensor, found ${inputIds.dtype} ` +
+          `[${inputIds.shape.join(', ')}]`,
+      );
     }
     const [batch, seq] = inputIds.shape;
     const maxLength = maxSequenceLength(this.config);
     if (seq > maxLength) {
       const positions = this.config.max_position_embeddings;
-      throw new Error(`forward: sequence length ${seq} exceeds ${maxLength}, the most this model's ${positions} position embeddings allow`);
+      throw new Error(
+        `forward: sequence length ${seq} exceeds ${maxLength}, the most this model's ${positions} position ` +
+          `embeddings allow`,
+      );
     }
     const mask = inputs.attentionMask ?? tf.onesLike(inputIds);
     if (mask.shape[0] !== batch || mask.shape[1] !== seq) {
@@ -387,16 +403,25 @@ abstract class RobertaPreTrainedModel {
     checkModelInputs(
       {
         inputIds: { values: inputIds.dataSync(), seqLength: seq },
-        attentionMask: inputs.attentionMask === undefined ? null : { values: inputs.attentionMask.dataSync(), seqLength: seq },
+        attentionMask:
+          inputs.attentionMask === undefined ? null : { values: inputs.attentionMask.dataSync(), seqLength: seq },
       },
       { source: 'forward', vocabSize: this.config.vocab_size },
     );
     const c = this.constants;
-    const maskBias = tf.reshape(tf.mul(tf.sub(c.one, tf.cast(mask, 'float32')), c.maskFill), [batch, 1, 1, seq]) as tf.Tensor4D;
+    const maskBias = tf.reshape(tf.mul(tf.sub(c.one, tf.cast(mask, 'float32')), c.maskFill), [
+      batch,
+      1,
+      1,
+      seq,
+    ]) as tf.Tensor4D;
     const seed = options.dropoutSeed ?? siteSeed(0x5eed, this.unseededDropoutCalls++);
     return { ctx: new ForwardContext(options.training, seed), shape: { batch, seq }, maskBias };
   }
 }
+
+/** Makes a model from a config, an initialisation seed and loaded values by name. */
+type BuildModel<M> = (config: RobertaConfig, seed: number, values: Map<string, Float32Array>) => M;
 
 /** Reads a checkpoint's config and tensors, builds the model from them and records the load report. */
 async function loadPretrainedModel<M extends RobertaPreTrainedModel>(
@@ -404,7 +429,7 @@ async function loadPretrainedModel<M extends RobertaPreTrainedModel>(
   options: PretrainedOptions,
   architecture: RobertaArchitecture,
   specsOf: (config: RobertaConfig) => ParameterSpec[],
-  build: (config: RobertaConfig, seed: number, values: Map<string, Float32Array>) => M,
+  build: BuildModel<M>,
 ): Promise<M> {
   const { config, values, report } = await loadPretrainedValues(dirOrHubId, options, architecture, specsOf);
   const model = build(config, options.seed ?? 0, values);
@@ -422,7 +447,10 @@ export class RobertaForSequenceClassification extends RobertaPreTrainedModel {
   }
 
   /** A freshly initialised model, as Hugging Face initialises one (seeded). */
-  static fromConfig(config: RobertaConfig | Partial<RobertaConfig>, options: FromConfigOptions = {}): RobertaForSequenceClassification {
+  static fromConfig(
+    config: RobertaConfig | Partial<RobertaConfig>,
+    options: FromConfigOptions = {},
+  ): RobertaForSequenceClassification {
     return new RobertaForSequenceClassification(robertaConfig(config), options.seed ?? 0, new Map());
   }
 
@@ -432,19 +460,22 @@ export class RobertaForSequenceClassification extends RobertaPreTrainedModel {
    * Tensor names may carry the `roberta.` prefix or not; `roberta.pooler.*` and `lm_head.*` are
    * ignored; a missing classifier head is initialised fresh. `model.loadReport` says what happened.
    */
-  static fromPretrained(dirOrHubId: string, options: PretrainedOptions = {}): Promise<RobertaForSequenceClassification> {
-    return loadPretrainedModel(dirOrHubId, options, 'RobertaForSequenceClassification', parameterSpecs, (config, seed, values) => {
-      return new RobertaForSequenceClassification(config, seed, values);
-    });
+  static fromPretrained(
+    dirOrHubId: string,
+    options: PretrainedOptions = {},
+  ): Promise<RobertaForSequenceClassification> {
+    const build: BuildModel<RobertaForSequenceClassification> = (c, s, v) =>
+      new RobertaForSequenceClassification(c, s, v);
+    return loadPretrainedModel(dirOrHubId, options, 'RobertaForSequenceClassification', parameterSpecs, build);
   }
 
   /** Logits [batch, numLabels] from the <s> token. Tensors made on the way are disposed. */
   forward(inputs: ModelInputs, options: ForwardOptions): tf.Tensor2D {
     return tf.tidy(() => {
-      const { ctx, shape, maskBias } = this.prepare(inputs, options);
-      const embedded = this.roberta.embeddings.forward(inputs.inputIds, ctx);
-      const firstTokenStates = this.roberta.encoder.forward(embedded, maskBias, shape, ctx, true);
-      return this.classifier.forward(firstTokenStates, ctx);
+      const pass = this.prepare(inputs, options);
+      const embedded = this.roberta.embeddings.forward(inputs.inputIds, pass.ctx);
+      const firstTokenStates = this.roberta.encoder.forward(embedded, pass, true);
+      return this.classifier.forward(firstTokenStates, pass.ctx);
     });
   }
 
@@ -454,20 +485,24 @@ export class RobertaForSequenceClassification extends RobertaPreTrainedModel {
    */
   hiddenStates(inputs: ModelInputs, options: ForwardOptions = { training: false }): tf.Tensor3D[] {
     return tf.tidy(() => {
-      const { ctx, shape, maskBias } = this.prepare(inputs, options);
-      const as3d = (t: tf.Tensor2D): tf.Tensor3D => tf.reshape(t, [shape.batch, shape.seq, this.config.hidden_size]);
-      const embedded = this.roberta.embeddings.forward(inputs.inputIds, ctx);
+      const pass = this.prepare(inputs, options);
+      const as3d = (t: tf.Tensor2D): tf.Tensor3D =>
+        tf.reshape(t, [pass.shape.batch, pass.shape.seq, this.config.hidden_size]);
+      const embedded = this.roberta.embeddings.forward(inputs.inputIds, pass.ctx);
       const states: tf.Tensor3D[] = [as3d(embedded)];
-      this.roberta.encoder.forward(embedded, maskBias, shape, ctx, false, (output) => states.push(as3d(output)));
+      this.roberta.encoder.forward(embedded, pass, false, (output) => states.push(as3d(output)));
       return states;
     });
   }
 
   /** Mean cross-entropy of `logits` [batch, numLabels] against int32 `labels` [batch]. */
   loss(logits: tf.Tensor2D, labels: tf.Tensor1D): tf.Scalar {
-    const problem = this.config.problem_type ?? (this.config.num_labels === 1 ? 'regression' : 'single_label_classification');
+    const problem =
+      this.config.problem_type ?? (this.config.num_labels === 1 ? 'regression' : 'single_label_classification');
     if (problem !== 'single_label_classification') {
-      throw new Error(`loss: this config's problem is ${problem}; only single-label classification (cross-entropy) is implemented`);
+      throw new Error(
+        `loss: this config's problem is ${problem}; only single-label classification (cross-entropy) is implemented`,
+      );
     }
     if (labels.rank !== 1 || labels.shape[0] !== logits.shape[0]) {
       throw new Error(`loss: labels must be [${logits.shape[0]}], found [${labels.shape.join(', ')}]`);
@@ -514,7 +549,10 @@ export class RobertaForMaskedLM extends RobertaPreTrainedModel {
   }
 
   /** A freshly initialised model, as Hugging Face initialises one (seeded). */
-  static fromConfig(config: RobertaConfig | Partial<RobertaConfig>, options: FromConfigOptions = {}): RobertaForMaskedLM {
+  static fromConfig(
+    config: RobertaConfig | Partial<RobertaConfig>,
+    options: FromConfigOptions = {},
+  ): RobertaForMaskedLM {
     return new RobertaForMaskedLM(robertaConfig(config), options.seed ?? 0, new Map());
   }
 
@@ -524,9 +562,8 @@ export class RobertaForMaskedLM extends RobertaPreTrainedModel {
    * checkpoints with or without them load. The pooler is dropped, a missing lm_head initialised fresh.
    */
   static fromPretrained(dirOrHubId: string, options: PretrainedOptions = {}): Promise<RobertaForMaskedLM> {
-    return loadPretrainedModel(dirOrHubId, options, 'RobertaForMaskedLM', maskedLmParameterSpecs, (config, seed, values) => {
-      return new RobertaForMaskedLM(config, seed, values);
-    });
+    const build: BuildModel<RobertaForMaskedLM> = (c, s, v) => new RobertaForMaskedLM(c, s, v);
+    return loadPretrainedModel(dirOrHubId, options, 'RobertaForMaskedLM', maskedLmParameterSpecs, build);
   }
 
   /** Logits over the vocabulary at every position: [batch, seq, vocab]. */
@@ -590,8 +627,8 @@ export class RobertaForMaskedLM extends RobertaPreTrainedModel {
 
   /** The encoder's output at every position, [batch * seq, hidden]. */
   private lastHiddenState(inputs: ModelInputs, options: ForwardOptions): { hidden: tf.Tensor2D; shape: Shape } {
-    const { ctx, shape, maskBias } = this.prepare(inputs, options);
-    const embedded = this.roberta.embeddings.forward(inputs.inputIds, ctx);
-    return { hidden: this.roberta.encoder.forward(embedded, maskBias, shape, ctx, false), shape };
+    const pass = this.prepare(inputs, options);
+    const embedded = this.roberta.embeddings.forward(inputs.inputIds, pass.ctx);
+    return { hidden: this.roberta.encoder.forward(embedded, pass, false), shape: pass.shape };
   }
 }

@@ -8,12 +8,28 @@ import { decodeFloats, type FloatEncoding } from './float-decode';
 
 /** Bytes per element of every dtype the format defines (all are validated, some are readable). */
 const DTYPE_SIZES: Record<string, number> = {
-  BOOL: 1, U8: 1, I8: 1, F8_E5M2: 1, F8_E4M3: 1,
-  I16: 2, U16: 2, F16: 2, BF16: 2,
-  I32: 4, U32: 4, F32: 4,
-  I64: 8, U64: 8, F64: 8,
+  BOOL: 1,
+  U8: 1,
+  I8: 1,
+  F8_E5M2: 1,
+  F8_E4M3: 1,
+  I16: 2,
+  U16: 2,
+  F16: 2,
+  BF16: 2,
+  I32: 4,
+  U32: 4,
+  F32: 4,
+  I64: 8,
+  U64: 8,
+  F64: 8,
 };
-const FLOAT_ENCODINGS: Record<string, FloatEncoding> = { F32: 'float32', F16: 'float16', BF16: 'bfloat16', F64: 'float64' };
+const FLOAT_ENCODINGS: Record<string, FloatEncoding> = {
+  F32: 'float32',
+  F16: 'float16',
+  BF16: 'bfloat16',
+  F64: 'float64',
+};
 /** The reference implementation refuses headers above 100 MB. */
 const MAX_HEADER_BYTES = 100_000_000;
 
@@ -53,11 +69,16 @@ export class SafetensorsFile {
 
   /** Validates the header of `bytes`; `source` names them in errors. */
   static parse(bytes: Uint8Array, source: string): SafetensorsFile {
-    if (bytes.length < 8) throw new Error(`${source}: ${bytes.length} bytes is too short for a safetensors file (needs an 8-byte header length)`);
+    if (bytes.length < 8)
+      throw new Error(
+        `${source}: ${bytes.length} bytes is too short for a safetensors file (needs an 8-byte header length)`,
+      );
     const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
     const headerLength = Number(view.getBigUint64(0, true));
     if (headerLength > bytes.length - 8 || headerLength > MAX_HEADER_BYTES) {
-      throw new Error(`${source}: header length ${headerLength} exceeds the file (${bytes.length - 8} bytes after the length field)`);
+      throw new Error(
+        `${source}: header length ${headerLength} exceeds the file (${bytes.length - 8} bytes after the length field)`,
+      );
     }
     const headerText = Buffer.from(bytes.buffer, bytes.byteOffset + 8, headerLength).toString('utf8');
     let header: unknown;
@@ -67,7 +88,9 @@ export class SafetensorsFile {
       throw new Error(`${source}: header is not valid JSON (${(err as Error).message})`);
     }
     if (header === null || typeof header !== 'object' || Array.isArray(header)) {
-      throw new Error(`${source}: header must be a JSON object, found ${Array.isArray(header) ? 'an array' : typeof header}`);
+      throw new Error(
+        `${source}: header must be a JSON object, found ${Array.isArray(header) ? 'an array' : typeof header}`,
+      );
     }
     const data = bytes.subarray(8 + headerLength);
     const tensors = new Map<string, TensorInfo>();
@@ -93,7 +116,9 @@ export class SafetensorsFile {
     if (info === undefined) throw new Error(`${this.source}: no tensor '${name}'`);
     const encoding = FLOAT_ENCODINGS[info.dtype];
     if (encoding === undefined) {
-      throw new Error(`${this.source}: tensor '${name}' has dtype ${info.dtype}; only F32, F16, BF16 and F64 can be read as float32`);
+      throw new Error(
+        `${this.source}: tensor '${name}' has dtype ${info.dtype}; only F32, F16, BF16 and F64 can be read as float32`,
+      );
     }
     return decodeFloats(encoding, this.data.subarray(info.begin, info.end));
   }
@@ -104,14 +129,16 @@ function validateMetadata(source: string, entry: unknown): Record<string, string
     throw new Error(`${source}: __metadata__ must be an object of strings`);
   }
   for (const [key, value] of Object.entries(entry)) {
-    if (typeof value !== 'string') throw new Error(`${source}: __metadata__.${key} must be a string, found ${JSON.stringify(value)}`);
+    if (typeof value !== 'string')
+      throw new Error(`${source}: __metadata__.${key} must be a string, found ${JSON.stringify(value)}`);
   }
   return entry as Record<string, string>;
 }
 
 function validateEntry(source: string, name: string, entry: unknown, dataLength: number): TensorInfo {
   const where = `${source}: tensor '${name}'`;
-  if (entry === null || typeof entry !== 'object' || Array.isArray(entry)) throw new Error(`${where}: header entry must be an object`);
+  if (entry === null || typeof entry !== 'object' || Array.isArray(entry))
+    throw new Error(`${where}: header entry must be an object`);
   const { dtype, shape, data_offsets: offsets } = entry as Record<string, unknown>;
   if (typeof dtype !== 'string' || DTYPE_SIZES[dtype] === undefined) {
     throw new Error(`${where}: unknown dtype ${JSON.stringify(dtype)} (known: ${Object.keys(DTYPE_SIZES).join(', ')})`);
@@ -120,7 +147,9 @@ function validateEntry(source: string, name: string, entry: unknown, dataLength:
     throw new Error(`${where}: shape must be an array of non-negative integers, found ${JSON.stringify(shape)}`);
   }
   if (!Array.isArray(offsets) || offsets.length !== 2 || !offsets.every((o) => Number.isSafeInteger(o) && o >= 0)) {
-    throw new Error(`${where}: data_offsets must be [begin, end] non-negative integers, found ${JSON.stringify(offsets)}`);
+    throw new Error(
+      `${where}: data_offsets must be [begin, end] non-negative integers, found ${JSON.stringify(offsets)}`,
+    );
   }
   const [begin, end] = offsets as [number, number];
   if (begin > end || end > dataLength) {
@@ -129,7 +158,8 @@ function validateEntry(source: string, name: string, entry: unknown, dataLength:
   const expectedBytes = (shape as number[]).reduce((a, b) => a * b, 1) * DTYPE_SIZES[dtype];
   if (end - begin !== expectedBytes) {
     throw new Error(
-      `${where}: data_offsets [${begin}, ${end}] hold ${end - begin} bytes but shape [${(shape as number[]).join(', ')}] of ${dtype} needs ${expectedBytes}`,
+      `${where}: data_offsets [${begin}, ${end}] hold ${end - begin} bytes but shape ` +
+        `[${(shape as number[]).join(', ')}] of ${dtype} needs ${expectedBytes}`,
     );
   }
   return { dtype, shape: shape as number[], begin, end };
@@ -141,7 +171,8 @@ function validateLayout(source: string, tensors: Map<string, TensorInfo>, dataLe
   let position = 0;
   for (const [name, info] of ordered) {
     if (info.begin !== position) {
-      const problem = info.begin < position ? 'overlaps the previous tensor' : `leaves a gap of ${info.begin - position} bytes`;
+      const problem =
+        info.begin < position ? 'overlaps the previous tensor' : `leaves a gap of ${info.begin - position} bytes`;
       throw new Error(`${source}: tensor '${name}' starts at byte ${info.begin} and ${problem} (expected ${position})`);
     }
     position = info.end;
@@ -214,10 +245,14 @@ export function serializeSafetensors(
   const header: Record<string, unknown> = {};
   let offset = 0;
   for (const tensor of tensors) {
-    if (tensor.name === '__metadata__' || header[tensor.name] !== undefined) throw new Error(`safetensors: duplicate or reserved tensor name '${tensor.name}'`);
+    if (tensor.name === '__metadata__' || header[tensor.name] !== undefined)
+      throw new Error(`safetensors: duplicate or reserved tensor name '${tensor.name}'`);
     const count = tensor.shape.reduce((a, b) => a * b, 1);
     if (count !== tensor.values.length) {
-      throw new Error(`safetensors: tensor '${tensor.name}' has ${tensor.values.length} values but shape [${tensor.shape.join(', ')}]`);
+      throw new Error(
+        `safetensors: tensor '${tensor.name}' has ${tensor.values.length} values but shape ` +
+          `[${tensor.shape.join(', ')}]`,
+      );
     }
     header[tensor.name] = { dtype, shape: tensor.shape, data_offsets: [offset, offset + count * bytesPerValue] };
     offset += count * bytesPerValue;

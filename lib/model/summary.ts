@@ -41,7 +41,12 @@ interface ModuleNode {
 /** The module tree of RobertaForSequenceClassification, named as in transformers. */
 function moduleTree(config: RobertaConfig): ModuleNode {
   const h = config.hidden_size;
-  const node = (path: string, module: string, output: ModuleNode['output'], children: ModuleNode[] = []): ModuleNode => ({ path, module, output, children });
+  const node = (
+    path: string,
+    module: string,
+    output: ModuleNode['output'],
+    children: ModuleNode[] = [],
+  ): ModuleNode => ({ path, module, output, children });
   const tokens = (width: number) => (b: number, s: number) => [b, s, width];
   const layer = (i: number): ModuleNode => {
     const p = `roberta.encoder.layer.${i}`;
@@ -74,7 +79,12 @@ function moduleTree(config: RobertaConfig): ModuleNode {
         node('roberta.embeddings.token_type_embeddings', 'Embedding', tokens(h)),
         node('roberta.embeddings.LayerNorm', 'LayerNorm', tokens(h)),
       ]),
-      node('roberta.encoder', 'RobertaEncoder', tokens(h), Array.from({ length: config.num_hidden_layers }, (_, i) => layer(i))),
+      node(
+        'roberta.encoder',
+        'RobertaEncoder',
+        tokens(h),
+        Array.from({ length: config.num_hidden_layers }, (_, i) => layer(i)),
+      ),
     ]),
     node('classifier', 'RobertaClassificationHead', (b) => [b, config.num_labels], [
       node('classifier.dense', 'Linear', (b) => [b, h]),
@@ -88,7 +98,9 @@ export function parameterSummary(config: RobertaConfig, options: SummaryOptions 
   const maxDepth = options.depth ?? 3;
   const specs = parameterSpecs(config);
   const countUnder = (prefix: string): number =>
-    specs.filter((spec) => prefix === '' || spec.name.startsWith(`${prefix}.`)).reduce((sum, spec) => sum + elementCount(spec.shape), 0);
+    specs
+      .filter((spec) => prefix === '' || spec.name.startsWith(`${prefix}.`))
+      .reduce((sum, spec) => sum + elementCount(spec.shape), 0);
   const rows: SummaryRow[] = [];
   const visit = (node: ModuleNode, depth: number): void => {
     if (depth > maxDepth) return;
@@ -111,17 +123,26 @@ export function formatSummary(summary: ParameterSummary): string {
   const withShapes = summary.rows.some((row) => row.outputShape !== null);
   const label = (row: SummaryRow): string => {
     const name = row.path === '' ? row.module : `${row.path.split('.').slice(-1)[0]} (${row.module})`;
-    const shortName = row.path.startsWith('roberta.encoder.layer.') && row.module === 'RobertaLayer' ? `layer.${row.path.split('.')[3]} (${row.module})` : name;
+    const shortName =
+      row.path.startsWith('roberta.encoder.layer.') && row.module === 'RobertaLayer'
+        ? `layer.${row.path.split('.')[3]} (${row.module})`
+        : name;
     return `${row.depth === 0 ? '' : '  '.repeat(row.depth - 1) + '└─'}${shortName}`;
   };
   const nameWidth = Math.max(24, ...summary.rows.map((row) => label(row).length));
   const shapeText = (row: SummaryRow): string => (row.outputShape === null ? '' : `[${row.outputShape.join(', ')}]`);
   const shapeWidth = withShapes ? Math.max(12, ...summary.rows.map((row) => shapeText(row).length)) : 0;
-  const header = `${'Layer (type)'.padEnd(nameWidth)}  ${withShapes ? 'Output Shape'.padEnd(shapeWidth) + '  ' : ''}${'Param #'.padStart(13)}`;
+  const header =
+    `${'Layer (type)'.padEnd(nameWidth)}  ` +
+    `${withShapes ? 'Output Shape'.padEnd(shapeWidth) + '  ' : ''}${'Param #'.padStart(13)}`;
   const rule = '='.repeat(header.length);
   const lines = [rule, header, rule];
   for (const row of summary.rows) {
-    lines.push(`${label(row).padEnd(nameWidth)}  ${withShapes ? shapeText(row).padEnd(shapeWidth) + '  ' : ''}${row.parameters.toLocaleString('en-US').padStart(13)}`);
+    lines.push(
+      `${label(row).padEnd(nameWidth)}  ` +
+        `${withShapes ? shapeText(row).padEnd(shapeWidth) + '  ' : ''}` +
+        row.parameters.toLocaleString('en-US').padStart(13),
+    );
   }
   lines.push(
     rule,

@@ -33,7 +33,10 @@ const LEGACY_MAGIC = 0x1950a86a20f9469cfc6cn;
 // ---- Python values the unpickler can build ----
 
 export class PyGlobal {
-  constructor(readonly module: string, readonly name: string) {}
+  constructor(
+    readonly module: string,
+    readonly name: string,
+  ) {}
   get qualifiedName(): string {
     return `${this.module}.${this.name}`;
   }
@@ -76,7 +79,10 @@ export class TorchTensor {
   toFloat32(name: string, source: string): Float32Array {
     const dtype = this.storage.dtype;
     if (!(dtype in BYTES_PER_ELEMENT)) {
-      throw new Error(`${source}: tensor '${name}' has dtype ${dtype}; only float32, float16, bfloat16 and float64 can be read as float32`);
+      throw new Error(
+        `${source}: tensor '${name}' has dtype ${dtype}; only float32, float16, bfloat16 and float64 can be read as ` +
+          `float32`,
+      );
     }
     const encoding = dtype as FloatEncoding;
     const size = BYTES_PER_ELEMENT[encoding];
@@ -85,7 +91,8 @@ export class TorchTensor {
     const lastIndex = this.storageOffset + this.shape.reduce((sum, dim, i) => sum + (dim - 1) * this.stride[i], 0);
     if (this.storageOffset < 0 || lastIndex >= this.storage.numel) {
       throw new Error(
-        `${source}: tensor '${name}' (shape [${this.shape.join(', ')}], offset ${this.storageOffset}) reaches element ${lastIndex} of a storage with ${this.storage.numel}`,
+        `${source}: tensor '${name}' (shape [${this.shape.join(', ')}], offset ${this.storageOffset}) reaches ` +
+          `element ${lastIndex} of a storage with ${this.storage.numel}`,
       );
     }
     if (isContiguous(this.shape, this.stride)) {
@@ -161,7 +168,11 @@ function pyType(value: PyValue | Mark): string {
  * Interprets one pickle starting at `offset`; returns its value and where it ended. Refuses
  * every global outside the state-dict allowlist and every opcode that could build other objects.
  */
-export function restrictedUnpickle(bytes: Uint8Array, options: UnpickleOptions, offset = 0): { value: PyValue; end: number } {
+export function restrictedUnpickle(
+  bytes: Uint8Array,
+  options: UnpickleOptions,
+  offset = 0,
+): { value: PyValue; end: number } {
   const { source } = options;
   const data = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   let pos = offset;
@@ -229,7 +240,8 @@ export function restrictedUnpickle(bytes: Uint8Array, options: UnpickleOptions, 
     if (!ALLOWED_GLOBALS.has(qualified)) {
       fail(
         `refused to load the global '${qualified}': a state-dict checkpoint needs only ` +
-          'collections.OrderedDict, torch._utils._rebuild_tensor_v2 and torch storage types (this file may try to run code)',
+          'collections.OrderedDict, torch._utils._rebuild_tensor_v2 and torch storage types (this file may try to ' +
+          'run code)',
       );
     }
     return new PyGlobal(module, name);
@@ -299,14 +311,16 @@ export function restrictedUnpickle(bytes: Uint8Array, options: UnpickleOptions, 
       case 0x4d: // BININT2
         stack.push(u16());
         break;
-      case 0x49: { // INT (text; "00"/"01" are False/True)
+      case 0x49: {
+        // INT (text; "00"/"01" are False/True)
         const text = line();
         if (text === '00' || text === '01') stack.push(text === '01');
         else if (/^-?\d+$/.test(text)) stack.push(toNumber(BigInt(text)));
         else fail(`bad INT argument '${text}'`);
         break;
       }
-      case 0x4c: { // LONG (text)
+      case 0x4c: {
+        // LONG (text)
         const text = line().replace(/L$/, '');
         if (!/^-?\d+$/.test(text)) fail(`bad LONG argument '${text}'`);
         stack.push(toNumber(BigInt(text)));
@@ -315,7 +329,8 @@ export function restrictedUnpickle(bytes: Uint8Array, options: UnpickleOptions, 
       case 0x8a: // LONG1
         stack.push(littleEndianSigned(take(u8())));
         break;
-      case 0x8b: { // LONG4
+      case 0x8b: {
+        // LONG4
         const length = i32();
         if (length < 0) fail('negative LONG4 length');
         stack.push(littleEndianSigned(take(length)));
@@ -326,7 +341,8 @@ export function restrictedUnpickle(bytes: Uint8Array, options: UnpickleOptions, 
         pos += 8;
         stack.push(data.readDoubleBE(pos - 8));
         break;
-      case 0x46: { // FLOAT (text)
+      case 0x46: {
+        // FLOAT (text)
         const value = Number(line());
         if (Number.isNaN(value)) fail('bad FLOAT argument');
         stack.push(value);
@@ -362,18 +378,21 @@ export function restrictedUnpickle(bytes: Uint8Array, options: UnpickleOptions, 
       case 0x85: // TUPLE1
         stack.push(new PyTuple([pop()]));
         break;
-      case 0x86: { // TUPLE2
+      case 0x86: {
+        // TUPLE2
         const b = pop();
         stack.push(new PyTuple([pop(), b]));
         break;
       }
-      case 0x87: { // TUPLE3
+      case 0x87: {
+        // TUPLE3
         const c = pop();
         const b = pop();
         stack.push(new PyTuple([pop(), b, c]));
         break;
       }
-      case 0x74: { // TUPLE (popMark swaps `stack`, so pop before naming it)
+      case 0x74: {
+        // TUPLE (popMark swaps `stack`, so pop before naming it)
         const items = popMark();
         stack.push(new PyTuple(items));
         break;
@@ -381,17 +400,20 @@ export function restrictedUnpickle(bytes: Uint8Array, options: UnpickleOptions, 
       case 0x5d: // EMPTY_LIST
         stack.push([]);
         break;
-      case 0x6c: { // LIST
+      case 0x6c: {
+        // LIST
         const items = popMark();
         stack.push(items);
         break;
       }
-      case 0x61: { // APPEND
+      case 0x61: {
+        // APPEND
         const item = pop();
         appendItems(top(), [item]);
         break;
       }
-      case 0x65: { // APPENDS
+      case 0x65: {
+        // APPENDS
         const items = popMark();
         appendItems(top(), items);
         break;
@@ -399,19 +421,22 @@ export function restrictedUnpickle(bytes: Uint8Array, options: UnpickleOptions, 
       case 0x7d: // EMPTY_DICT
         stack.push(new PyDict());
         break;
-      case 0x64: { // DICT
+      case 0x64: {
+        // DICT
         const dict = new PyDict();
         setItems(dict, popMark());
         stack.push(dict);
         break;
       }
-      case 0x73: { // SETITEM
+      case 0x73: {
+        // SETITEM
         const value = pop();
         const key = pop();
         setItems(top(), [key, value]);
         break;
       }
-      case 0x75: { // SETITEMS
+      case 0x75: {
+        // SETITEMS
         const items = popMark();
         setItems(top(), items);
         break;
@@ -430,18 +455,21 @@ export function restrictedUnpickle(bytes: Uint8Array, options: UnpickleOptions, 
         break;
       case 0x68: // BINGET
       case 0x6a: // LONG_BINGET
-      case 0x67: { // GET (text)
+      case 0x67: {
+        // GET (text)
         const index = opcode === 0x68 ? u8() : opcode === 0x6a ? u32() : Number(line());
         if (!memo.has(index)) fail(`memo entry ${index} is not defined`);
         stack.push(memo.get(index) as PyValue);
         break;
       }
-      case 0x63: { // GLOBAL "module\nname\n"
+      case 0x63: {
+        // GLOBAL "module\nname\n"
         const module = line();
         stack.push(findClass(module, line()));
         break;
       }
-      case 0x93: { // STACK_GLOBAL
+      case 0x93: {
+        // STACK_GLOBAL
         const name = pop();
         const module = pop();
         if (typeof module !== 'string' || typeof name !== 'string') fail('STACK_GLOBAL needs two strings');
@@ -454,13 +482,15 @@ export function restrictedUnpickle(bytes: Uint8Array, options: UnpickleOptions, 
       case 0x50: // PERSID (text)
         stack.push(options.persistentLoad(line()));
         break;
-      case 0x52: { // REDUCE
+      case 0x52: {
+        // REDUCE
         const args = pop();
         const callable = pop();
         stack.push(call(callable, args));
         break;
       }
-      case 0x62: { // BUILD: only the attribute dict torch sets on a state dict (`_metadata`), ignored
+      case 0x62: {
+        // BUILD: only the attribute dict torch sets on a state dict (`_metadata`), ignored
         const state = pop();
         const target = top();
         if (!(target instanceof PyDict) || !(state instanceof PyDict || state === null)) {
@@ -504,7 +534,10 @@ function orderedDict(args: PyValue[], fail: (message: string) => never): PyDict 
 }
 
 function intTuple(value: PyValue, what: string, fail: (message: string) => never): number[] {
-  if (!(value instanceof PyTuple) || !value.items.every((v) => typeof v === 'number' && Number.isInteger(v) && v >= 0)) {
+  if (
+    !(value instanceof PyTuple) ||
+    !value.items.every((v) => typeof v === 'number' && Number.isInteger(v) && v >= 0)
+  ) {
     return fail(`_rebuild_tensor_v2: ${what} must be a tuple of non-negative integers`);
   }
   return value.items as number[];
@@ -514,8 +547,10 @@ function intTuple(value: PyValue, what: string, fail: (message: string) => never
 function rebuildTensor(args: PyValue[], fail: (message: string) => never): TorchTensor {
   if (args.length < 6 || args.length > 7) return fail(`_rebuild_tensor_v2 takes 6 or 7 arguments, got ${args.length}`);
   const [storage, offset, size, stride] = args;
-  if (!(storage instanceof TorchStorage)) return fail(`_rebuild_tensor_v2: first argument must be a storage, found ${pyType(storage)}`);
-  if (typeof offset !== 'number' || !Number.isInteger(offset) || offset < 0) return fail('_rebuild_tensor_v2: bad storage offset');
+  if (!(storage instanceof TorchStorage))
+    return fail(`_rebuild_tensor_v2: first argument must be a storage, found ${pyType(storage)}`);
+  if (typeof offset !== 'number' || !Number.isInteger(offset) || offset < 0)
+    return fail('_rebuild_tensor_v2: bad storage offset');
   const shape = intTuple(size, 'size', fail);
   const strides = intTuple(stride, 'stride', fail);
   if (shape.length !== strides.length) return fail('_rebuild_tensor_v2: size and stride differ in length');
@@ -529,22 +564,28 @@ function storageFromPid(
   bytesFor: (key: string, byteLength: number) => Uint8Array,
 ): TorchStorage {
   if (!(pid instanceof PyTuple) || pid.items[0] !== 'storage' || pid.items.length < 5 || pid.items.length > 6) {
-    return fail(`unsupported persistent id ${describePid(pid)}: only ('storage', type, key, location, numel) is allowed`);
+    return fail(
+      `unsupported persistent id ${describePid(pid)}: only ('storage', type, key, location, numel) is allowed`,
+    );
   }
   const [, type, key, , numel] = pid.items;
   if (!(type instanceof PyGlobal) || type.module !== 'torch' || STORAGE_TYPES[type.name] === undefined) {
-    return fail(`persistent id names ${type instanceof PyGlobal ? type.qualifiedName : pyType(type)}, not a torch storage type`);
+    return fail(
+      `persistent id names ${type instanceof PyGlobal ? type.qualifiedName : pyType(type)}, not a torch storage type`,
+    );
   }
   if (typeof key !== 'string' || typeof numel !== 'number' || !Number.isInteger(numel) || numel < 0) {
     return fail('persistent id needs a string key and a non-negative element count');
   }
-  if (pid.items.length === 6 && pid.items[5] !== null) return fail(`storage '${key}': storage views (legacy view_metadata) are not supported`);
+  if (pid.items.length === 6 && pid.items[5] !== null)
+    return fail(`storage '${key}': storage views (legacy view_metadata) are not supported`);
   const { dtype, bytes } = STORAGE_TYPES[type.name];
   return new TorchStorage(key, dtype, numel, bytesFor(key, numel * bytes));
 }
 
 function describePid(pid: PyValue): string {
-  if (pid instanceof PyTuple) return `(${pid.items.map((item) => (typeof item === 'string' ? `'${item}'` : pyType(item))).join(', ')})`;
+  if (pid instanceof PyTuple)
+    return `(${pid.items.map((item) => (typeof item === 'string' ? `'${item}'` : pyType(item))).join(', ')})`;
   return pyType(pid);
 }
 
@@ -557,11 +598,13 @@ export interface TorchCheckpoint {
 }
 
 function stateDictFrom(value: PyValue, source: string): Map<string, TorchTensor> {
-  if (!(value instanceof PyDict)) throw new Error(`${source}: expected a state dict (name -> tensor), found a ${pyType(value)}`);
+  if (!(value instanceof PyDict))
+    throw new Error(`${source}: expected a state dict (name -> tensor), found a ${pyType(value)}`);
   const tensors = new Map<string, TorchTensor>();
   for (const [key, tensor] of value.entries) {
     if (typeof key !== 'string') throw new Error(`${source}: state dict key ${String(key)} is not a string`);
-    if (!(tensor instanceof TorchTensor)) throw new Error(`${source}: state dict entry '${key}' is a ${pyType(tensor)}, not a tensor`);
+    if (!(tensor instanceof TorchTensor))
+      throw new Error(`${source}: state dict entry '${key}' is a ${pyType(tensor)}, not a tensor`);
     tensors.set(key, tensor);
   }
   return tensors;
@@ -571,11 +614,17 @@ function readZipCheckpoint(bytes: Buffer, source: string): TorchCheckpoint {
   const zip = ZipArchive.parse(bytes, source);
   const pickles = [...zip.entries.keys()].filter((name) => /^[^/]+\/data\.pkl$/.test(name));
   if (pickles.length !== 1) {
-    throw new Error(`${source}: expected one '<dir>/data.pkl' entry in the zip, found ${pickles.length} (not a torch.save checkpoint?)`);
+    throw new Error(
+      `${source}: expected one '<dir>/data.pkl' entry in the zip, found ${pickles.length} (not a torch.save ` +
+        `checkpoint?)`,
+    );
   }
   const prefix = pickles[0].slice(0, -'data.pkl'.length);
-  const byteorder = zip.entries.has(`${prefix}byteorder`) ? zip.read(`${prefix}byteorder`).toString('latin1').trim() : 'little';
-  if (byteorder !== 'little') throw new Error(`${source}: storages are ${byteorder}-endian; only little-endian checkpoints are supported`);
+  const byteorder = zip.entries.has(`${prefix}byteorder`)
+    ? zip.read(`${prefix}byteorder`).toString('latin1').trim()
+    : 'little';
+  if (byteorder !== 'little')
+    throw new Error(`${source}: storages are ${byteorder}-endian; only little-endian checkpoints are supported`);
   const pickleSource = `${source} (${pickles[0]})`;
   const storages = new Map<string, TorchStorage>();
   const persistentLoad = (pid: PyValue): PyValue => {
@@ -586,7 +635,8 @@ function readZipCheckpoint(bytes: Buffer, source: string): TorchCheckpoint {
       const name = `${prefix}data/${key}`;
       if (!zip.entries.has(name)) fail(`storage '${key}' has no zip entry '${name}'`);
       const stored = zip.read(name);
-      if (stored.length < byteLength) fail(`storage '${key}' needs ${byteLength} bytes, its entry holds ${stored.length}`);
+      if (stored.length < byteLength)
+        fail(`storage '${key}' needs ${byteLength} bytes, its entry holds ${stored.length}`);
       return stored;
     });
     // Tensors sharing a storage share one object, like torch.load.
@@ -604,9 +654,11 @@ function readLegacyCheckpoint(bytes: Buffer, source: string): TorchCheckpoint {
     throw new Error(`${source}: unexpected persistent id ${describePid(pid)} in the legacy header`);
   };
   const magic = restrictedUnpickle(bytes, { source, persistentLoad: noPersistent });
-  if (magic.value !== LEGACY_MAGIC) throw new Error(`${source}: neither a zip nor a legacy torch.save file (wrong magic number)`);
+  if (magic.value !== LEGACY_MAGIC)
+    throw new Error(`${source}: neither a zip nor a legacy torch.save file (wrong magic number)`);
   const protocol = restrictedUnpickle(bytes, { source, persistentLoad: noPersistent }, magic.end);
-  if (protocol.value !== 1001) throw new Error(`${source}: legacy protocol version ${String(protocol.value)}, expected 1001`);
+  if (protocol.value !== 1001)
+    throw new Error(`${source}: legacy protocol version ${String(protocol.value)}, expected 1001`);
   const sysInfo = restrictedUnpickle(bytes, { source, persistentLoad: noPersistent }, protocol.end);
   if (sysInfo.value instanceof PyDict && sysInfo.value.entries.get('little_endian') === false) {
     throw new Error(`${source}: big-endian legacy checkpoints are not supported`);
@@ -645,7 +697,8 @@ function readLegacyCheckpoint(bytes: Buffer, source: string): TorchCheckpoint {
     if (storage === undefined) throw new Error(`${source}: legacy storage '${key}' is listed but never referenced`);
     if (pos + 8 > bytes.length) throw new Error(`${source}: legacy storage '${key}' is truncated`);
     const numel = Number(bytes.readBigInt64LE(pos));
-    if (numel !== storage.numel) throw new Error(`${source}: legacy storage '${key}' holds ${numel} elements, the pickle says ${storage.numel}`);
+    if (numel !== storage.numel)
+      throw new Error(`${source}: legacy storage '${key}' holds ${numel} elements, the pickle says ${storage.numel}`);
     const byteLength = numel * storage.elementBytes;
     if (pos + 8 + byteLength > bytes.length) throw new Error(`${source}: legacy storage '${key}' is truncated`);
     storage.fill(bytes.subarray(pos + 8, pos + 8 + byteLength));

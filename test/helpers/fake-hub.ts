@@ -64,7 +64,9 @@ function revisionsOf(content: FakeHubContent, kind: RepoKind, repo: string): Rec
 }
 
 function commitHash(kind: RepoKind, repo: string, revision: string, files: RepoFiles): string {
-  const listing = Object.keys(files).sort().map((name) => `${name}:${gitOid(Buffer.from(files[name]))}`);
+  const listing = Object.keys(files)
+    .sort()
+    .map((name) => `${name}:${gitOid(Buffer.from(files[name]))}`);
   return sha1([`${kind}/${repo}@${revision}`, ...listing].join('\n'));
 }
 
@@ -102,7 +104,10 @@ export async function startFakeHub(content: FakeHubContent, host = '127.0.0.1'):
       response.writeHead(200, { ...headers, 'content-length': String(body.length) }).end(body);
       return;
     }
-    const segments = url.pathname.split('/').filter((s) => s.length > 0).map(decodeURIComponent);
+    const segments = url.pathname
+      .split('/')
+      .filter((s) => s.length > 0)
+      .map(decodeURIComponent);
     // /api/{models|datasets}/{owner}/{name}/tree/{rev}
     if (segments[0] === 'api') {
       const treeAt = segments.indexOf('tree');

@@ -187,12 +187,19 @@ export function snappyLiteral(data: Buffer): Buffer {
 export function writeParquet(columns: ParquetColumn[], options: ParquetWriteOptions = {}): Buffer {
   const numRows = columns[0]?.values.length ?? 0;
   for (const c of columns) {
-    if (c.values.length !== numRows) throw new Error(`parquet writer: column ${c.name} has ${c.values.length} values, expected ${numRows}`);
+    if (c.values.length !== numRows)
+      throw new Error(`parquet writer: column ${c.name} has ${c.values.length} values, expected ${numRows}`);
   }
   const snappy = options.codec === 'snappy';
   const parts: Buffer[] = [Buffer.from('PAR1')];
   let offset = 4;
-  const chunks: Array<{ column: ParquetColumn; optional: boolean; pageOffset: number; size: number; uncompressed: number }> = [];
+  const chunks: Array<{
+    column: ParquetColumn;
+    optional: boolean;
+    pageOffset: number;
+    size: number;
+    uncompressed: number;
+  }> = [];
   for (const column of columns) {
     const optional = column.values.some((v) => v === null);
     const values = plainValues(column);
@@ -204,7 +211,13 @@ export function writeParquet(columns: ParquetColumn[], options: ParquetWriteOpti
       .i32(3, stored.length)
       .struct(5, (w) => w.i32(1, numRows).i32(2, 0 /* PLAIN */).i32(3, 3 /* RLE */).i32(4, 3 /* RLE */))
       .finish();
-    chunks.push({ column, optional, pageOffset: offset, size: header.length + stored.length, uncompressed: header.length + body.length });
+    chunks.push({
+      column,
+      optional,
+      pageOffset: offset,
+      size: header.length + stored.length,
+      uncompressed: header.length + body.length,
+    });
     parts.push(header, stored);
     offset += header.length + stored.length;
   }
@@ -234,7 +247,10 @@ export function writeParquet(columns: ParquetColumn[], options: ParquetWriteOpti
             .i64(9, chunk.pageOffset);
         });
       });
-      w.i64(2, group.reduce((n, c) => n + c.size, 0)).i64(3, numRows);
+      w.i64(
+        2,
+        group.reduce((n, c) => n + c.size, 0),
+      ).i64(3, numRows);
     })
     .string(6, 'ft-roberta test writer')
     .finish();
