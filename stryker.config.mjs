@@ -51,8 +51,15 @@ if (target === undefined) {
   throw new Error(`MUTATION_TARGET is '${name}', expected one of ${Object.keys(TARGETS).join(', ')}`);
 }
 
-// MUTATION_TESTS (comma-separated test file names) narrows a target's tests for a quicker run.
+// MUTATION_TESTS (comma-separated test file names) narrows a target's tests for a quicker run;
+// MUTATION_MUTATE (comma-separated patterns such as lib/trainer.ts:1-350) splits a target's
+// mutants into parts that can run one after the other or side by side, each with its own report.
 if (process.env.MUTATION_TESTS) target.tests = process.env.MUTATION_TESTS.split(',');
+let runName = name;
+if (process.env.MUTATION_MUTATE) {
+  target.mutate = process.env.MUTATION_MUTATE.split(',');
+  runName = `${name}-${target.mutate.join('-').replace(/[^A-Za-z0-9]+/g, '-')}`;
+}
 
 // tsc compiles only the target's test files and what they import (the whole project takes a minute
 // here), with tsconfig.json's options.
@@ -79,7 +86,7 @@ export default {
   concurrency: Number(process.env.MUTATION_CONCURRENCY ?? 2),
   timeoutMS: 10000,
   reporters: ['clear-text', 'progress-append-only', 'json'],
-  jsonReporter: { fileName: `reports/mutation/${name}.json` },
-  tempDirName: `.stryker-tmp-${name}`,
+  jsonReporter: { fileName: `reports/mutation/${runName}.json` },
+  tempDirName: `.stryker-tmp-${runName}`,
   cleanTempDir: 'always',
 };

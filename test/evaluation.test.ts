@@ -5,6 +5,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import * as tf from '@tensorflow/tfjs';
 import { initBackend } from '../lib/backend';
 import { RobertaForSequenceClassification } from '../lib/model/roberta';
 import { offlineModelConfig } from '../lib/model/config';
@@ -63,7 +64,9 @@ after(() => {
 });
 
 /** The figures of each text scored alone (no padding), with the model's default maximum length. */
-function textByText(texts: string[], labels: number[]): { metrics: ReturnType<typeof classificationMetrics>; loss: number } {
+type Metrics = ReturnType<typeof classificationMetrics>;
+
+function textByText(texts: string[], labels: number[]): { metrics: Metrics; loss: number } {
   const probabilities = predictProbabilities(model, tokenizer, texts, { batchSize: 1 });
   const predictions = probabilities.map((p) => p.indexOf(Math.max(...p)));
   const loss = probabilities.reduce((sum, p, i) => sum - Math.log(p[labels[i]]), 0) / texts.length;
@@ -74,17 +77,20 @@ test('tfjs and ONNX Runtime give the figures of each text scored alone, in padde
   const labels = Array.from(DATA.labels);
   const expected = textByText(TEXTS, labels);
   // The model must not be constant, or predictions and the confusion matrix would prove little.
-  assert.ok(new Set(expected.metrics.confusionMatrix.flat()).size > 2, JSON.stringify(expected.metrics.confusionMatrix));
+  const matrix = expected.metrics.confusionMatrix;
+  assert.ok(new Set(matrix.flat()).size > 2, JSON.stringify(matrix));
   for (const [name, evaluated] of [['tfjs', model], ['onnxruntime', onnxModel]] as const) {
     const report = await evaluateModel({ model: evaluated, tokenizer, data: DATA, batchSize: 4, progress: false });
-    assert.ok(Math.abs(report.loss - expected.loss) < 1e-5, `${name}: loss ${report.loss}, text by text ${expected.loss}`);
+    const lossMessage = `${name}: loss ${report.loss}, text by text ${expected.loss}`;
+    assert.ok(Math.abs(report.loss - expected.loss) < 1e-5, lossMessage);
     assert.deepEqual(report.confusion_matrix, expected.metrics.confusionMatrix, name);
     assert.equal(report.accuracy, expected.metrics.accuracy, name);
     assert.equal(report.f1, expected.metrics.f1, name);
     assert.equal(report.precision, expected.metrics.precision, name);
     assert.equal(report.recall, expected.metrics.recall, name);
     assert.equal(report.count, TEXTS.length, name);
-    assert.ok(report.seconds > 0 && report.samples_per_s > 0, `${name}: ${report.seconds} s, ${report.samples_per_s}/s`);
+    const timing = `${name}: ${report.seconds} s, ${report.samples_per_s}/s`;
+    assert.ok(report.seconds > 0 && report.samples_per_s > 0, timing);
     assert.ok(Math.abs(report.samples_per_s * report.seconds - TEXTS.length) < 1e-6 * TEXTS.length, name);
   }
 });
@@ -130,30 +136,68 @@ test('a DataFrame is read by its text and label columns; bad columns and empty s
   await assert.rejects(evaluateModel({ model, tokenizer, data: DATA, limit: 0, progress: false }), /no examples/);
 });
 
-test('progress: log lines count the batches under the given description, "Evaluating" by default; none when off', async () => {
+test('progress: batches counted under the description ("Evaluating"); the bar is closed; none if off', async () => {
   const written: string[] = [];
   const write = process.stderr.write;
+  type Options = { progress: 'log' | 'tty' | false; description?: string; batchSize?: number };
+  const output = async (evaluated: typeof model | OnnxRuntimeModel, options: Options): Promise<string> => {
+    written.length = 0;
+    await evaluateModel({ model: evaluated, tokenizer, data: DATA, ...options });
+    return written.join('');
+  };
+  const outputs: Record<'byDefault' | 'named' | 'silent' | 'terminal', string>[] = [];
   process.stderr.write = ((chunk: string | Uint8Array) => {
     written.push(String(chunk));
     return true;
   }) as typeof process.stderr.write;
-  const lines = async (options: { progress: 'log' | false; description?: string; batchSize?: number }): Promise<string[]> => {
-    written.length = 0;
-    await evaluateModel({ model, tokenizer, data: DATA, ...options });
-    return written.join('').split('\n').filter((line) => line !== '');
-  };
   try {
-    const byDefault = await lines({ progress: 'log' });
-    const named = await lines({ progress: 'log', description: 'Test split', batchSize: 5 });
-    const silent = await lines({ progress: false, batchSize: 5 });
-    process.stderr.write = write;
-    assert.ok(byDefault.length >= 1 && byDefault.every((line) => line.startsWith('Evaluating')), byDefault.join('\n'));
-    // Ten texts: one batch of the default 32, two of 5.
-    assert.ok(byDefault.some((line) => line.includes(' 1/1 ')), byDefault.join('\n'));
-    assert.ok(named.length >= 1 && named.every((line) => line.startsWith('Test split')), named.join('\n'));
-    assert.ok(named.some((line) => line.includes(' 2/2 ')), named.join('\n'));
-    assert.deepEqual(silent, []);
+    for (const evaluated of [model, onnxModel]) {
+      outputs.push({
+        byDefault: await output(evaluated, { progress: 'log' }),
+        named: await output(evaluated, { progress: 'log', description: 'Test split', batchSize: 5 }),
+        silent: await output(evaluated, { progress: false, batchSize: 5 }),
+        terminal: await output(evaluated, { progress: 'tty', batchSize: 5 }),
+      });
+    }
   } finally {
     process.stderr.write = write;
   }
+  const lines = (text: string): string[] => text.split('\n').filter((line) => line !== '');
+  for (const { byDefault, named, silent, terminal } of outputs) {
+    assert.ok(lines(byDefault).length >= 1, byDefault);
+    assert.ok(lines(byDefault).every((line) => line.startsWith('Evaluating: ')), byDefault);
+    // Ten texts: one batch of the default 32, two of 5; the rate is in batches.
+    assert.ok(byDefault.includes(' 1/1 '), byDefault);
+    assert.ok(lines(byDefault).every((line) => / batch\/s|s\/batch/.test(line)), byDefault);
+    assert.ok(lines(named).length >= 1 && lines(named).every((line) => line.startsWith('Test split: ')), named);
+    assert.ok(named.includes(' 2/2 '), named);
+    assert.equal(silent, '');
+    // A terminal bar redraws one line with \r; closing the bar ends that line.
+    const closed = terminal.startsWith('\r') && terminal.endsWith('\n') && terminal.includes(' 2/2 ');
+    assert.ok(closed, JSON.stringify(terminal));
+  }
+});
+
+test('ties go to the first label on both runtimes (zero classifier weights: every class scores 0)', async () => {
+  const config = { ...model.config };
+  const tied = RobertaForSequenceClassification.fromConfig(config, { seed: 6 });
+  for (const [name, variable] of tied.parameters) {
+    if (name.startsWith('classifier.out_proj.')) variable.assign(tf.zerosLike(variable));
+  }
+  const saved = path.join(work, 'tied');
+  await tied.savePretrained(saved);
+  await exportOnnx({ model: saved, out: path.join(work, 'tied-exported') });
+  const tiedOnnx = await loadOnnxRuntimeModel(path.join(work, 'tied-exported'));
+  // Every prediction is label 0: the confusion matrix has its counts in the first column.
+  const expected = [
+    [5, 0, 0],
+    [5, 0, 0],
+    [0, 0, 0],
+  ];
+  for (const evaluated of [tied, tiedOnnx]) {
+    const report = await evaluateModel({ model: evaluated, tokenizer, data: DATA, batchSize: 4, progress: false });
+    assert.deepEqual(report.confusion_matrix, expected);
+    assert.ok(Math.abs(report.loss - Math.log(3)) < 1e-6, `loss ${report.loss}, ln 3 for equal scores`);
+  }
+  tied.dispose();
 });

@@ -72,7 +72,9 @@ function options(model: RobertaForSequenceClassification, overrides: Partial<Tra
 }
 
 /** Trains with these options on a fresh model; returns the trainer (not disposed) and the model. */
-async function run(overrides: Partial<TrainerOptions> = {}): Promise<{ trainer: Trainer; model: RobertaForSequenceClassification }> {
+type Run = { trainer: Trainer; model: RobertaForSequenceClassification };
+
+async function run(overrides: Partial<TrainerOptions> = {}): Promise<Run> {
   const model = newModel();
   const trainer = new Trainer(options(model, overrides));
   await trainer.fit();
@@ -96,7 +98,7 @@ interface AdjustableLoader extends Omit<BatchLoader, 'numBatches'> {
   numBatches: number;
 }
 
-function wrapped(inner: BatchLoader, onBatch: (index: number) => void = () => {}, yieldOnly = Infinity): AdjustableLoader {
+function wrapped(inner: BatchLoader, onBatch = (index: number): void => {}, yieldOnly = Infinity): AdjustableLoader {
   return {
     numBatches: inner.numBatches,
     seed: inner.seed,
@@ -122,7 +124,8 @@ test('bad options are refused, naming the option, what was expected and what was
     [{ gradientAccumulationSteps: 1.5 }, /gradientAccumulationSteps must be an integer >= 1, got 1.5/],
   ];
   for (const [overrides, message] of cases) {
-    assert.throws(() => new Trainer(options(model, overrides)), (err: Error) => message.test(String(err)), JSON.stringify(overrides));
+    const refused = (err: Error): boolean => message.test(String(err));
+    assert.throws(() => new Trainer(options(model, overrides)), refused, JSON.stringify(overrides));
   }
   // Accepted: one epoch, a loader of one batch, accumulation 1.
   const oneBatch = new DataLoader(EXAMPLES.slice(0, 4), { batchSize: 4, mode: 'dynamic', maxLength: 16 });
@@ -179,7 +182,7 @@ test('linear schedule with warm-up over accumulated steps: every batch records i
   model.dispose();
 });
 
-test("the epoch summary is the batches' arithmetic; the validation figures are validate()'s; the log line shows them", async () => {
+test("the epoch summary is the batches' arithmetic, its validation validate()'s; the log line shows them", async () => {
   const lines: string[] = [];
   const { trainer, model } = await run({ validationLoader: validationLoader(), log: (line) => lines.push(line) });
   const [epoch] = trainer.history.epochs;
@@ -247,13 +250,14 @@ test("evaluateBatches: the loss is the mean of each example's loss, computed alo
       return model.loss(logits, tf.tensor1d([example.label], 'int32')).dataSync()[0];
     });
   }
-  assert.ok(Math.abs(result.loss - sum / 10) < 1e-5 * (sum / 10), `loss ${result.loss}, example by example ${sum / 10}`);
+  const mean = sum / 10;
+  assert.ok(Math.abs(result.loss - mean) < 1e-5 * mean, `loss ${result.loss}, example by example ${mean}`);
   assert.equal(result.count, 10);
   assert.ok(Math.abs(result.samplesPerSecond * result.seconds - 10) < 1e-6);
   model.dispose();
 });
 
-test('saving: models every saveFreq epochs (E02 without validation), checkpoints every checkpointFreq epochs or checkpointSteps steps', async () => {
+test('saving: a model every saveFreq epochs, a checkpoint every checkpointFreq epochs or checkpointSteps', async () => {
   const dir = tempDir('save');
   const saved = await run({ outputDir: dir, epochs: 2, saveFreq: 2, checkpointFreq: 2 });
   assert.deepEqual(fs.readdirSync(dir).sort(), ['E02', 'checkpoint']);
@@ -296,9 +300,12 @@ test('a stop saves a checkpoint only when checkpoints are on, and says so', asyn
     const controller = new AbortController();
     const lines: string[] = [];
     const loader = wrapped(trainLoader(), (index) => index === 2 && controller.abort());
-    const { trainer, model } = await run({ ...overrides, outputDir: dir, trainLoader: loader, signal: controller.signal, log: (l) => lines.push(l) });
+    const log = (line: string): number => lines.push(line);
+    const signal = controller.signal;
+    const { trainer, model } = await run({ ...overrides, outputDir: dir, trainLoader: loader, signal, log });
     assert.equal(trainer.history.stopped, 'interrupted');
-    const expected = 'stopped in epoch 1 after batch 3 (step 3)' + (saving ? `; checkpoint in ${path.join(dir, 'checkpoint')}` : '');
+    const where = saving ? `; checkpoint in ${path.join(dir, 'checkpoint')}` : '';
+    const expected = 'stopped in epoch 1 after batch 3 (step 3)' + where;
     assert.deepEqual(lines, [expected]);
     assert.equal(fs.existsSync(path.join(dir, 'checkpoint')), saving);
     trainer.dispose();
@@ -306,7 +313,7 @@ test('a stop saves a checkpoint only when checkpoints are on, and says so', asyn
   }
 });
 
-test('checkpoints are refused mid-accumulation; resume refuses other accumulation, a later epoch, another version', async () => {
+test('no checkpoint mid-accumulation; resume refuses other accumulation, a later epoch, another version', async () => {
   let trainer: Trainer | undefined;
   // Settled into a message at once: an unhandled rejection would end the test process.
   let saving: Promise<string> | undefined;
@@ -315,7 +322,8 @@ test('checkpoints are refused mid-accumulation; resume refuses other accumulatio
     if (index === 1) saving = trainer!.saveCheckpoint().then(() => 'saved', (err: Error) => err.message);
   });
   const dir = tempDir('resume');
-  trainer = new Trainer(options(model, { outputDir: dir, trainLoader: loader, gradientAccumulationSteps: 2, checkpointFreq: 1 }));
+  const accumulating = { outputDir: dir, trainLoader: loader, gradientAccumulationSteps: 2, checkpointFreq: 1 };
+  trainer = new Trainer(options(model, accumulating));
   await trainer.fit();
   assert.match(await saving!, /^Trainer.saveCheckpoint: gradients of a partial accumulation would be lost/);
   trainer.dispose();
@@ -331,7 +339,10 @@ test('checkpoints are refused mid-accumulation; resume refuses other accumulatio
     return copy;
   };
   const refusals: [Partial<TrainerOptions>, RegExp][] = [
-    [{ resumeFrom: checkpoint, gradientAccumulationSteps: 1 }, /checkpoint has gradientAccumulationSteps 2, this trainer has 1$/],
+    [
+      { resumeFrom: checkpoint, gradientAccumulationSteps: 1 },
+      /checkpoint has gradientAccumulationSteps 2, this trainer has 1$/,
+    ],
     [{ resumeFrom: variant('later', (s) => (s.epoch = 2)) }, /checkpoint is at epoch 2, beyond this run's 1 epochs$/],
     [{ resumeFrom: variant('v2', (s) => (s.version = 2)) }, /trainer_state.json is not a version-1 trainer state$/],
     [{ resumeFrom: variant('no-history', (s) => delete s.history) }, /is not a version-1 trainer state$/],
@@ -353,12 +364,14 @@ test('checkpoints are refused mid-accumulation; resume refuses other accumulatio
 test('a loader that yields fewer batches than it announces, or changes its count, is an error', async () => {
   const model = newModel();
   const short = new Trainer(options(model, { trainLoader: wrapped(trainLoader(), () => {}, 5) }));
-  await assert.rejects(short.fit(), /^Error: Trainer: the training loader yielded 5 batches in epoch 1, it announced 6$/);
+  const fewer = /^Error: Trainer: the training loader yielded 5 batches in epoch 1, it announced 6$/;
+  await assert.rejects(short.fit(), fewer);
   short.dispose();
   const changing = wrapped(trainLoader());
   const trainer = new Trainer(options(model, { trainLoader: changing }));
   changing.numBatches = 5;
-  await assert.rejects(trainer.fit(), /^Error: Trainer: the training loader has 5 batches per epoch, the run was set up with 6$/);
+  const changed = /^Error: Trainer: the training loader has 5 batches per epoch, the run was set up with 6$/;
+  await assert.rejects(trainer.fit(), changed);
   trainer.dispose();
   model.dispose();
 });
@@ -385,7 +398,9 @@ test('progress: a bar per epoch and one for validation on stderr; none when off'
   } finally {
     process.stderr.write = write;
   }
-  for (const bar of ['Epoch 1/2: ', 'Epoch 2/2: ', 'Validation: ']) assert.ok(logged.includes(bar), `'${bar}' in\n${logged}`);
+  for (const bar of ['Epoch 1/2: ', 'Epoch 2/2: ', 'Validation: ']) {
+    assert.ok(logged.includes(bar), `'${bar}' in\n${logged}`);
+  }
   assert.ok(/Epoch 1\/2: +100% .* 6\/6 .*batch/.test(logged), logged);
   assert.ok(/Validation: +100% .* 3\/3 /.test(logged), logged);
   assert.equal(silent, '');
