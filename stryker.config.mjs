@@ -35,9 +35,9 @@ const TARGETS = {
   // Without the cpu-backend parity tests (the wasm ones check the same arithmetic, 4 s less a run).
   roberta: {
     mutate: ['lib/model/roberta.ts:1-591'],
-    tests: ['model-shapes', 'model-parity', 'model-training'],
+    tests: ['model-shapes', 'model-dropout', 'model-parity', 'model-training'],
     nodeArgs: [
-      '--test-name-pattern=^(fresh weights|right-padded|gradients agree|save and reload|inputs the model|wasm:|' +
+      '--test-name-pattern=^(fresh weights|right-padded|gradients agree|save and reload|inputs the model|wasm:|training-mode|' +
         '20 training steps|dropout|the padding rows)',
     ],
   },
