@@ -37,7 +37,8 @@ const TARGETS = {
     mutate: ['lib/model/roberta.ts:1-591'],
     tests: ['model-shapes', 'model-dropout', 'model-parity', 'model-training'],
     nodeArgs: [
-      '--test-name-pattern=^(fresh weights|right-padded|gradients agree|save and reload|inputs the model|wasm:|training-mode|' +
+      '--test-name-pattern=^(fresh weights|right-padded|gradients agree|save and reload|inputs the model|' +
+        'wasm:|training-mode|' +
         '20 training steps|dropout|the padding rows)',
     ],
   },
