@@ -178,6 +178,8 @@ test('linear schedule with warm-up over accumulated steps: every batch records i
   assert.deepEqual(stepping, [false, false, false, true, false, true, false, false, false, true, false, true]);
   assert.ok(batches.every((b) => b.gradNorm === undefined || b.gradNorm > 0));
   assert.equal(trainer.state.globalStep, 4);
+  // Each epoch's summary counts its own batches only.
+  assert.deepEqual(trainer.history.epochs.map((e) => [e.batches, e.samples]), [[6, 24], [6, 24]]);
   trainer.dispose();
   model.dispose();
 });
@@ -267,6 +269,13 @@ test('saving: a model every saveFreq epochs, a checkpoint every checkpointFreq e
   saved.trainer.dispose();
   saved.model.dispose();
 
+  // Every 2 epochs in a 1-epoch run: nothing saved.
+  const none = tempDir('none');
+  const unsaved = await run({ outputDir: none, saveFreq: 2, checkpointFreq: 2 });
+  assert.deepEqual(fs.readdirSync(none), []);
+  unsaved.trainer.dispose();
+  unsaved.model.dispose();
+
   // Defaults: a model and a checkpoint every epoch.
   const everyEpoch = tempDir('defaults');
   const byDefault = await run({ outputDir: everyEpoch, saveFreq: undefined, checkpointFreq: undefined });
@@ -291,6 +300,14 @@ test('saving: a model every saveFreq epochs, a checkpoint every checkpointFreq e
 });
 
 test('a stop saves a checkpoint only when checkpoints are on, and says so', async () => {
+  // A fresh trainer has no stop pending: trainEpoch() called directly trains the whole epoch.
+  const fresh = await run({ epochs: 1 });
+  const direct = new Trainer(options(fresh.model, { epochs: 2 }));
+  assert.equal(await direct.trainEpoch(), true);
+  assert.equal(direct.history.batches.length, 6);
+  direct.dispose();
+  fresh.trainer.dispose();
+  fresh.model.dispose();
   for (const [saving, overrides] of [
     [false, { checkpointFreq: 0 }],
     [true, { checkpointFreq: 0, checkpointSteps: 5 }],
