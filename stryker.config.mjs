@@ -27,14 +27,14 @@ const TARGETS = {
     tests: ['trainer', 'trainer-options'],
     nodeArgs: ['-r', './test/helpers/stryker-sigint.cjs'],
   },
-  // textsAndLabels, evaluateModel and its ONNX Runtime loop (the rest of pipeline.ts is
-  // inference, outside the core); evaluateBatches itself is in lib/trainer.ts.
-  evaluation: { mutate: ['lib/pipeline.ts:187-289'], tests: ['evaluation'] },
-  // RobertaForSequenceClassification and its building blocks, up to the masked-LM section (that
-  // class has its own mlm-* tests). Cheapest files first: a failing file stops the mutant's run.
+  // The evaluation loop (lib/evaluation.ts, shared by tfjs and ONNX Runtime) and evaluateModel with
+  // textsAndLabels (the rest of pipeline.ts is inference, outside the core).
+  evaluation: { mutate: ['lib/evaluation.ts', 'lib/pipeline.ts:226-296'], tests: ['evaluation'] },
+  // RobertaForSequenceClassification, its building blocks and the tfjs ops under them, up to the
+  // masked-LM section (that class has its own mlm-* tests). Cheapest files first: a failing file stops the mutant's run.
   // Without the cpu-backend parity tests (the wasm ones check the same arithmetic, 4 s less a run).
   roberta: {
-    mutate: ['lib/model/roberta.ts:1-591'],
+    mutate: ['lib/model/roberta.ts:1-519', 'lib/model/ops.ts'],
     tests: ['model-shapes', 'model-dropout', 'model-parity', 'model-training'],
     nodeArgs: [
       '--test-name-pattern=^(fresh weights|right-padded|gradients agree|save and reload|inputs the model|' +

@@ -79,7 +79,10 @@ test('tfjs and ONNX Runtime give the figures of each text scored alone, in padde
   // The model must not be constant, or predictions and the confusion matrix would prove little.
   const matrix = expected.metrics.confusionMatrix;
   assert.ok(new Set(matrix.flat()).size > 2, JSON.stringify(matrix));
-  for (const [name, evaluated] of [['tfjs', model], ['onnxruntime', onnxModel]] as const) {
+  for (const [name, evaluated] of [
+    ['tfjs', model],
+    ['onnxruntime', onnxModel],
+  ] as const) {
     const report = await evaluateModel({ model: evaluated, tokenizer, data: DATA, batchSize: 4, progress: false });
     const lossMessage = `${name}: loss ${report.loss}, text by text ${expected.loss}`;
     assert.ok(Math.abs(report.loss - expected.loss) < 1e-5, lossMessage);
@@ -165,10 +168,16 @@ test('progress: batches counted under the description ("Evaluating"); the bar is
   const lines = (text: string): string[] => text.split('\n').filter((line) => line !== '');
   for (const { byDefault, named, silent, terminal } of outputs) {
     assert.ok(lines(byDefault).length >= 1, byDefault);
-    assert.ok(lines(byDefault).every((line) => line.startsWith('Evaluating: ')), byDefault);
+    assert.ok(
+      lines(byDefault).every((line) => line.startsWith('Evaluating: ')),
+      byDefault,
+    );
     // Ten texts: one batch of the default 32, two of 5; the rate is in batches.
     assert.ok(byDefault.includes(' 1/1 '), byDefault);
-    assert.ok(lines(byDefault).every((line) => / batch\/s|s\/batch/.test(line)), byDefault);
+    assert.ok(
+      lines(byDefault).every((line) => / batch\/s|s\/batch/.test(line)),
+      byDefault,
+    );
     assert.ok(lines(named).length >= 1 && lines(named).every((line) => line.startsWith('Test split: ')), named);
     assert.ok(named.includes(' 2/2 '), named);
     assert.equal(silent, '');

@@ -98,7 +98,7 @@ interface AdjustableLoader extends Omit<BatchLoader, 'numBatches'> {
   numBatches: number;
 }
 
-function wrapped(inner: BatchLoader, onBatch = (index: number): void => {}, yieldOnly = Infinity): AdjustableLoader {
+function wrapped(inner: BatchLoader, onBatch = (_index: number): void => {}, yieldOnly = Infinity): AdjustableLoader {
   return {
     numBatches: inner.numBatches,
     seed: inner.seed,
@@ -136,8 +136,14 @@ test('bad options are refused, naming the option, what was expected and what was
 test('defaults: constant rate, a step per batch, no clipping record, dropout seed 42', async () => {
   const { trainer, model } = await run({ seed: undefined });
   const batches = trainer.history.batches;
-  assert.deepEqual(batches.map((b) => b.batch), [0, 1, 2, 3, 4, 5]);
-  assert.deepEqual(batches.map((b) => b.step), [1, 2, 3, 4, 5, 6]);
+  assert.deepEqual(
+    batches.map((b) => b.batch),
+    [0, 1, 2, 3, 4, 5],
+  );
+  assert.deepEqual(
+    batches.map((b) => b.step),
+    [1, 2, 3, 4, 5, 6],
+  );
   assert.ok(batches.every((b) => b.epoch === 1 && b.learningRate === LEARNING_RATE && !('gradNorm' in b)));
   assert.equal(trainer.state.globalStep, 6);
   const byDefault = weights(model);
@@ -167,8 +173,14 @@ test('linear schedule with warm-up over accumulated steps: every batch records i
   const batches = trainer.history.batches;
   const rate = (step: number): number => (step < 1 ? 0 : (LEARNING_RATE * (4 - step)) / 3);
   const stepsBefore = [0, 0, 0, 0, 1, 1, 2, 2, 2, 2, 3, 3];
-  assert.deepEqual(batches.map((b) => b.epoch), [1, 1, 1, 1, 1, 1, 2, 2, 2, 2, 2, 2]);
-  assert.deepEqual(batches.map((b) => b.step), [0, 0, 0, 1, 1, 2, 2, 2, 2, 3, 3, 4]);
+  assert.deepEqual(
+    batches.map((b) => b.epoch),
+    [1, 1, 1, 1, 1, 1, 2, 2, 2, 2, 2, 2],
+  );
+  assert.deepEqual(
+    batches.map((b) => b.step),
+    [0, 0, 0, 1, 1, 2, 2, 2, 2, 3, 3, 4],
+  );
   batches.forEach((b, i) => {
     const expected = rate(stepsBefore[i]);
     assert.ok(Math.abs(b.learningRate - expected) <= 1e-12, `batch ${i}: rate ${b.learningRate}, expected ${expected}`);
@@ -179,7 +191,13 @@ test('linear schedule with warm-up over accumulated steps: every batch records i
   assert.ok(batches.every((b) => b.gradNorm === undefined || b.gradNorm > 0));
   assert.equal(trainer.state.globalStep, 4);
   // Each epoch's summary counts its own batches only.
-  assert.deepEqual(trainer.history.epochs.map((e) => [e.batches, e.samples]), [[6, 24], [6, 24]]);
+  assert.deepEqual(
+    trainer.history.epochs.map((e) => [e.batches, e.samples]),
+    [
+      [6, 24],
+      [6, 24],
+    ],
+  );
   trainer.dispose();
   model.dispose();
 });
@@ -331,16 +349,19 @@ test('a stop saves a checkpoint only when checkpoints are on, and says so', asyn
 });
 
 test('no checkpoint mid-accumulation; resume refuses other accumulation, a later epoch, another version', async () => {
-  let trainer: Trainer | undefined;
   // Settled into a message at once: an unhandled rejection would end the test process.
   let saving: Promise<string> | undefined;
   const model = newModel();
   const loader = wrapped(trainLoader(), (index) => {
-    if (index === 1) saving = trainer!.saveCheckpoint().then(() => 'saved', (err: Error) => err.message);
+    if (index === 1)
+      saving = trainer.saveCheckpoint().then(
+        () => 'saved',
+        (err: Error) => err.message,
+      );
   });
   const dir = tempDir('resume');
   const accumulating = { outputDir: dir, trainLoader: loader, gradientAccumulationSteps: 2, checkpointFreq: 1 };
-  trainer = new Trainer(options(model, accumulating));
+  const trainer = new Trainer(options(model, accumulating));
   await trainer.fit();
   assert.match(await saving!, /^Trainer.saveCheckpoint: gradients of a partial accumulation would be lost/);
   trainer.dispose();
