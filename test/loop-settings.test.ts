@@ -6,11 +6,11 @@ import * as os from 'os';
 import * as path from 'path';
 import { initBackend } from '../lib/backend';
 import { DataLoader, type TokenizedExample } from '../lib/batching';
-import { robertaConfig } from '../lib/model/config';
 import { RobertaForSequenceClassification } from '../lib/model/roberta';
 import { Trainer } from '../lib/trainer';
 import { loopSettingRows, loopSettings, type LoopSettings } from '../lib/loop-settings';
 import { REPO_ROOT } from './helpers/paths';
+import { TINY_CLASSIFIER_CONFIG } from './helpers/tiny-model';
 
 before(async () => {
   await initBackend('wasm');
@@ -66,15 +66,7 @@ function examples(count: number): TokenizedExample[] {
 }
 
 test('a Trainer given the object trains with exactly those settings', async () => {
-  const config = robertaConfig({
-    vocab_size: 60,
-    hidden_size: 16,
-    num_hidden_layers: 1,
-    num_attention_heads: 2,
-    intermediate_size: 32,
-    max_position_embeddings: 34,
-    num_labels: 2,
-  });
+  const config = TINY_CLASSIFIER_CONFIG;
   const trainLoader = new DataLoader(examples(24), { batchSize: 8, mode: 'dynamic', maxLength: 32, seed: 1 });
   const loop = loopSettings(SETTINGS, { schedule: 'linear', batchesPerEpoch: trainLoader.numBatches });
   const model = RobertaForSequenceClassification.fromConfig(config, { seed: 1 });

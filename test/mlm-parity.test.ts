@@ -11,6 +11,7 @@ import { initBackend, type BackendName } from '../lib/backend';
 import { RobertaForMaskedLM, maskedPositions } from '../lib/model/roberta';
 import { AdamOptimizer } from '../lib/optimizer';
 import { FIXTURES_DIR } from './helpers/paths';
+import { worstDifference } from './helpers/compare';
 
 const FIXTURE = path.join(FIXTURES_DIR, 'tiny-roberta-mlm');
 
@@ -36,24 +37,6 @@ interface Expected {
 const expected = JSON.parse(fs.readFileSync(path.join(FIXTURE, 'expected.json'), 'utf8')) as Expected;
 const { input_ids: ids, attention_mask: mask, labels } = expected.batch;
 const seq = ids[0].length;
-
-/** Largest |actual - reference|, where, and both values, so a failure points at the element. */
-function worstDifference(
-  actual: ArrayLike<number>,
-  reference: ArrayLike<number>,
-): { diff: number; index: number; message: string } {
-  assert.equal(actual.length, reference.length, 'lengths differ');
-  let diff = 0;
-  let index = -1;
-  for (let i = 0; i < reference.length; i++) {
-    const d = Math.abs(actual[i] - reference[i]);
-    if (!(d <= diff)) {
-      diff = d;
-      index = i;
-    }
-  }
-  return { diff, index, message: `worst |diff| ${diff} at element ${index}: ${actual[index]} vs ${reference[index]}` };
-}
 
 function inputs(): { inputIds: tf.Tensor2D; attentionMask: tf.Tensor2D } {
   return { inputIds: tf.tensor2d(ids, undefined, 'int32'), attentionMask: tf.tensor2d(mask, undefined, 'int32') };

@@ -10,6 +10,7 @@ import * as tf from '@tensorflow/tfjs';
 import { initBackend, type BackendName } from '../lib/backend';
 import { RobertaForSequenceClassification } from '../lib/model/roberta';
 import { FIXTURES_DIR } from './helpers/paths';
+import { worstDifference } from './helpers/compare';
 
 const FIXTURE = path.join(FIXTURES_DIR, 'tiny-roberta-a');
 
@@ -34,21 +35,6 @@ interface Expected {
 }
 
 const expected = JSON.parse(fs.readFileSync(path.join(FIXTURE, 'expected.json'), 'utf8')) as Expected;
-
-/** Largest |actual - reference| and where, so a failure points at the element. */
-function worstDifference(actual: ArrayLike<number>, reference: ArrayLike<number>): { diff: number; index: number } {
-  assert.equal(actual.length, reference.length, 'lengths differ');
-  let diff = 0;
-  let index = -1;
-  for (let i = 0; i < reference.length; i++) {
-    const d = Math.abs(actual[i] - reference[i]);
-    if (!(d <= diff)) {
-      diff = d;
-      index = i;
-    }
-  }
-  return { diff, index };
-}
 
 function inputs(ids: number[][], mask?: number[][]): { inputIds: tf.Tensor2D; attentionMask?: tf.Tensor2D } {
   return {

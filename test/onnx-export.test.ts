@@ -12,6 +12,7 @@ import { exportOnnx } from '../lib/export/onnx';
 import { OnnxRuntimeModel } from '../lib/export/ort';
 import { SafetensorsFile, writeSafetensors } from '../lib/model/safetensors';
 import { FIXTURES_DIR, REPO_ROOT } from './helpers/paths';
+import { worstDifference } from './helpers/compare';
 
 const CLASSIFIER = path.join(FIXTURES_DIR, 'tiny-roberta-a');
 const MASKED_LM = path.join(FIXTURES_DIR, 'tiny-roberta-mlm');
@@ -29,17 +30,6 @@ function readExpected<T>(dir: string): T {
   return JSON.parse(fs.readFileSync(path.join(dir, 'expected.json'), 'utf8')) as T;
 }
 
-/** The largest |a - b| and where it is, for a message that points at the worst element. */
-function worstDifference(actual: ArrayLike<number>, expected: number[]): { diff: number; at: number } {
-  assert.equal(actual.length, expected.length);
-  let worst = { diff: 0, at: -1 };
-  for (let i = 0; i < expected.length; i++) {
-    const diff = Math.abs(actual[i] - expected[i]);
-    if (!(diff <= worst.diff)) worst = { diff, at: i };
-  }
-  return worst;
-}
-
 test('classifier: ORT logits within 1e-5 of transformers, padded and each row alone at its own length', async () => {
   const expected = readExpected<{ batch: Batch; logits: number[][]; logits_unpadded_rows: number[][] }>(CLASSIFIER);
   const out = path.join(work, 'classifier');
@@ -50,7 +40,7 @@ test('classifier: ORT logits within 1e-5 of transformers, padded and each row al
   const padded = await model.run(ids.flat(), mask.flat(), [ids.length, ids[0].length]);
   assert.deepEqual(padded.dims, [6, 2]);
   const worst = worstDifference(padded.logits, expected.logits.flat());
-  assert.ok(worst.diff <= 1e-5, `padded batch: |diff| ${worst.diff} at flat index ${worst.at}`);
+  assert.ok(worst.diff <= 1e-5, `padded batch: |diff| ${worst.diff} at flat index ${worst.index}`);
   for (let row = 0; row < ids.length; row++) {
     const length = lengths![row];
     const alone = await model.run(ids[row].slice(0, length), mask[row].slice(0, length), [1, length]);
@@ -73,7 +63,7 @@ test('masked LM: logits at the masked positions within 1e-4 of transformers (tie
   expected.masked_positions.forEach(([b, s], k) => {
     const row = logits.subarray((b * seq + s) * vocab, (b * seq + s + 1) * vocab);
     const worst = worstDifference(row, expected.logits_at_masked_positions[k]);
-    assert.ok(worst.diff <= 1e-4, `masked position [${b}, ${s}]: |diff| ${worst.diff} at vocab id ${worst.at}`);
+    assert.ok(worst.diff <= 1e-4, `masked position [${b}, ${s}]: |diff| ${worst.diff} at vocab id ${worst.index}`);
   });
   const config = JSON.parse(fs.readFileSync(path.join(out, 'config.json'), 'utf8')) as { architectures: string[] };
   assert.deepEqual(config.architectures, ['RobertaForMaskedLM']);

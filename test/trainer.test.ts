@@ -7,27 +7,17 @@ import * as vm from 'vm';
 import * as tf from '@tensorflow/tfjs';
 import { initBackend } from '../lib/backend';
 import { RobertaForSequenceClassification } from '../lib/model/roberta';
-import { robertaConfig } from '../lib/model/config';
 import { DataLoader, type Batch, type TokenizedExample } from '../lib/batching';
 import { Trainer, evaluateBatches, modelDirName, type BatchLoader, type TrainerOptions } from '../lib/trainer';
 import { replaceDirectory, resolveCheckpointDir, TRAINER_STATE_FILE } from '../lib/checkpoint';
 import { classificationMetrics, argmaxRows } from '../lib/metrics';
+import { TINY_CLASSIFIER_CONFIG } from './helpers/tiny-model';
 
 before(async () => {
   await initBackend('wasm');
 });
 
-const CONFIG = robertaConfig({
-  vocab_size: 60,
-  hidden_size: 16,
-  num_hidden_layers: 1,
-  num_attention_heads: 2,
-  intermediate_size: 32,
-  max_position_embeddings: 34,
-  hidden_dropout_prob: 0.1,
-  attention_probs_dropout_prob: 0.1,
-  num_labels: 2,
-});
+const CONFIG = TINY_CLASSIFIER_CONFIG;
 
 /** Short sequences whose label shows in which of two tokens dominates: learnable in a few steps. */
 function examples(count: number, seed: number): TokenizedExample[] {
