@@ -3,8 +3,9 @@
 //
 //   const classify = await pipeline('text-classification', 'runs/01/best'); // or a Hub id, or {model, tokenizer}
 //   await pipeline('runs/01/best')                             // the task name may be left out
-//   await classify('I hate this movie!')   // [{label: 'NEGATIVE', score: 0.98}, {label: 'POSITIVE', score: 0.02}]
-//   await classify(['…', '…'], {topK: 1}) // one list per text
+//   await classify('I hate this movie!')   // [{label: 'NEGATIVE', score: 0.98}]: the best label, as in transformers
+//   await classify('…', {topK: null})     // every label, best first (Python's top_k=None)
+//   await classify(['…', '…'])            // one list per text
 //   await pipeline('web/model', {runtime: 'onnxruntime'}) // an exported folder (lib/export) on ONNX Runtime
 import * as tf from '@tensorflow/tfjs';
 import { RobertaForSequenceClassification } from './model/roberta';
@@ -24,8 +25,8 @@ export interface LabelScore {
 }
 
 export interface ClassifyOptions {
-  /** Keep the k best labels (default: all, best first). */
-  topK?: number;
+  /** Keep the k best labels (default 1, as in transformers); null keeps every label, best first. */
+  topK?: number | null;
   /** Cut texts longer than maxLength (default true); when false a long text is an error. */
   truncation?: boolean;
   maxLength?: number;
@@ -123,10 +124,10 @@ function predictionLoader(
   return loader;
 }
 
-function ranked(probabilities: Float64Array, labels: string[], topK: number | undefined): LabelScore[] {
+function ranked(probabilities: Float64Array, labels: string[], topK: number | null): LabelScore[] {
   const scores = labels.map((label, i) => ({ label, score: probabilities[i] }));
   scores.sort((a, b) => b.score - a.score);
-  return topK === undefined ? scores : scores.slice(0, topK);
+  return topK === null ? scores : scores.slice(0, topK);
 }
 
 export type PipelineSource = string | { model: ClassifierModel | OnnxRuntimeModel; tokenizer: RobertaTokenizer };
@@ -189,8 +190,9 @@ async function textClassificationPipeline(
     callOptions: ClassifyOptions = {},
   ): Promise<LabelScore[] | LabelScore[][]> {
     const merged = { ...defaults, ...callOptions };
-    if (merged.topK !== undefined && !(Number.isInteger(merged.topK) && merged.topK >= 1)) {
-      throw new Error(`pipeline: topK must be a positive integer, got ${merged.topK}`);
+    const topK = merged.topK === undefined ? 1 : merged.topK;
+    if (topK !== null && !(Number.isInteger(topK) && topK >= 1)) {
+      throw new Error(`pipeline: topK must be a positive integer or null (every label), got ${topK}`);
     }
     const texts = typeof input === 'string' ? [input] : input;
     if (!Array.isArray(texts) || texts.some((t) => typeof t !== 'string'))
@@ -199,7 +201,7 @@ async function textClassificationPipeline(
       model instanceof OnnxRuntimeModel
         ? await predictProbabilitiesOnnx(model, tokenizer, texts, merged)
         : predictProbabilities(model, tokenizer, texts, merged);
-    const results = probabilities.map((p) => ranked(p, labels, merged.topK));
+    const results = probabilities.map((p) => ranked(p, labels, topK));
     return typeof input === 'string' ? results[0] : results;
   }
   return Object.assign(classify as TextClassificationPipeline, {

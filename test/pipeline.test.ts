@@ -67,22 +67,23 @@ test(
 );
 
 test(
-  'pipeline: all labels, best first, from id2label; topK; a list gives the same scores as single ' + 'calls',
+  'pipeline: the best label by default, every label best first with topK null, labels from id2label; a list ' +
+    'gives the same scores as single calls',
   async () => {
     const model = tinyModel();
     const classify = await pipeline({ model, tokenizer });
     assert.deepEqual(classify.labels, ['NEGATIVE', 'POSITIVE']);
-    const one = await classify('I hate this movie!');
+    const one = await classify('I hate this movie!', { topK: null });
     assert.equal(one.length, 2);
     assert.deepEqual(one.map((s) => s.label).sort(), ['NEGATIVE', 'POSITIVE']);
     assert.ok(one[0].score >= one[1].score);
     assert.ok(Math.abs(one[0].score + one[1].score - 1) < 1e-9);
-    const top = await classify('I hate this movie!', { topK: 1 });
-    assert.deepEqual(top, [one[0]]);
-    const many = await classify(TEXTS, { batchSize: 3 });
+    assert.deepEqual(await classify('I hate this movie!'), [one[0]]);
+    assert.deepEqual(await classify('I hate this movie!', { topK: 2 }), one);
+    const many = await classify(TEXTS, { batchSize: 3, topK: null });
     assert.equal(many.length, TEXTS.length);
     for (let i = 0; i < TEXTS.length; i++) {
-      const single = await classify(TEXTS[i]);
+      const single = await classify(TEXTS[i], { topK: null });
       const a = single.find((s) => s.label === 'POSITIVE')!.score;
       const b = many[i].find((s) => s.label === 'POSITIVE')!.score;
       assert.ok(Math.abs(a - b) < 1e-5, `text ${i}: alone ${a}, in a padded batch ${b}`);
@@ -96,7 +97,7 @@ test('pipeline truncates to maxLength, or refuses a long text when truncation is
   const model = tinyModel();
   const classify = await pipeline({ model, tokenizer });
   const long = 'This film is a long ramble about nothing. '.repeat(40);
-  const cut = await classify(long, { maxLength: 32 });
+  const cut = await classify(long, { maxLength: 32, topK: null });
   assert.equal(cut.length, 2);
   // Truncating to 32 tokens is the same as classifying the first 30 tokens with <s> and </s>.
   const ids = tokenizer.encodePlain([long]).inputIds[0];
@@ -116,9 +117,9 @@ test('pipeline from a saved folder (model + tokenizer files) gives the in-memory
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pipeline-saved-'));
   await model.savePretrained(dir);
   tokenizer.saveTo(dir);
-  const fromMemory = await (await pipeline({ model, tokenizer }))(TEXTS);
+  const fromMemory = await (await pipeline({ model, tokenizer }))(TEXTS, { topK: null });
   const fromDisk = await pipeline(dir);
-  const again = await fromDisk(TEXTS);
+  const again = await fromDisk(TEXTS, { topK: null });
   again.forEach((scores, i) =>
     scores.forEach((s, j) =>
       assert.ok(Math.abs(s.score - fromMemory[i][j].score) < 1e-6, `text ${i} label ${s.label}`),
@@ -216,7 +217,7 @@ test('ft-roberta train / predict / evaluate on a tiny run', async () => {
 
   const predicted = await run(
     'node',
-    [CLI, 'predict', '--model', modelDir, 'I hate this movie!', 'I love this movie!'],
+    [CLI, 'predict', '--model', modelDir, '--top-k', '2', 'I hate this movie!', 'I love this movie!'],
     { env },
   );
   const scores = JSON.parse(predicted.stdout) as { label: string; score: number }[][];

@@ -20,6 +20,7 @@ import { loadTokenizer } from '../tokenizer';
 import { pretrain } from '../pretrain';
 import { fillMaskPipeline } from '../fill-mask';
 import { WORKSHOP_DEFAULTS as workshopParams } from '../defaults';
+import { useThreadedWasm } from '../wasm-threads';
 
 const BACKENDS: readonly BackendChoice[] = ['auto', 'tensorflow', 'wasm', 'cpu'];
 
@@ -81,6 +82,8 @@ const pretrainCommand: CliCommand = defineCommand(PRETRAIN, async (args) => {
   const warmupRatio = nonNegativeNumber(args, 'warmup-ratio');
   const modelSource = args.string('model');
   const { texts, heldOutTexts } = pretrainingTexts(args, seed);
+  const wasmThreads = optionalInteger(args, 'wasm-threads');
+  if (wasmThreads !== undefined && wasmThreads > 1) await useThreadedWasm(wasmThreads);
   const platform = await initBackend(backend);
   const tokenizer = await loadTokenizer(args.string('tokenizer') ?? modelSource ?? 'offline');
   const model =

@@ -48,10 +48,11 @@ export const TRAIN: CommandSpec = {
 
 export const PREDICT: CommandSpec = {
   name: 'predict',
-  summary: 'label scores (best first) of each TEXT, as JSON',
+  summary: 'the best label and its score for each TEXT (more with --top-k), as JSON',
   positionals: { name: 'TEXT…', min: 1 },
   options: {
     model: { ...MODEL_SOURCE, value: 'DIR' },
+    'top-k': { kind: 'string', value: 'N', description: 'how many labels per text, best first (default 1)' },
     'max-length': { kind: 'string', value: 'N', description: "truncate texts to N tokens (default: the model's)" },
   },
 };
@@ -203,6 +204,7 @@ export const PRETRAIN: CommandSpec = {
     resume: { kind: 'string', value: 'DIR', description: 'continue from this checkpoint' },
     seed: { kind: 'string', value: 'N', description: 'seed for the corpus, the masks and the initial weights' },
     backend: BACKEND,
+    'wasm-threads': { kind: 'string', value: 'N', description: 'multi-threaded wasm build with N threads' },
   },
 };
 

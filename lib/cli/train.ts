@@ -117,7 +117,7 @@ const predict: CliCommand = defineCommand(PREDICT, async (args) => {
   const maxLength = args.string('max-length') === undefined ? undefined : args.integer('max-length', 0);
   await initBackend(workshopParams.backend);
   const classify = await pipeline(args.required('model'));
-  printJson(await classify(args.positionals, { maxLength }));
+  printJson(await classify(args.positionals, { maxLength, topK: args.integer('top-k', 1) }));
   classify.dispose();
 });
 
