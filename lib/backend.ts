@@ -5,6 +5,7 @@ import * as os from 'os';
 import * as tf from '@tensorflow/tfjs';
 import { registerTrainingKernels } from './kernels';
 import { installTfjsNodeUtilHelpers } from './node-compat';
+import { guardWasmAllocations } from './wasm-memory';
 
 export type BackendName = 'tensorflow' | 'wasm' | 'cpu';
 export type BackendChoice = BackendName | 'auto';
@@ -79,6 +80,7 @@ export async function initBackend(choice: BackendChoice = 'auto'): Promise<Platf
     throw new Error(`backend '${wanted}' could not be used: ${notes.join('; ')}`);
   }
   registerTrainingKernels(active);
+  guardWasmAllocations();
   lastNotes = notes;
   return platformInfo();
 }

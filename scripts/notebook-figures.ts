@@ -43,6 +43,8 @@ export interface NotebookFigures {
   /** Text tables of notebook 03's ending, when present. */
   positionsTable: string | null;
   timingTable: string | null;
+  /** Notebook 01's table of the fine-tuned body, the random start and the bag of words, and its sentence. */
+  pretrainingTable: string | null;
 }
 
 const joined = (text: string | string[] | undefined): string => (Array.isArray(text) ? text.join('') : (text ?? ''));
@@ -69,8 +71,9 @@ export function notebookFigures(name: string, notebook: { cells: NotebookCell[] 
   const texts = code.flatMap(outputTexts);
   const validationAccuracy: number[] = [];
   for (const text of texts) {
+    // The first training run's epochs (notebook 01 trains a second, from random weights, later on).
     for (const match of text.matchAll(/^epoch (\d+)\/\d+ \|.*?\| accuracy ([0-9.]+) \|/gm))
-      validationAccuracy[Number(match[1]) - 1] = Number(match[2]);
+      validationAccuracy[Number(match[1]) - 1] ??= Number(match[2]);
   }
   const test = texts.find((t) => t.startsWith('Test split'));
   const testAccuracy = test?.match(/^accuracy\s+([0-9.]+)/m)?.[1];
@@ -83,7 +86,14 @@ export function notebookFigures(name: string, notebook: { cells: NotebookCell[] 
     testReviews: testReviews === undefined ? null : Number(testReviews),
     positionsTable: texts.find((t) => t.startsWith('Positions one epoch computes')) ?? null,
     timingTable: texts.find((t) => /rounds? of one epoch per case/.test(t.split('\n')[0])) ?? null,
+    pretrainingTable: pretrainingTable(texts),
   };
+}
+
+function pretrainingTable(texts: string[]): string | null {
+  const table = texts.find((t) => t.includes('same network, random start'));
+  const findings = texts.find((t) => t.startsWith('Fine-tuning the pretrained body gave'));
+  return table === undefined ? null : [table.trimEnd(), findings?.trim() ?? ''].join('\n');
 }
 
 export function readNotebookFigures(file: string): NotebookFigures {
@@ -121,6 +131,7 @@ export function figuresBlock(figures: readonly NotebookFigures[]): string {
     for (const [what, table] of [
       ['positions per epoch', f.positionsTable],
       ['timed epochs', f.timingTable],
+      ['what pretraining bought', f.pretrainingTable],
     ] as const) {
       if (table === null) continue;
       lines.push('', `\`${f.name}\`, ${what}:`, '', '```text', table.trimEnd(), '```');

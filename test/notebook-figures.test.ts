@@ -71,6 +71,19 @@ test('figures are read from outputs: run time, accuracy per epoch, test split, t
         source: ['time'],
         outputs: [display('Timing: 100%\n'), display('3 rounds of one epoch per case: 128 reviews\nbatching  s\n')],
       },
+      {
+        cell_type: 'code',
+        source: ['scratch'],
+        outputs: [stream('epoch 1/2 | train loss 0.70 | val loss 0.69 | accuracy 0.6100 | F1 0.6 |\n')],
+      },
+      {
+        cell_type: 'code',
+        source: ['compare'],
+        outputs: [
+          display('100 reviews\nmodel  validation\nsame network, random start  0.6100\n'),
+          stream('Fine-tuning the pretrained body gave 27.1 points more validation accuracy than training\n'),
+        ],
+      },
     ],
   };
   const figures = notebookFigures('03_x', notebook);
@@ -80,6 +93,8 @@ test('figures are read from outputs: run time, accuracy per epoch, test split, t
   assert.equal(figures.testReviews, 500);
   assert.match(figures.positionsTable!, /^Positions one epoch computes/);
   assert.match(figures.timingTable!, /^3 rounds of one epoch per case/);
+  // The first training run's epochs, not the comparison run's; the comparison with its sentence.
+  assert.match(figures.pretrainingTable!, /random start {2}0\.6100\nFine-tuning the pretrained body gave 27\.1/);
   const block = figuresBlock([figures]);
   assert.match(block, /\| `03_x` \| 101 s \| 0\.500, 0\.881 \| 0\.880 \(500 reviews\) \|/);
   const empty = notebookFigures('01_y', { cells: [{ cell_type: 'code', source: ['x'], outputs: [] }] });
