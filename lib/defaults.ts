@@ -1,8 +1,7 @@
 // The workshop's offline defaults: what `ft-roberta train` and trainingArguments() use when nothing
 // else is given, and what params.ts (the notebooks' settings file) starts from.
 //
-// They run offline, with nothing to download: a small RoBERTa-shaped body that this project pretrained
-// with masked-language modelling on the corpus's unlabelled reviews (models/offline-pretrained), a
+// They run offline, with nothing to download: a small RoBERTa-shaped model trained from scratch, a
 // tokenizer built from GPT-2's BPE files (RoBERTa's own merges), and a generated IMDb-like corpus.
 // For the real workshop on a machine with internet, set
 //   model: 'roberta-base', tokenizer: 'roberta-base', data: 'jahjinx/IMDb_movie_reviews',
@@ -18,10 +17,7 @@ export const REPO_ROOT = path.resolve(__dirname, '..', '..');
 
 /** The settings of a whole run: model, tokenizer, data and the training hyperparameters. */
 export interface TrainingDefaults {
-  /**
-   * 'offline' (the small body pretrained on the offline corpus, models/offline-pretrained), 'offline-scratch'
-   * (the same shape from random weights), a model folder, or a Hub id such as 'roberta-base'.
-   */
+  /** 'offline' (the small config, trained from scratch), a model folder, or a Hub id such as 'roberta-base'. */
   model: string;
   /** 'offline', a folder or a Hub id. */
   tokenizer: string;
@@ -52,7 +48,7 @@ export interface WorkshopParams extends TrainingDefaults {
 
 export const WORKSHOP_DEFAULTS: WorkshopParams = {
   backend: 'auto',
-  /** 'offline' (the small pretrained body), 'offline-scratch' (random start), a folder or a Hub id. */
+  /** 'offline' (small config, random start), a model folder, or a Hub id such as 'roberta-base'. */
   model: 'offline',
   /** 'offline', a tokenizer folder, or a Hub id such as 'roberta-base'. */
   tokenizer: 'offline',

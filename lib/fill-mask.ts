@@ -10,7 +10,6 @@ import * as tf from '@tensorflow/tfjs';
 import { RobertaForMaskedLM } from './model/roberta';
 import { maxSequenceLength } from './model/config';
 import type { PretrainedOptions } from './model/pretrained';
-import { resolveModelSource } from './model/offline-body';
 import { loadTokenizer, type RobertaTokenizer } from './tokenizer';
 
 export interface FillMaskCandidate {
@@ -101,10 +100,7 @@ export function fillMask(
   return single ? perMask[0] : perMask;
 }
 
-/**
- * A fill-mask pipeline from 'offline' (the shipped pretrained body), a model folder (with tokenizer files), a Hub
- * id, or a model and tokenizer in memory.
- */
+/** A fill-mask pipeline from a model folder (with tokenizer files), a Hub id, or a model and tokenizer in memory. */
 export async function fillMaskPipeline(
   source: FillMaskSource,
   options: FillMaskOptions & { hub?: PretrainedOptions } = {},
@@ -113,10 +109,9 @@ export async function fillMaskPipeline(
   let tokenizer: RobertaTokenizer;
   let owned: RobertaForMaskedLM | null = null;
   if (typeof source === 'string') {
-    const resolved = resolveModelSource(source);
-    owned = await RobertaForMaskedLM.fromPretrained(resolved.model, options.hub);
+    owned = await RobertaForMaskedLM.fromPretrained(source, options.hub);
     model = owned;
-    tokenizer = await loadTokenizer(resolved.tokenizer, options.hub);
+    tokenizer = await loadTokenizer(source, options.hub);
   } else {
     ({ model, tokenizer } = source);
   }

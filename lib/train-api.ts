@@ -24,9 +24,6 @@ import { loadImdb } from './data/imdb';
 import { skippedRowsSummary } from './data/readers';
 import { accuracy as baselineModelAccuracy, trainBagOfWords } from './data/baseline';
 import { WORKSHOP_DEFAULTS, type TrainingDefaults } from './defaults';
-import { OFFLINE_PRETRAINED_DIR, resolveModelSource } from './model/offline-body';
-
-export { OFFLINE_PRETRAINED_DIR };
 
 export type { TrainingDefaults };
 
@@ -312,17 +309,12 @@ export async function loadTrainingData(
   return { trainData: textsAndLabels(splits.train), evalData: textsAndLabels(splits.validation) };
 }
 
-/**
- * The model a run starts from: 'offline' is the shipped pretrained body with a new 2-label head (the
- * load report names the head), 'offline-scratch' the same small shape from random weights, anything
- * else a checkpoint folder or Hub id with a 2-label head.
- */
+/** The model a run starts from: the small offline config (fresh) or a checkpoint with a 2-label head. */
 export async function loadModelForTraining(
   params: TrainingDefaults,
   tokenizer: RobertaTokenizer,
-  options: { log?: (line: string) => void } = {},
 ): Promise<RobertaForSequenceClassification> {
-  if (params.model === 'offline-scratch') {
+  if (params.model === 'offline') {
     const positions = Math.max(
       OFFLINE_MODEL_CONFIG.max_position_embeddings,
       params.maxLength + OFFLINE_MODEL_CONFIG.pad_token_id + 1,
@@ -332,8 +324,7 @@ export async function loadModelForTraining(
       { seed: params.seed },
     );
   }
-  const source = resolveModelSource(params.model).model;
-  return RobertaForSequenceClassification.fromPretrained(source, { numLabels: 2, seed: params.seed, log: options.log });
+  return RobertaForSequenceClassification.fromPretrained(params.model, { numLabels: 2, seed: params.seed });
 }
 
 export interface DefaultRun {
@@ -359,7 +350,7 @@ export async function runDefaultTraining(
   options: DefaultRunOptions = {},
 ): Promise<DefaultRun> {
   const tokenizer = await loadTokenizer(params.tokenizer);
-  const model = await loadModelForTraining(params, tokenizer, { log: options.log });
+  const model = await loadModelForTraining(params, tokenizer);
   const { trainData, evalData } = await loadTrainingData(params, options);
   const args = trainingArguments(
     {
