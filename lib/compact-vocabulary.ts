@@ -40,10 +40,6 @@ export class CompactVocabulary {
     return this.ids.length;
   }
 
-  has(fullId: number): boolean {
-    return this.index.has(fullId);
-  }
-
   /** The compact id of `fullId`; an id outside the vocabulary is an error. */
   compactId(fullId: number): number {
     const id = this.index.get(fullId);

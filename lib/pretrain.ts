@@ -181,6 +181,8 @@ export class Pretrainer {
   private readonly masking: MaskingOptions;
   /** With `restrictVocabulary`: the ids trained on; sequences, masks and labels then use compact ids. */
   private readonly vocabulary: CompactVocabulary | null;
+  /** The step whose weights the caller's model holds (with `restrictVocabulary`). */
+  private syncedAtStep = -1;
 
   constructor(options: PretrainOptions) {
     this.options = options;
@@ -197,31 +199,18 @@ export class Pretrainer {
     }
     const packed = packTexts(options.texts, tokenizer, this.maxLength);
     if (packed.length === 0) throw new Error('pretrain: no text to pretrain on (texts are empty)');
-    const fullIsSpecial = (id: number): boolean => tokenizer.isSpecialId(id) || id === tokenizer.padTokenId;
-    if (options.restrictVocabulary === true) {
-      const specials = [tokenizer.bosTokenId, tokenizer.eosTokenId, tokenizer.padTokenId, tokenizer.maskTokenId];
-      const vocabulary = CompactVocabulary.fromSequences(packed, specials);
-      this.vocabulary = vocabulary;
-      this.sequences = packed.map((sequence) => vocabulary.compactSequence(sequence));
-      this.model = vocabulary.compactModel(options.model);
-      const compactSpecials = new Set(Array.from(vocabulary.ids).flatMap((id, i) => (fullIsSpecial(id) ? [i] : [])));
-      this.masking = {
-        maskTokenId: vocabulary.compactId(tokenizer.maskTokenId),
-        vocabSize: vocabulary.size,
-        isSpecialId: (id) => compactSpecials.has(id),
-        probability: options.mlmProbability ?? 0.15,
-      };
-    } else {
-      this.vocabulary = null;
-      this.sequences = packed;
-      this.model = options.model;
-      this.masking = {
-        maskTokenId: tokenizer.maskTokenId,
-        vocabSize: tokenizer.vocabSize,
-        isSpecialId: fullIsSpecial,
-        probability: options.mlmProbability ?? 0.15,
-      };
-    }
+    const isSpecial = (id: number): boolean => tokenizer.isSpecialId(id) || id === tokenizer.padTokenId;
+    const specials = [tokenizer.bosTokenId, tokenizer.eosTokenId, tokenizer.padTokenId, tokenizer.maskTokenId];
+    const vocabulary = options.restrictVocabulary === true ? CompactVocabulary.fromSequences(packed, specials) : null;
+    this.vocabulary = vocabulary;
+    this.sequences = vocabulary === null ? packed : packed.map((sequence) => vocabulary.compactSequence(sequence));
+    this.model = vocabulary === null ? options.model : vocabulary.compactModel(options.model);
+    this.masking = {
+      maskTokenId: this.modelId(tokenizer.maskTokenId),
+      vocabSize: vocabulary?.size ?? tokenizer.vocabSize,
+      isSpecialId: vocabulary === null ? isSpecial : (id) => isSpecial(vocabulary.ids[id]),
+      probability: options.mlmProbability ?? 0.15,
+    };
     const epochs = options.epochs ?? 1;
     const batchesPerEpoch = Math.ceil(this.sequences.length / this.batchSize);
     this.totalSteps = options.maxSteps ?? epochs * batchesPerEpoch;
@@ -277,10 +266,20 @@ export class Pretrainer {
     return collateSequences(picked, this.padTokenId);
   }
 
-  /** <pad> as the trained model numbers it. */
+  /** A tokenizer id as the trained model numbers it. */
+  private modelId(id: number): number {
+    return this.vocabulary === null ? id : this.vocabulary.compactId(id);
+  }
+
   private get padTokenId(): number {
-    const pad = this.options.tokenizer.padTokenId;
-    return this.vocabulary === null ? pad : this.vocabulary.compactId(pad);
+    return this.modelId(this.options.tokenizer.padTokenId);
+  }
+
+  /** Copies the compact model's training into the caller's model, once per step count. */
+  private syncCallerModel(): void {
+    if (this.vocabulary === null || this.syncedAtStep === this.state.globalStep) return;
+    this.vocabulary.writeBack(this.model, this.options.model);
+    this.syncedAtStep = this.state.globalStep;
   }
 
   /** A new mask for the batch about to be fed, drawn from the seed and the batch counter. */
@@ -359,7 +358,7 @@ export class Pretrainer {
       await bar.close();
     }
     const seconds = (performance.now() - started) / 1000;
-    this.vocabulary?.writeBack(this.model, this.options.model);
+    this.syncCallerModel();
     if (this.checkpointDir !== null) await this.saveCheckpoint();
     let finalModelDir: string | null = null;
     if (this.options.outputDir !== undefined && stopped === 'completed')
@@ -478,7 +477,7 @@ export class Pretrainer {
 
   /** The model in Hugging Face format (and the tokenizer files when the tokenizer can save them). */
   async saveModel(dir: string): Promise<string> {
-    this.vocabulary?.writeBack(this.model, this.options.model);
+    this.syncCallerModel();
     await replaceDirectory(dir, async (temp) => {
       await this.options.model.savePretrained(temp);
       await this.options.tokenizer.saveTo?.(temp);

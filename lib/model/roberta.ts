@@ -273,12 +273,10 @@ class RobertaLMHead {
     this.gelu = exactGelu(constants);
   }
 
-  /** [n, hidden] -> [n, vocab], or [n, candidates] when only `vocabularyIds` are scored. */
-  forward(hidden: tf.Tensor2D, vocabularyIds?: tf.Tensor1D): tf.Tensor2D {
+  /** [n, hidden] -> [n, vocab]. */
+  forward(hidden: tf.Tensor2D): tf.Tensor2D {
     const features = this.layer_norm.apply(this.gelu(this.dense.apply(hidden)));
-    const weight = vocabularyIds === undefined ? this.decoderWeight : tf.gather(this.decoderWeight, vocabularyIds);
-    const bias = vocabularyIds === undefined ? this.bias : tf.gather(this.bias, vocabularyIds);
-    return tf.add(tf.matMul(features, weight, false, true), bias);
+    return tf.add(tf.matMul(features, this.decoderWeight, false, true), this.bias);
   }
 }
 
@@ -531,14 +529,6 @@ export function maskedPositions(labels: ArrayLike<number>): { positions: Int32Ar
   return { positions: Int32Array.from(positions), labels: Int32Array.from(targets) };
 }
 
-export interface MaskedLmForwardOptions extends ForwardOptions {
-  /**
-   * Score only these token ids (int32 [candidates]; logits then index into this list). A cheaper
-   * softmax over the ids a corpus uses: an approximation for pretraining, not Hugging Face's model.
-   */
-  vocabularyIds?: tf.Tensor1D;
-}
-
 /** RobertaForMaskedLM: roberta.* without the pooler, then lm_head over every (or every masked) position. */
 export class RobertaForMaskedLM extends RobertaPreTrainedModel {
   readonly lm_head: RobertaLMHead;
@@ -575,10 +565,10 @@ export class RobertaForMaskedLM extends RobertaPreTrainedModel {
   }
 
   /**
-   * Logits only at `positions` (int32 [n], flat row * seq + column): [n, vocab], or [n, candidates]
-   * with `vocabularyIds`. The same numbers as forward() there, for a fraction of the projection's work.
+   * Logits only at `positions` (int32 [n], flat row * seq + column): [n, vocab]. The same numbers as
+   * forward() there, for a fraction of the projection's work.
    */
-  forwardAtPositions(inputs: ModelInputs, positions: tf.Tensor1D, options: MaskedLmForwardOptions): tf.Tensor2D {
+  forwardAtPositions(inputs: ModelInputs, positions: tf.Tensor1D, options: ForwardOptions): tf.Tensor2D {
     return tf.tidy(() => {
       const { hidden, shape } = this.lastHiddenState(inputs, options);
       const count = shape.batch * shape.seq;
@@ -592,7 +582,7 @@ export class RobertaForMaskedLM extends RobertaPreTrainedModel {
         const where = `outside [0, ${count}) for a [${shape.batch}, ${shape.seq}] batch`;
         throw new Error(`forwardAtPositions: positions[${bad}] is ${flat[bad]}, ${where}`);
       }
-      return this.lm_head.forward(tf.gather(hidden, positions), options.vocabularyIds);
+      return this.lm_head.forward(tf.gather(hidden, positions));
     });
   }
 
