@@ -5,6 +5,7 @@
 // internet, set here
 //   model: 'roberta-base', tokenizer: 'roberta-base', data: 'jahjinx/IMDb_movie_reviews',
 //   learningRate: 1e-5, and the sizes to 36000 / 4000 / 10000
+// The training fields are named as Hugging Face's TrainingArguments (lib/training-arguments.ts).
 // (see the README for what that costs in time and memory on each backend).
 import { REPO_ROOT, WORKSHOP_DEFAULTS, type WorkshopParams } from './lib/defaults';
 

@@ -20,7 +20,16 @@ const TARGETS = {
         'bad options|toTensors|token ids|paddingReport)',
     ],
   },
-  optimizer: { mutate: ['lib/optimizer.ts'], tests: ['optimizer', 'kernels'] },
+  // The optimizer's tests and the fused-Adam kernel tests (the other kernel tests, among them the
+  // multi-threaded build's, which needs files the sandbox does not compile, check no optimizer code).
+  optimizer: {
+    mutate: ['lib/optimizer.ts'],
+    tests: ['optimizer', 'kernels'],
+    nodeArgs: [
+      '--test-name-pattern=^(adam|defaults are|state saved|an optimizer step|errors name|bad options|clipping|' +
+        'gradient accumulation|the fused Adam|fusedAdamUpdate)',
+    ],
+  },
   // Stryker's hook exits on SIGINT; the trainer tests send themselves SIGINT (see the preload).
   trainer: {
     mutate: ['lib/trainer.ts'],
@@ -29,17 +38,29 @@ const TARGETS = {
   },
   // The evaluation loop (lib/evaluation.ts, shared by tfjs and ONNX Runtime) and evaluateModel with
   // textsAndLabels (the rest of pipeline.ts is inference, outside the core).
-  evaluation: { mutate: ['lib/evaluation.ts', 'lib/pipeline.ts:226-296'], tests: ['evaluation'] },
-  // RobertaForSequenceClassification, its building blocks and the tfjs ops under them, up to the
-  // masked-LM section (that class has its own mlm-* tests). Cheapest files first: a failing file stops the mutant's run.
+  evaluation: { mutate: ['lib/evaluation.ts', 'lib/pipeline.ts:228-298'], tests: ['evaluation'] },
+  // RobertaForSequenceClassification, its building blocks, the shared pretrained-model base and the
+  // tfjs ops under them. Cheapest files first: a failing file stops the mutant's run.
   // Without the cpu-backend parity tests (the wasm ones check the same arithmetic, 4 s less a run).
   roberta: {
-    mutate: ['lib/model/roberta.ts:1-519', 'lib/model/ops.ts'],
-    tests: ['model-shapes', 'model-dropout', 'model-parity', 'model-training'],
+    mutate: ['lib/model/roberta.ts:1-254', 'lib/model/roberta.ts:283-516', 'lib/model/ops.ts'],
+    tests: ['model-shapes', 'model-dropout', 'model-parity', 'model-training', 'model-pretrained'],
     nodeArgs: [
       '--test-name-pattern=^(fresh weights|right-padded|gradients agree|save and reload|inputs the model|' +
         'wasm:|training-mode|' +
-        '20 training steps|dropout|the padding rows)',
+        '20 training steps|dropout|the padding rows|' +
+        'names without|a base checkpoint|numLabels different|a tensor whose|F16 and|savePretrained|a Hub id|sharded)',
+    ],
+  },
+  // RobertaForMaskedLM and its lm_head (tied decoder), against the masked-LM tests. Without the two
+  // tests that spawn the CLI (the sandbox compiles only the test files' imports, not lib/cli.ts),
+  // and without the cpu-backend parity tests.
+  'roberta-mlm': {
+    mutate: ['lib/model/roberta.ts:255-282', 'lib/model/roberta.ts:517-624'],
+    tests: ['mlm-masking', 'mlm-pretrained', 'mlm-fill-mask', 'mlm-parity'],
+    nodeArgs: [
+      '--test-name-pattern=^(wasm:|15% of|a fresh mask|a short input|packing keeps|sentences split|a checkpoint with|' +
+        'an older checkpoint|savePretrained writes|a classifier from|an MLM from|one mask|several masks)',
     ],
   },
   // The subset CI runs: small, pure files whose tests take a second.

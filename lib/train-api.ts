@@ -1,19 +1,14 @@
 // The high-level API of notebook 01, shaped like Hugging Face's TrainingArguments + Trainer.train():
 //
-//   const args = trainingArguments({outputDir: 'runs/01', learningRate: 1e-3, epochs: 3});
-//   const result = await train({model, tokenizer, args, trainData: train, evalData: validation});
+//   const args = trainingArguments({ outputDir: 'outputs/01', learningRate: 1e-3, numTrainEpochs: 3 });
+//   const result = await train({ model, tokenizer, args, trainData: train, evalData: validation });
 //   result.metrics   // {train_runtime, train_samples_per_second, ..., eval_accuracy, eval_f1, best_model_dir}
 //
 // Evaluation runs every epoch, the model is saved every epoch, and with loadBestModelAtEnd the
 // weights of the best epoch (by metricForBestModel) are back in `model` when train() returns.
-import * as path from 'path';
-import { Trainer, type EpochRecord, type TrainingHistory } from './trainer';
+import { Trainer, bestEpoch, type TrainingHistory } from './trainer';
 import type { ClassifierModel } from './evaluation';
-import type { OptimizerName } from './optimizer';
-import type { ScheduleName } from './schedule';
 import { DataLoader, tokenizedExamples, type PaddingMode } from './batching';
-import { restoreParameters, MODEL_FILE } from './checkpoint';
-import { SafetensorsFile } from './model/safetensors';
 import { textsAndLabels, type LabeledTexts, type TextLabelFrame } from './pipeline';
 import { loadTokenizer, type RobertaTokenizer } from './tokenizer';
 import type { ProgressMode } from './display/progress';
@@ -23,76 +18,10 @@ import type { Review } from './data/corpus';
 import { loadImdb } from './data/imdb';
 import { skippedRowsSummary } from './data/readers';
 import { accuracy as baselineModelAccuracy, trainBagOfWords } from './data/baseline';
-import { WORKSHOP_DEFAULTS, type TrainingDefaults } from './defaults';
+import type { WorkshopParams } from './defaults';
+import { trainingArguments, type TrainingArguments } from './training-arguments';
 
-export type { TrainingDefaults };
-
-/** The offline defaults (lib/defaults.ts): one source for the CLI and trainingArguments(). */
-export const TRAINING_DEFAULTS: TrainingDefaults = WORKSHOP_DEFAULTS;
-
-export type MetricName = 'accuracy' | 'f1' | 'loss';
-
-export interface TrainingArguments {
-  outputDir: string;
-  learningRate: number;
-  optimizer: OptimizerName;
-  weightDecay: number;
-  trainBatchSize: number;
-  evalBatchSize: number;
-  gradientAccumulationSteps: number;
-  epochs: number;
-  lrSchedule: ScheduleName;
-  warmupRatio: number;
-  maxGradNorm: number;
-  /** 'epoch': evaluate / save / print a summary after every epoch; 'no': never. */
-  evaluationStrategy: 'epoch' | 'no';
-  saveStrategy: 'epoch' | 'no';
-  loggingStrategy: 'epoch' | 'no';
-  /** Also save a resumable checkpoint (weights + optimizer state) every epoch. */
-  saveCheckpoints: boolean;
-  loadBestModelAtEnd: boolean;
-  metricForBestModel: MetricName;
-  seed: number;
-  maxLength: number;
-  padding: PaddingMode;
-  progress?: ProgressMode | false;
-  /** Continue from a checkpoint folder written with saveCheckpoints. */
-  resumeFromCheckpoint?: string;
-}
-
-/** Arguments with the offline defaults filled in for whatever is not given. */
-export function trainingArguments(
-  overrides: Partial<TrainingArguments> = {},
-  defaults: TrainingDefaults = TRAINING_DEFAULTS,
-): TrainingArguments {
-  const args: TrainingArguments = {
-    outputDir: defaults.outputDir,
-    learningRate: defaults.learningRate,
-    optimizer: defaults.optimizer,
-    weightDecay: defaults.weightDecay,
-    trainBatchSize: defaults.batchSize,
-    evalBatchSize: defaults.evalBatchSize,
-    gradientAccumulationSteps: defaults.gradientAccumulationSteps,
-    epochs: defaults.epochs,
-    lrSchedule: 'linear',
-    warmupRatio: defaults.warmupRatio,
-    maxGradNorm: defaults.maxGradNorm,
-    evaluationStrategy: 'epoch',
-    saveStrategy: 'epoch',
-    loggingStrategy: 'epoch',
-    saveCheckpoints: false,
-    loadBestModelAtEnd: true,
-    metricForBestModel: 'accuracy',
-    seed: defaults.seed,
-    maxLength: defaults.maxLength,
-    padding: defaults.padding,
-    ...overrides,
-  };
-  if (args.loadBestModelAtEnd && (args.evaluationStrategy !== 'epoch' || args.saveStrategy !== 'epoch')) {
-    throw new Error("trainingArguments: loadBestModelAtEnd needs evaluationStrategy and saveStrategy 'epoch'");
-  }
-  return args;
-}
+export { trainingArguments, type TrainingArguments };
 
 export interface TrainInput {
   model: ClassifierModel;
@@ -145,22 +74,6 @@ export interface TrainResult {
   globalStep: number;
 }
 
-function metricValue(record: EpochRecord, metric: MetricName): number | undefined {
-  if (metric === 'loss') return record.evalLoss === undefined ? undefined : -record.evalLoss;
-  return metric === 'accuracy' ? record.evalAccuracy : record.evalF1;
-}
-
-/** The best evaluated epoch by `metric` (the earliest among equals), or the last epoch. */
-export function bestEpoch(epochs: EpochRecord[], metric: MetricName): EpochRecord | undefined {
-  let best: EpochRecord | undefined;
-  for (const record of epochs) {
-    const value = metricValue(record, metric);
-    if (value === undefined) continue;
-    if (best === undefined || value > metricValue(best, metric)!) best = record;
-  }
-  return best ?? epochs.at(-1);
-}
-
 function loaderFor(
   tokenizer: RobertaTokenizer,
   data: LabeledTexts | TextLabelFrame,
@@ -183,17 +96,17 @@ export async function train(input: TrainInput): Promise<TrainResult> {
   const { model, tokenizer, args } = input;
   const preprocessStart = performance.now();
   const trainLoader = loaderFor(tokenizer, input.trainData, {
-    batchSize: args.trainBatchSize,
+    batchSize: args.perDeviceTrainBatchSize,
     padding: args.padding,
     maxLength: args.maxLength,
     shuffle: true,
     seed: args.seed,
   });
-  const evaluate = args.evaluationStrategy === 'epoch' && input.evalData !== undefined;
+  const evaluate = args.evalStrategy === 'epoch' && input.evalData !== undefined;
   // Evaluation order does not matter: group by length so it pads little.
   const validationLoader = evaluate
     ? loaderFor(tokenizer, input.evalData!, {
-        batchSize: args.evalBatchSize,
+        batchSize: args.perDeviceEvalBatchSize,
         padding: args.padding === 'static' ? 'static' : 'grouped',
         maxLength: args.maxLength,
         shuffle: false,
@@ -201,27 +114,14 @@ export async function train(input: TrainInput): Promise<TrainResult> {
       })
     : undefined;
   const preprocessSeconds = (performance.now() - preprocessStart) / 1000;
-  const stepsPerEpoch = Math.ceil(trainLoader.numBatches / args.gradientAccumulationSteps);
   const trainer = new Trainer({
     model,
+    args,
     tokenizer,
     trainLoader,
     validationLoader,
-    epochs: args.epochs,
-    optimizer: { name: args.optimizer, learningRate: args.learningRate, weightDecay: args.weightDecay },
-    numLabels: model.config.num_labels,
-    outputDir: args.outputDir,
-    saveFreq: args.saveStrategy === 'epoch' ? 1 : 0,
-    checkpointFreq: args.saveCheckpoints ? 1 : 0,
-    resumeFrom: args.resumeFromCheckpoint,
-    seed: args.seed,
-    gradientAccumulationSteps: args.gradientAccumulationSteps,
-    maxGradNorm: args.maxGradNorm,
-    schedule: args.lrSchedule,
-    warmupSteps: Math.ceil(args.warmupRatio * stepsPerEpoch * args.epochs),
     signal: input.signal,
-    progress: args.progress,
-    log: args.loggingStrategy === 'epoch' ? input.log : () => {},
+    log: input.log,
   });
   const started = performance.now();
   let history: TrainingHistory;
@@ -231,11 +131,7 @@ export async function train(input: TrainInput): Promise<TrainResult> {
     trainer.dispose();
   }
   const runtime = (performance.now() - started) / 1000;
-  const best = bestEpoch(history.epochs, args.metricForBestModel);
-  if (args.loadBestModelAtEnd && best?.savedModelDir !== undefined && best !== history.epochs.at(-1)) {
-    restoreParameters(model.parameters, SafetensorsFile.read(path.join(best.savedModelDir, MODEL_FILE)));
-  }
-  const reported = args.loadBestModelAtEnd ? best : history.epochs.at(-1);
+  const reported = args.loadBestModelAtEnd ? bestEpoch(history.epochs, args.metricForBestModel) : history.epochs.at(-1);
   const samples = history.batches.reduce((s, b) => s + b.batchSize, 0);
   const metrics: TrainMetrics = {
     train_runtime: runtime,
@@ -276,7 +172,7 @@ export async function train(input: TrainInput): Promise<TrainResult> {
 }
 
 // ---------------------------------------------------------------------------------------------
-// A whole run from TrainingDefaults (what `ft-roberta train` does): tokenizer, model, data, train().
+// A whole run from WorkshopParams (what `ft-roberta train` does): tokenizer, model, data, train().
 
 export type SplitName = 'train' | 'validation' | 'test';
 
@@ -300,7 +196,7 @@ export async function loadSplit(
 
 /** The training and validation reviews of a run, read once. */
 export async function loadTrainingData(
-  params: TrainingDefaults,
+  params: WorkshopParams,
   options: ReadOptions = {},
 ): Promise<{ trainData: LabeledTexts; evalData: LabeledTexts }> {
   const limit = { train: params.trainSize, validation: params.validationSize, test: 0 };
@@ -311,7 +207,7 @@ export async function loadTrainingData(
 
 /** The model a run starts from: the small offline config (fresh) or a checkpoint with a 2-label head. */
 export async function loadModelForTraining(
-  params: TrainingDefaults,
+  params: WorkshopParams,
   tokenizer: RobertaTokenizer,
 ): Promise<RobertaForSequenceClassification> {
   if (params.model === 'offline') {
@@ -345,19 +241,15 @@ export interface DefaultRunOptions extends ReadOptions {
   resumeFromCheckpoint?: string;
 }
 
-export async function runDefaultTraining(
-  params: TrainingDefaults,
-  options: DefaultRunOptions = {},
-): Promise<DefaultRun> {
+export async function runDefaultTraining(params: WorkshopParams, options: DefaultRunOptions = {}): Promise<DefaultRun> {
   const tokenizer = await loadTokenizer(params.tokenizer);
   const model = await loadModelForTraining(params, tokenizer);
   const { trainData, evalData } = await loadTrainingData(params, options);
   const args = trainingArguments(
     {
-      outputDir: params.outputDir,
       progress: options.progress,
-      saveCheckpoints: options.saveCheckpoints ?? false,
-      resumeFromCheckpoint: options.resumeFromCheckpoint,
+      saveCheckpoints: options.saveCheckpoints ?? params.saveCheckpoints,
+      resumeFromCheckpoint: options.resumeFromCheckpoint ?? params.resumeFromCheckpoint,
     },
     params,
   );

@@ -1,28 +1,33 @@
 // The custom training loop of notebooks 02 and 03: the original workshop's trainer.py, with
 // metrics over the whole validation set, exact resume, atomic saves and a clean stop.
 //
-//   const trainer = new Trainer({model, tokenizer, trainLoader, validationLoader, epochs: 2,
-//                                optimizer: {name: 'adam', learningRate: 1e-5}, numLabels: 2,
-//                                outputDir: 'runs/02', saveFreq: 1, checkpointFreq: 1});
+//   const args = trainingArguments({ outputDir: 'outputs/02', optim: 'adam', learningRate: 1e-5 }, params);
+//   const trainer = new Trainer({ model, args, tokenizer, trainLoader, validationLoader });
 //   const history = await trainer.fit();
+//
+// As in Hugging Face's Trainer, `args` (lib/training-arguments.ts) says how to train; the loaders
+// (made with args.perDeviceTrainBatchSize, args.maxLength, args.padding) say on what.
 //
 // Exact resume rests on three facts: the loaders' batch order depends only on (seed, epoch), the
 // dropout masks only on the seed and the batch counter, and the checkpoint holds the weights and
 // the optimizer moments bit for bit.
 import * as path from 'path';
 import * as tf from '@tensorflow/tfjs';
-import { AdamOptimizer, GradientAccumulator, clipByGlobalNorm, type AdamOptions } from './optimizer';
-import { makeSchedule, type LearningRateSchedule, type ScheduleName } from './schedule';
+import { AdamOptimizer, GradientAccumulator, clipByGlobalNorm } from './optimizer';
+import { makeSchedule, type LearningRateSchedule } from './schedule';
+import { checkTrainingArguments, warmupStepsOf, type MetricName, type TrainingArguments } from './training-arguments';
 import {
   CHECKPOINT_DIR_NAME,
+  MODEL_FILE,
   loadCheckpoint as readCheckpoint,
   replaceDirectory,
   restoreParameters,
   saveCheckpoint as writeCheckpoint,
 } from './checkpoint';
-import { progressBar, type ProgressBar, type ProgressMode } from './display/progress';
+import { progressBar, type ProgressBar } from './display/progress';
 import { inNotebook, yieldToEventLoop } from './display/output';
 import { configToJson } from './model/config';
+import { SafetensorsFile } from './model/safetensors';
 import { toTensors, type Batch } from './batching';
 import { batchSeed } from './random';
 import { evaluateBatches, type BatchLoader, type ClassifierModel, type EvalResult } from './evaluation';
@@ -37,33 +42,15 @@ export interface TokenizerSaver {
 
 export interface TrainerOptions {
   model: ClassifierModel;
+  /** How to train: epochs, optimizer, schedule, clipping, accumulation, evaluation, saving. */
+  args: TrainingArguments;
   tokenizer?: TokenizerSaver;
   trainLoader: BatchLoader;
+  /** Evaluated after every epoch when args.evalStrategy is 'epoch'. */
   validationLoader?: BatchLoader;
-  epochs: number;
-  /** An optimizer over model.parameters, or the options to make one. */
-  optimizer: AdamOptimizer | AdamOptions;
-  numLabels: number;
-  outputDir: string;
-  /** Save the model (HF format + tokenizer) every this many epochs; 0 never. Default 1. */
-  saveFreq?: number;
-  /** Save a checkpoint every this many epochs; 0 never. Default 1. */
-  checkpointFreq?: number;
-  /** Also save a checkpoint every this many optimizer steps (long epochs); 0 never. Default 0. */
-  checkpointSteps?: number;
-  /** A checkpoint folder to continue from. */
-  resumeFrom?: string;
-  /** Seeds the dropout masks (the loaders carry their own shuffle seed). Default 42. */
-  seed?: number;
-  gradientAccumulationSteps?: number;
-  /** Clip the gradients' global norm to this; 0 or absent: no clipping. */
-  maxGradNorm?: number;
-  /** 'constant' (the original workshop) or 'linear' decay to 0 (Hugging Face's default). */
-  schedule?: ScheduleName;
-  warmupSteps?: number;
+  /** An optimizer over model.parameters; by default one made from args.optim, learningRate and weightDecay. */
+  optimizer?: AdamOptimizer;
   signal?: AbortSignal;
-  /** Progress display; false for none. Default: detected (notebook, terminal or log). */
-  progress?: ProgressMode | false;
   /** Where the per-epoch summary lines go. Default console.log. */
   log?: (line: string) => void;
 }
@@ -174,6 +161,7 @@ export class Trainer {
   readonly outputDir: string;
   state: TrainerState;
   private readonly options: TrainerOptions;
+  private readonly args: TrainingArguments;
   private readonly schedule: LearningRateSchedule;
   private readonly accumulation: number;
   private readonly accumulator = new GradientAccumulator();
@@ -183,30 +171,24 @@ export class Trainer {
 
   constructor(options: TrainerOptions) {
     this.options = options;
+    this.args = checkTrainingArguments(options.args, 'Trainer: args');
     this.model = options.model;
-    this.outputDir = options.outputDir;
-    if (!(options.epochs >= 1)) throw new Error(`Trainer: epochs must be >= 1, got ${options.epochs}`);
+    this.outputDir = this.args.outputDir;
     if (options.trainLoader.numBatches < 1) throw new Error('Trainer: the training loader has no batches');
-    if (options.numLabels !== this.model.config.num_labels) {
-      throw new Error(
-        `Trainer: numLabels is ${options.numLabels} but the model's config has num_labels ` +
-          `${this.model.config.num_labels}`,
-      );
-    }
     this.optimizer =
-      options.optimizer instanceof AdamOptimizer
-        ? options.optimizer
-        : new AdamOptimizer(this.model.parameters, options.optimizer);
-    this.accumulation = options.gradientAccumulationSteps ?? 1;
-    if (!(Number.isInteger(this.accumulation) && this.accumulation >= 1)) {
-      throw new Error(`Trainer: gradientAccumulationSteps must be an integer >= 1, got ${this.accumulation}`);
-    }
-    const stepsPerEpoch = Math.ceil(options.trainLoader.numBatches / this.accumulation);
+      options.optimizer ??
+      new AdamOptimizer(this.model.parameters, {
+        name: this.args.optim,
+        learningRate: this.args.learningRate,
+        weightDecay: this.args.weightDecay,
+      });
+    this.accumulation = this.args.gradientAccumulationSteps;
+    const totalSteps = Math.ceil(options.trainLoader.numBatches / this.accumulation) * this.args.numTrainEpochs;
     this.schedule = makeSchedule({
-      name: options.schedule ?? 'constant',
+      name: this.args.lrSchedulerType,
       learningRate: this.optimizer.options.learningRate,
-      totalSteps: stepsPerEpoch * options.epochs,
-      warmupSteps: options.warmupSteps ?? 0,
+      totalSteps,
+      warmupSteps: warmupStepsOf(this.args, totalSteps),
     });
     this.state = {
       version: 1,
@@ -214,8 +196,8 @@ export class Trainer {
       batchIndex: 0,
       globalStep: 0,
       batchesSeen: 0,
-      seed: options.seed ?? 42,
-      epochs: options.epochs,
+      seed: this.args.seed,
+      epochs: this.args.numTrainEpochs,
       batchesPerEpoch: options.trainLoader.numBatches,
       loaderSeed: options.trainLoader.seed ?? null,
       gradientAccumulationSteps: this.accumulation,
@@ -236,20 +218,25 @@ export class Trainer {
     this.stopRequested = true;
   }
 
-  /** Runs the remaining epochs: train, validate, log, save. Returns the history (also when stopped). */
+  /**
+   * Runs the remaining epochs: train, validate, log, save; at the end, with loadBestModelAtEnd, the
+   * best epoch's weights go back into the model. Returns the history (also when stopped).
+   */
   async fit(): Promise<TrainingHistory> {
-    if (this.options.resumeFrom !== undefined && !this.resumed) await this.loadCheckpoint(this.options.resumeFrom);
+    const resumeFrom = this.args.resumeFromCheckpoint;
+    if (resumeFrom !== undefined && !this.resumed) await this.loadCheckpoint(resumeFrom);
     this.stopRequested = false;
     this.history.stopped = 'completed';
     await this.whileHandlingInterrupts(async () => {
-      while (this.state.epoch < this.options.epochs) {
+      while (this.state.epoch < this.args.numTrainEpochs) {
         if (!(await this.trainEpoch())) return this.stopEarly();
         const record = this.epochSummary(this.state.epoch + 1);
-        if (this.options.validationLoader !== undefined) addEvaluation(record, await this.validate());
+        if (this.evaluating) addEvaluation(record, await this.validate());
         this.endEpoch(record);
-        if (everyN(this.options.saveFreq ?? 1, record.epoch)) record.savedModelDir = await this.saveModel(record);
-        if (everyN(this.options.checkpointFreq ?? 1, record.epoch)) await this.saveCheckpoint();
+        if (this.args.saveStrategy === 'epoch') record.savedModelDir = await this.saveModel(record);
+        if (this.args.saveCheckpoints) await this.saveCheckpoint();
       }
+      if (this.args.loadBestModelAtEnd) this.loadBestModel();
     });
     return this.history;
   }
@@ -273,7 +260,7 @@ export class Trainer {
         const stepGrads = this.accumulate(grads);
         let gradNorm: number | undefined;
         if (stepGrads !== null) {
-          const maxNorm = this.options.maxGradNorm ?? 0;
+          const maxNorm = this.args.maxGradNorm;
           const clipped = maxNorm > 0 ? clipByGlobalNorm(stepGrads, maxNorm) : undefined;
           gradNorm = clipped?.norm;
           this.optimizer.learningRate = learningRate;
@@ -297,9 +284,19 @@ export class Trainer {
     return evaluateBatches(
       this.model,
       loader,
-      this.options.numLabels,
-      progressBar(loader.numBatches, 'Validation', 'batch', this.options.progress),
+      this.model.config.num_labels,
+      progressBar(loader.numBatches, 'Validation', 'batch', this.args.progress),
     );
+  }
+
+  /** The best evaluated epoch's saved weights back in the model (nothing to do when it is the last). */
+  loadBestModel(): EpochRecord | undefined {
+    const best = bestEpoch(this.history.epochs, this.args.metricForBestModel);
+    if (best?.savedModelDir !== undefined && best !== this.history.epochs.at(-1)) {
+      restoreParameters(this.model.parameters, SafetensorsFile.read(path.join(best.savedModelDir, MODEL_FILE)));
+      this.log(`best model (epoch ${best.epoch} by ${this.args.metricForBestModel}) loaded from ${best.savedModelDir}`);
+    }
+    return best;
   }
 
   /** Saves the model (HF format) and tokenizer into outputDir/E01_A0.95_F0.95/; returns the folder. */
@@ -346,14 +343,14 @@ export class Trainer {
     for (const [what, saved, now] of checks) {
       if (saved !== now) throw new Error(`${loaded.dir}: checkpoint has ${what} ${saved}, this trainer has ${now}`);
     }
-    if (state.epoch > this.options.epochs) {
+    if (state.epoch > this.args.numTrainEpochs) {
       throw new Error(
-        `${loaded.dir}: checkpoint is at epoch ${state.epoch}, beyond this run's ${this.options.epochs} epochs`,
+        `${loaded.dir}: checkpoint is at epoch ${state.epoch}, beyond this run's ${this.args.numTrainEpochs} epochs`,
       );
     }
     restoreParameters(this.model.parameters, loaded.weights);
     this.optimizer.setState(loaded.optimizer);
-    this.state = { ...state, epochs: this.options.epochs };
+    this.state = { ...state, epochs: this.args.numTrainEpochs };
     this.resumed = true;
   }
 
@@ -364,6 +361,10 @@ export class Trainer {
 
   // ---------------------------------------------------------------------------------------------
   // The edges of the loop: interrupts, progress, accumulation, bookkeeping, mid-epoch checkpoints.
+
+  private get evaluating(): boolean {
+    return this.args.evalStrategy === 'epoch' && this.options.validationLoader !== undefined;
+  }
 
   private get shouldStop(): boolean {
     return this.stopRequested || this.options.signal?.aborted === true;
@@ -400,7 +401,7 @@ export class Trainer {
   /** After a stop request: a checkpoint (when the run saves any) and a line saying where it stopped. */
   private async stopEarly(): Promise<void> {
     this.history.stopped = 'interrupted';
-    const saving = (this.options.checkpointFreq ?? 1) > 0 || (this.options.checkpointSteps ?? 0) > 0;
+    const saving = this.args.saveCheckpoints || this.args.checkpointSteps > 0;
     if (saving) await this.saveCheckpoint();
     const where =
       `stopped in epoch ${this.state.epoch + 1} after batch ${this.state.batchIndex} (step ` +
@@ -417,8 +418,8 @@ export class Trainer {
     }
     if (this.shouldStop) return null;
     this.epochLoss = { sum: 0, count: 0 };
-    const description = `Epoch ${epoch}/${this.options.epochs}`;
-    return progressBar(loader.numBatches, description, 'batch', this.options.progress, this.state.batchIndex);
+    const description = `Epoch ${epoch}/${this.args.numTrainEpochs}`;
+    return progressBar(loader.numBatches, description, 'batch', this.args.progress, this.state.batchIndex);
   }
 
   /** The gradients to step with: these, or with accumulation the mean once enough batches (or the epoch's last) are ' +
@@ -459,7 +460,7 @@ export class Trainer {
     await bar.tick(1, { loss: this.epochLoss.sum / this.epochLoss.count });
     await yieldToEventLoop();
     const moreToCome = this.state.batchIndex < this.options.trainLoader.numBatches;
-    const checkpointSteps = this.options.checkpointSteps ?? 0;
+    const checkpointSteps = this.args.checkpointSteps;
     if (stepped && checkpointSteps > 0 && this.state.globalStep % checkpointSteps === 0 && moreToCome) {
       await this.saveCheckpoint();
     }
@@ -500,12 +501,24 @@ export class Trainer {
     this.history.epochs.push(record);
     this.state.epoch = record.epoch;
     this.state.batchIndex = 0;
-    this.log(formatEpochLine(record, this.options.epochs));
+    if (this.args.loggingStrategy === 'epoch') this.log(formatEpochLine(record, this.args.numTrainEpochs));
   }
 }
 
-function everyN(frequency: number, epoch: number): boolean {
-  return frequency > 0 && epoch % frequency === 0;
+function metricValue(record: EpochRecord, metric: MetricName): number | undefined {
+  if (metric === 'loss') return record.evalLoss === undefined ? undefined : -record.evalLoss;
+  return metric === 'accuracy' ? record.evalAccuracy : record.evalF1;
+}
+
+/** The best evaluated epoch by `metric` (the earliest among equals), or the last epoch. */
+export function bestEpoch(epochs: EpochRecord[], metric: MetricName): EpochRecord | undefined {
+  let best: EpochRecord | undefined;
+  for (const record of epochs) {
+    const value = metricValue(record, metric);
+    if (value === undefined) continue;
+    if (best === undefined || value > metricValue(best, metric)!) best = record;
+  }
+  return best ?? epochs.at(-1);
 }
 
 function addEvaluation(record: EpochRecord, result: EvalResult): void {

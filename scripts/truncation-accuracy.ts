@@ -10,7 +10,7 @@ import { initBackend } from '../lib/backend';
 import { DataLoader, tokenizedExamples } from '../lib/batching';
 import { loadImdb } from '../lib/data/imdb';
 import { loadTokenizer } from '../lib/tokenizer';
-import { loadModelForTraining } from '../lib/train-api';
+import { loadModelForTraining, trainingArguments } from '../lib/train-api';
 import { Trainer, evaluateBatches } from '../lib/trainer';
 import { headTailSplit, truncateIds, type TruncationStrategy } from '../lib/truncation';
 import { params } from '../params';
@@ -43,28 +43,26 @@ async function main(): Promise<void> {
   const trainTexts = data.train.column('text').values as string[];
   const trainLabels = data.train.column('label').values as number[];
   const trainLoader = new DataLoader(tokenizedExamples(tokenizer.encodePlain(trainTexts).inputIds, trainLabels), {
-    batchSize: params.batchSize,
+    batchSize: params.perDeviceTrainBatchSize,
     mode: 'grouped',
     maxLength: 512,
     seed: params.seed,
     padTokenId: tokenizer.padTokenId,
   });
   const started = performance.now();
-  const trainer = new Trainer({
-    model,
-    trainLoader,
-    epochs,
-    numLabels: 2,
-    outputDir: 'runs/truncation-accuracy',
-    saveFreq: 0,
-    checkpointFreq: 0,
-    seed: params.seed,
-    optimizer: { name: params.optimizer, learningRate: params.learningRate, weightDecay: params.weightDecay },
-    schedule: 'linear',
-    warmupSteps: Math.ceil(params.warmupRatio * epochs * trainLoader.numBatches),
-    maxGradNorm: params.maxGradNorm,
-    log: (line) => process.stderr.write(`${line}\n`),
-  });
+  const args = trainingArguments(
+    {
+      numTrainEpochs: epochs,
+      maxLength: 512,
+      outputDir: 'runs/truncation-accuracy',
+      evalStrategy: 'no',
+      saveStrategy: 'no',
+      loadBestModelAtEnd: false,
+      saveCheckpoints: false,
+    },
+    params,
+  );
+  const trainer = new Trainer({ model, args, trainLoader, log: (line) => process.stderr.write(`${line}\n`) });
   await trainer.fit();
 
   const testIds = tokenizer.encodePlain(data.test.column('text').values as string[]).inputIds;
@@ -78,7 +76,7 @@ async function main(): Promise<void> {
         rows.map((i) => testLabels[i]),
       ),
       {
-        batchSize: params.evalBatchSize,
+        batchSize: params.perDeviceEvalBatchSize,
         mode: 'grouped',
         maxLength,
         shuffle: false,

@@ -17,7 +17,14 @@ after(() => fs.rmSync(work, { recursive: true, force: true }));
 /** 2 epochs of 4 batches of a small model on short reviews: seconds, not minutes. */
 function writeParams(name: string, outputDir: string): string {
   const file = path.join(work, `${name}.json`);
-  const params = { trainSize: 8, validationSize: 4, epochs: 2, batchSize: 2, maxLength: 24, outputDir };
+  const params = {
+    trainSize: 8,
+    validationSize: 4,
+    numTrainEpochs: 2,
+    perDeviceTrainBatchSize: 2,
+    maxLength: 24,
+    outputDir,
+  };
   fs.writeFileSync(file, JSON.stringify(params));
   return file;
 }
@@ -173,7 +180,14 @@ test('a tiny model trained by the CLI beats chance on its own training reviews',
   // 16 reviews in one batch, 5 epochs at a high learning rate: enough to fit them.
   const outputDir = path.join(work, 'fit');
   const paramsFile = path.join(work, 'fit.json');
-  const params = { trainSize: 16, validationSize: 2, epochs: 5, batchSize: 16, maxLength: 24, learningRate: 5e-3 };
+  const params = {
+    trainSize: 16,
+    validationSize: 2,
+    numTrainEpochs: 5,
+    perDeviceTrainBatchSize: 16,
+    maxLength: 24,
+    learningRate: 5e-3,
+  };
   fs.writeFileSync(paramsFile, JSON.stringify({ ...params, outputDir }));
   const trained = await runCli(['train', '--params', paramsFile]);
   assert.equal(trained.code, 0, trained.stderr);

@@ -27,7 +27,14 @@ test('train and evaluate: a damaged CSV row fails the run, or with --skip-bad-ro
     `${csv}: row 6 (line 7), field 'text': the quote opened on line 7 is not closed before line 8, ` +
     'which reads as the next row (unterminated quote)';
   const paramsFile = path.join(work, 'params.json');
-  const params = { data: csv, trainSize: 16, validationSize: 4, epochs: 1, maxLength: 32, batchSize: 16 };
+  const params = {
+    data: csv,
+    trainSize: 16,
+    validationSize: 4,
+    numTrainEpochs: 1,
+    maxLength: 32,
+    perDeviceTrainBatchSize: 16,
+  };
   fs.writeFileSync(paramsFile, JSON.stringify({ ...params, outputDir: path.join(work, 'out') }));
 
   const failing = cli('train', '--params', paramsFile);

@@ -46,10 +46,10 @@ before(async () => {
   const outputDir = path.join(work, 'runs');
   const args = trainingArguments({
     outputDir,
-    epochs: 2,
+    numTrainEpochs: 2,
     learningRate: 3e-3,
     warmupRatio: 0.1,
-    trainBatchSize: 16,
+    perDeviceTrainBatchSize: 16,
     maxLength: MAX_LENGTH,
     progress: false,
   });

@@ -11,7 +11,8 @@ import { offlineModelConfig } from '../lib/model/config';
 import { loadTokenizer, type RobertaTokenizer } from '../lib/tokenizer';
 import { pipeline, evaluateModel, predictProbabilities } from '../lib/pipeline';
 import { classificationMetrics } from '../lib/metrics';
-import { train, trainingArguments, bestEpoch, loadSplit } from '../lib/train-api';
+import { train, trainingArguments, loadSplit } from '../lib/train-api';
+import { bestEpoch } from '../lib/trainer';
 import { SafetensorsFile } from '../lib/model/safetensors';
 import { REPO_ROOT } from './helpers/paths';
 
@@ -162,9 +163,9 @@ test('train(): evaluates every epoch, saves each, loads the best back, reports H
   const evalData = await loadSplit('offline', 'validation', { limit: 32, seed: 42 });
   const args = trainingArguments({
     outputDir,
-    epochs: 3,
+    numTrainEpochs: 3,
     learningRate: 3e-3,
-    trainBatchSize: 16,
+    perDeviceTrainBatchSize: 16,
     maxLength: 64,
     progress: false,
     metricForBestModel: 'loss',
@@ -200,9 +201,9 @@ test('ft-roberta train / predict / evaluate on a tiny run', async () => {
     JSON.stringify({
       trainSize: 16,
       validationSize: 8,
-      epochs: 1,
+      numTrainEpochs: 1,
       maxLength: 24,
-      batchSize: 16,
+      perDeviceTrainBatchSize: 16,
       outputDir: path.join(dir, 'out'),
     }),
   );
@@ -236,5 +237,10 @@ test('ft-roberta train / predict / evaluate on a tiny run', async () => {
   await assert.rejects(
     run('node', [CLI, 'train', '--params', paramsFile], { env }),
     /unknown parameter 'learningrate'/,
+  );
+  fs.writeFileSync(paramsFile, JSON.stringify({ epochs: 2 }));
+  await assert.rejects(
+    run('node', [CLI, 'train', '--params', paramsFile], { env }),
+    /parameter 'epochs' is now 'numTrainEpochs' \(Hugging Face's TrainingArguments name\)/,
   );
 });

@@ -13,6 +13,7 @@ import { robertaConfig } from '../lib/model/config';
 import { DataLoader, type Batch, type TokenizedExample } from '../lib/batching';
 import { Trainer, evaluateBatches, type BatchLoader, type TrainerOptions } from '../lib/trainer';
 import { TRAINER_STATE_FILE } from '../lib/checkpoint';
+import { trainerOptionsFrom, type TrainerOverrides } from './helpers/trainer-setup';
 
 before(async () => {
   await initBackend('wasm');
@@ -55,26 +56,15 @@ function newModel(): RobertaForSequenceClassification {
   return RobertaForSequenceClassification.fromConfig(CONFIG, { seed: 3 });
 }
 
-function options(model: RobertaForSequenceClassification, overrides: Partial<TrainerOptions> = {}): TrainerOptions {
-  return {
-    model,
-    trainLoader: trainLoader(),
-    epochs: 1,
-    optimizer: { name: 'adamw', learningRate: LEARNING_RATE },
-    numLabels: 2,
-    outputDir: tempDir('run'),
-    saveFreq: 0,
-    checkpointFreq: 0,
-    progress: false,
-    log: () => {},
-    ...overrides,
-  };
+function options(model: RobertaForSequenceClassification, overrides: TrainerOverrides = {}): TrainerOptions {
+  const base = { numTrainEpochs: 1, learningRate: LEARNING_RATE, outputDir: tempDir('run') };
+  return trainerOptionsFrom({ model, trainLoader: trainLoader() }, base, overrides);
 }
 
 /** Trains with these options on a fresh model; returns the trainer (not disposed) and the model. */
 type Run = { trainer: Trainer; model: RobertaForSequenceClassification };
 
-async function run(overrides: Partial<TrainerOptions> = {}): Promise<Run> {
+async function run(overrides: TrainerOverrides = {}): Promise<Run> {
   const model = newModel();
   const trainer = new Trainer(options(model, overrides));
   await trainer.fit();
@@ -115,13 +105,22 @@ function wrapped(inner: BatchLoader, onBatch = (_index: number): void => {}, yie
 
 test('bad options are refused, naming the option, what was expected and what was found', () => {
   const model = newModel();
-  const cases: [Partial<TrainerOptions>, RegExp][] = [
-    [{ epochs: 0 }, /^Error: Trainer: epochs must be >= 1, got 0$/],
-    [{ epochs: Number.NaN }, /epochs must be >= 1, got NaN/],
+  const cases: [TrainerOverrides, RegExp][] = [
+    [{ numTrainEpochs: 0 }, /^Error: Trainer: args: numTrainEpochs should be an integer >= 1, found 0$/],
+    [{ numTrainEpochs: Number.NaN }, /numTrainEpochs should be an integer >= 1, found NaN/],
     [{ trainLoader: { numBatches: 0, batches: () => [] } }, /^Error: Trainer: the training loader has no batches$/],
-    [{ numLabels: 3 }, /^Error: Trainer: numLabels is 3 but the model's config has num_labels 2$/],
-    [{ gradientAccumulationSteps: 0 }, /^Error: Trainer: gradientAccumulationSteps must be an integer >= 1, got 0$/],
-    [{ gradientAccumulationSteps: 1.5 }, /gradientAccumulationSteps must be an integer >= 1, got 1.5/],
+    [
+      { gradientAccumulationSteps: 0 },
+      /^Error: Trainer: args: gradientAccumulationSteps should be an integer >= 1, found 0$/,
+    ],
+    [{ gradientAccumulationSteps: 1.5 }, /gradientAccumulationSteps should be an integer >= 1, found 1.5/],
+    [{ learningRate: 0 }, /learningRate should be above 0, found 0/],
+    [{ warmupRatio: 1.5 }, /warmupRatio should be between 0 and 1, found 1.5/],
+    [{ maxGradNorm: -1 }, /maxGradNorm should be >= 0 \(0: no clipping\), found -1/],
+    [
+      { loadBestModelAtEnd: true, saveStrategy: 'no' },
+      /loadBestModelAtEnd needs evalStrategy and saveStrategy 'epoch'/,
+    ],
   ];
   for (const [overrides, message] of cases) {
     const refused = (err: Error): boolean => message.test(String(err));
@@ -164,9 +163,9 @@ test('linear schedule with warm-up over accumulated steps: every batch records i
   // epoch), 4 steps in 2 epochs, 1 of warm-up. Hugging Face's rate for step s: s / 1 during warm-up,
   // then lr * (4 - s) / (4 - 1).
   const { trainer, model } = await run({
-    epochs: 2,
+    numTrainEpochs: 2,
     gradientAccumulationSteps: 4,
-    schedule: 'linear',
+    lrSchedulerType: 'linear',
     warmupSteps: 1,
     maxGradNorm: 1,
   });
@@ -277,29 +276,31 @@ test("evaluateBatches: the loss is the mean of each example's loss, computed alo
   model.dispose();
 });
 
-test('saving: a model every saveFreq epochs, a checkpoint every checkpointFreq epochs or checkpointSteps', async () => {
+test('saving: a model and a checkpoint every epoch when asked, a checkpoint every checkpointSteps', async () => {
   const dir = tempDir('save');
-  const saved = await run({ outputDir: dir, epochs: 2, saveFreq: 2, checkpointFreq: 2 });
-  assert.deepEqual(fs.readdirSync(dir).sort(), ['E02', 'checkpoint']);
-  assert.equal(saved.trainer.history.epochs[1].savedModelDir, path.join(dir, 'E02'));
-  assert.equal(saved.trainer.history.epochs[0].savedModelDir, undefined);
+  const saved = await run({ outputDir: dir, numTrainEpochs: 2, saveStrategy: 'epoch', saveCheckpoints: true });
+  assert.deepEqual(fs.readdirSync(dir).sort(), ['E01', 'E02', 'checkpoint']);
+  assert.deepEqual(
+    saved.trainer.history.epochs.map((e) => e.savedModelDir),
+    [path.join(dir, 'E01'), path.join(dir, 'E02')],
+  );
   assert.deepEqual([readState(dir).epoch, readState(dir).globalStep], [2, 12]);
   saved.trainer.dispose();
   saved.model.dispose();
 
-  // Every 2 epochs in a 1-epoch run: nothing saved.
   const none = tempDir('none');
-  const unsaved = await run({ outputDir: none, saveFreq: 2, checkpointFreq: 2 });
+  const unsaved = await run({ outputDir: none, saveStrategy: 'no', saveCheckpoints: false });
   assert.deepEqual(fs.readdirSync(none), []);
+  assert.equal(unsaved.trainer.history.epochs[0].savedModelDir, undefined);
   unsaved.trainer.dispose();
   unsaved.model.dispose();
 
-  // Defaults: a model and a checkpoint every epoch.
-  const everyEpoch = tempDir('defaults');
-  const byDefault = await run({ outputDir: everyEpoch, saveFreq: undefined, checkpointFreq: undefined });
-  assert.deepEqual(fs.readdirSync(everyEpoch).sort(), ['E01', 'checkpoint']);
-  byDefault.trainer.dispose();
-  byDefault.model.dispose();
+  // Only the model: no checkpoint folder.
+  const modelOnly = tempDir('model-only');
+  const models = await run({ outputDir: modelOnly, saveStrategy: 'epoch', saveCheckpoints: false });
+  assert.deepEqual(fs.readdirSync(modelOnly), ['E01']);
+  models.trainer.dispose();
+  models.model.dispose();
 
   // Every 4 steps within the epoch; the epoch's end (step 6) is not a multiple and no epoch checkpoint is due.
   const bySteps = tempDir('steps');
@@ -319,17 +320,17 @@ test('saving: a model every saveFreq epochs, a checkpoint every checkpointFreq e
 
 test('a stop saves a checkpoint only when checkpoints are on, and says so', async () => {
   // A fresh trainer has no stop pending: trainEpoch() called directly trains the whole epoch.
-  const fresh = await run({ epochs: 1 });
-  const direct = new Trainer(options(fresh.model, { epochs: 2 }));
+  const fresh = await run({ numTrainEpochs: 1 });
+  const direct = new Trainer(options(fresh.model, { numTrainEpochs: 2 }));
   assert.equal(await direct.trainEpoch(), true);
   assert.equal(direct.history.batches.length, 6);
   direct.dispose();
   fresh.trainer.dispose();
   fresh.model.dispose();
   for (const [saving, overrides] of [
-    [false, { checkpointFreq: 0 }],
-    [true, { checkpointFreq: 0, checkpointSteps: 5 }],
-    [true, { checkpointFreq: undefined }],
+    [false, { saveCheckpoints: false }],
+    [true, { saveCheckpoints: false, checkpointSteps: 5 }],
+    [true, { saveCheckpoints: true }],
   ] as const) {
     const dir = tempDir('stop');
     const controller = new AbortController();
@@ -360,7 +361,7 @@ test('no checkpoint mid-accumulation; resume refuses other accumulation, a later
       );
   });
   const dir = tempDir('resume');
-  const accumulating = { outputDir: dir, trainLoader: loader, gradientAccumulationSteps: 2, checkpointFreq: 1 };
+  const accumulating = { outputDir: dir, trainLoader: loader, gradientAccumulationSteps: 2, saveCheckpoints: true };
   const trainer = new Trainer(options(model, accumulating));
   await trainer.fit();
   assert.match(await saving!, /^Trainer.saveCheckpoint: gradients of a partial accumulation would be lost/);
@@ -376,23 +377,31 @@ test('no checkpoint mid-accumulation; resume refuses other accumulation, a later
     fs.writeFileSync(file, JSON.stringify(state));
     return copy;
   };
-  const refusals: [Partial<TrainerOptions>, RegExp][] = [
+  const refusals: [TrainerOverrides, RegExp][] = [
     [
-      { resumeFrom: checkpoint, gradientAccumulationSteps: 1 },
+      { resumeFromCheckpoint: checkpoint, gradientAccumulationSteps: 1 },
       /checkpoint has gradientAccumulationSteps 2, this trainer has 1$/,
     ],
-    [{ resumeFrom: variant('later', (s) => (s.epoch = 2)) }, /checkpoint is at epoch 2, beyond this run's 1 epochs$/],
-    [{ resumeFrom: variant('v2', (s) => (s.version = 2)) }, /trainer_state.json is not a version-1 trainer state$/],
-    [{ resumeFrom: variant('no-history', (s) => delete s.history) }, /is not a version-1 trainer state$/],
-    [{ resumeFrom: variant('no-epoch', (s) => (s.epoch = '1')) }, /is not a version-1 trainer state$/],
+    [
+      { resumeFromCheckpoint: variant('later', (s) => (s.epoch = 2)) },
+      /checkpoint is at epoch 2, beyond this run's 1 epochs$/,
+    ],
+    [
+      { resumeFromCheckpoint: variant('v2', (s) => (s.version = 2)) },
+      /trainer_state.json is not a version-1 trainer state$/,
+    ],
+    [{ resumeFromCheckpoint: variant('no-history', (s) => delete s.history) }, /is not a version-1 trainer state$/],
+    [{ resumeFromCheckpoint: variant('no-epoch', (s) => (s.epoch = '1')) }, /is not a version-1 trainer state$/],
   ];
   for (const [overrides, message] of refusals) {
     const other = new Trainer(options(model, { outputDir: dir, gradientAccumulationSteps: 2, ...overrides }));
-    await assert.rejects(other.fit(), message, String(overrides.resumeFrom));
+    await assert.rejects(other.fit(), message, String(overrides.resumeFromCheckpoint));
     other.dispose();
   }
   // The same checkpoint, unedited, resumes (at the end of its only epoch: nothing left to train).
-  const resumed = new Trainer(options(model, { outputDir: dir, gradientAccumulationSteps: 2, resumeFrom: checkpoint }));
+  const resumed = new Trainer(
+    options(model, { outputDir: dir, gradientAccumulationSteps: 2, resumeFromCheckpoint: checkpoint }),
+  );
   const history = await resumed.fit();
   assert.equal(history.batches.length, 6);
   resumed.dispose();
@@ -424,7 +433,7 @@ test('progress: a bar per epoch and one for validation on stderr; none when off'
   let logged: string;
   let silent: string;
   try {
-    const logging = await run({ epochs: 2, validationLoader: validationLoader(), progress: 'log' });
+    const logging = await run({ numTrainEpochs: 2, validationLoader: validationLoader(), progress: 'log' });
     logging.trainer.dispose();
     logging.model.dispose();
     logged = written.join('');

@@ -12,6 +12,7 @@ import { Trainer, evaluateBatches, modelDirName, type BatchLoader, type TrainerO
 import { replaceDirectory, resolveCheckpointDir, TRAINER_STATE_FILE } from '../lib/checkpoint';
 import { classificationMetrics, argmaxRows } from '../lib/metrics';
 import { TINY_CLASSIFIER_CONFIG } from './helpers/tiny-model';
+import { trainerOptionsFrom, type TrainerOverrides } from './helpers/trainer-setup';
 
 before(async () => {
   await initBackend('wasm');
@@ -53,22 +54,10 @@ function tempDir(name: string): string {
 function trainerOptions(
   model: RobertaForSequenceClassification,
   outputDir: string,
-  overrides: Partial<TrainerOptions> = {},
+  overrides: TrainerOverrides = {},
 ): TrainerOptions {
-  return {
-    model,
-    ...loaders(),
-    epochs: 2,
-    optimizer: { name: 'adamw', learningRate: 3e-3 },
-    numLabels: 2,
-    outputDir,
-    saveFreq: 0,
-    checkpointFreq: 0,
-    seed: 11,
-    progress: false,
-    log: () => {},
-    ...overrides,
-  };
+  const base = { numTrainEpochs: 2, learningRate: 3e-3, outputDir, seed: 11 };
+  return trainerOptionsFrom({ model, ...loaders() }, base, overrides);
 }
 
 function weightsOf(model: RobertaForSequenceClassification): Map<string, Float32Array> {
@@ -98,7 +87,7 @@ function hookedLoader(inner: BatchLoader, onBatch: (epoch: number, batch: number
   };
 }
 
-async function straightRun(overrides: Partial<TrainerOptions>): Promise<Map<string, Float32Array>> {
+async function straightRun(overrides: TrainerOverrides): Promise<Map<string, Float32Array>> {
   const model = RobertaForSequenceClassification.fromConfig(CONFIG, { seed: 3 });
   const trainer = new Trainer(trainerOptions(model, tempDir('straight'), overrides));
   const history = await trainer.fit();
@@ -131,14 +120,16 @@ test(
     initialModel.dispose();
     const dir = tempDir('resume');
     const first = RobertaForSequenceClassification.fromConfig(CONFIG, { seed: 3 });
-    const one = new Trainer(trainerOptions(first, dir, { epochs: 1, checkpointFreq: 1 }));
+    const one = new Trainer(trainerOptions(first, dir, { numTrainEpochs: 1, saveCheckpoints: true }));
     await one.fit();
     assert.ok(fs.existsSync(path.join(dir, 'checkpoint', TRAINER_STATE_FILE)));
     one.dispose();
     first.dispose();
     // A differently initialised model: everything must come from the checkpoint.
     const second = RobertaForSequenceClassification.fromConfig(CONFIG, { seed: 99 });
-    const two = new Trainer(trainerOptions(second, dir, { epochs: 2, resumeFrom: path.join(dir, 'checkpoint') }));
+    const two = new Trainer(
+      trainerOptions(second, dir, { numTrainEpochs: 2, resumeFromCheckpoint: path.join(dir, 'checkpoint') }),
+    );
     const history = await two.fit();
     assertSameWeights(weightsOf(second), straight, 'resumed run');
     assert.deepEqual(
@@ -156,8 +147,8 @@ test(
   'stopped mid-epoch by an AbortSignal, resumed from the checkpoint: identical weights (linear schedule, ' +
     'accumulation 2, clipping)',
   async () => {
-    const settings: Partial<TrainerOptions> = {
-      schedule: 'linear',
+    const settings: TrainerOverrides = {
+      lrSchedulerType: 'linear',
       warmupSteps: 2,
       gradientAccumulationSteps: 2,
       maxGradNorm: 0.5,
@@ -171,7 +162,7 @@ test(
       if (epoch === 0 && batch === 2) controller.abort();
     });
     const one = new Trainer(
-      trainerOptions(first, dir, { ...settings, trainLoader, signal: controller.signal, checkpointFreq: 1 }),
+      trainerOptions(first, dir, { ...settings, trainLoader, signal: controller.signal, saveCheckpoints: true }),
     );
     const stopped = await one.fit();
     assert.equal(stopped.stopped, 'interrupted');
@@ -182,7 +173,9 @@ test(
     one.dispose();
     first.dispose();
     const second = RobertaForSequenceClassification.fromConfig(CONFIG, { seed: 5 });
-    const two = new Trainer(trainerOptions(second, dir, { ...settings, resumeFrom: path.join(dir, 'checkpoint') }));
+    const two = new Trainer(
+      trainerOptions(second, dir, { ...settings, resumeFromCheckpoint: path.join(dir, 'checkpoint') }),
+    );
     const history = await two.fit();
     assert.equal(history.stopped, 'completed');
     assert.equal(history.batches.length, 12);
@@ -204,7 +197,7 @@ test(
     const listeners = process.listenerCount('SIGINT');
     const lines: string[] = [];
     const trainer = new Trainer(
-      trainerOptions(model, dir, { trainLoader, checkpointFreq: 1, log: (l) => lines.push(l) }),
+      trainerOptions(model, dir, { trainLoader, saveCheckpoints: true, log: (l) => lines.push(l) }),
     );
     const history = await trainer.fit();
     assert.equal(history.stopped, 'interrupted');
@@ -280,8 +273,7 @@ for (const maxGradNorm of [0, 1]) {
     // Measured in eval mode on the training set itself: no dropout noise in the comparison.
     const trainSet = new DataLoader(TRAIN, { batchSize: 8, mode: 'dynamic', maxLength: 32, shuffle: false });
     const before = await evaluateBatches(model, trainSet, 2);
-    const optimizer = { name: 'adamw' as const, learningRate: 5e-3 };
-    const overrides = { epochs: 6, optimizer, maxGradNorm, validationLoader: undefined };
+    const overrides = { numTrainEpochs: 6, learningRate: 5e-3, maxGradNorm, validationLoader: undefined };
     const trainer = new Trainer(trainerOptions(model, tempDir('learns'), overrides));
     const history = await trainer.fit();
     const after = await evaluateBatches(model, trainSet, 2);
@@ -335,7 +327,7 @@ test(
     const dir = tempDir('save');
     const model = RobertaForSequenceClassification.fromConfig(CONFIG, { seed: 3 });
     const tokenizer = { saveTo: (target: string): void => fs.writeFileSync(path.join(target, 'tokenizer.json'), '{}') };
-    const trainer = new Trainer(trainerOptions(model, dir, { epochs: 1, saveFreq: 1, tokenizer }));
+    const trainer = new Trainer(trainerOptions(model, dir, { numTrainEpochs: 1, saveStrategy: 'epoch', tokenizer }));
     const history = await trainer.fit();
     const epoch = history.epochs[0];
     for (const field of [
@@ -404,19 +396,19 @@ test('resume refuses a checkpoint made with other loaders (batch count, shuffle 
   const dir = tempDir('mismatch');
   const model = RobertaForSequenceClassification.fromConfig(CONFIG, { seed: 3 });
   const trainer = new Trainer(
-    trainerOptions(model, dir, { epochs: 1, checkpointFreq: 1, validationLoader: undefined }),
+    trainerOptions(model, dir, { numTrainEpochs: 1, saveCheckpoints: true, validationLoader: undefined }),
   );
   await trainer.fit();
   trainer.dispose();
   const smaller = new DataLoader(TRAIN.slice(0, 16), { batchSize: 8, mode: 'dynamic', maxLength: 32, seed: 7 });
   const other = new Trainer(
-    trainerOptions(model, dir, { trainLoader: smaller, resumeFrom: path.join(dir, 'checkpoint') }),
+    trainerOptions(model, dir, { trainLoader: smaller, resumeFromCheckpoint: path.join(dir, 'checkpoint') }),
   );
   await assert.rejects(other.fit(), /checkpoint has batches per epoch 6, this trainer has 2/);
   other.dispose();
   const reshuffled = new DataLoader(TRAIN, { batchSize: 8, mode: 'dynamic', maxLength: 32, seed: 8 });
   const third = new Trainer(
-    trainerOptions(model, dir, { trainLoader: reshuffled, resumeFrom: path.join(dir, 'checkpoint') }),
+    trainerOptions(model, dir, { trainLoader: reshuffled, resumeFromCheckpoint: path.join(dir, 'checkpoint') }),
   );
   await assert.rejects(third.fit(), /checkpoint has training loader seed 7, this trainer has 8/);
   third.dispose();

@@ -31,6 +31,14 @@ function logToStderr(line: string): void {
   process.stderr.write(line + '\n');
 }
 
+/** Names an earlier version of params.ts used, and today's. */
+const RENAMED_PARAMETERS: Record<string, string> = {
+  epochs: 'numTrainEpochs',
+  batchSize: 'perDeviceTrainBatchSize',
+  evalBatchSize: 'perDeviceEvalBatchSize',
+  optimizer: 'optim',
+};
+
 /** The offline defaults with the fields of a JSON file; unknown fields and wrong types are errors naming them. */
 export function readParams(file: string | undefined, defaults: WorkshopParams = workshopParams): WorkshopParams {
   if (file === undefined) return { ...defaults };
@@ -41,6 +49,10 @@ export function readParams(file: string | undefined, defaults: WorkshopParams = 
   const merged: Record<string, unknown> = { ...defaults };
   for (const [key, value] of Object.entries(json)) {
     if (!(key in defaults)) {
+      const renamed = RENAMED_PARAMETERS[key];
+      if (renamed !== undefined) {
+        throw new Error(`${file}: parameter '${key}' is now '${renamed}' (Hugging Face's TrainingArguments name)`);
+      }
       throw new Error(`${file}: unknown parameter '${key}' (known: ${Object.keys(defaults).join(', ')})`);
     }
     const expected = typeof defaults[key as keyof WorkshopParams];

@@ -5,6 +5,7 @@ import * as path from 'path';
 import { describePlatform, type PlatformInfo } from '../backend';
 import { showTable, showHtml, tableHtml, type Row } from './html';
 import { displayPath, warningHtml } from './format';
+import { TRAINING_ARGUMENT_NOTES } from './training-argument-notes';
 
 /** What the slow fallbacks mean in practice, in one sentence each. */
 export function platformWarning(info: PlatformInfo): string | null {
@@ -47,19 +48,7 @@ export const PARAMETER_NOTES: Record<string, string> = {
   trainSize: 'training reviews used',
   validationSize: 'validation reviews used',
   testSize: 'test reviews used',
-  learningRate: 'starting learning rate',
-  optimizer: 'adam, or adamw (decoupled weight decay)',
-  weightDecay: 'AdamW weight decay',
-  epochs: 'passes over the training reviews',
-  batchSize: 'reviews per training step',
-  evalBatchSize: 'reviews per evaluation batch',
-  gradientAccumulationSteps: 'batches summed before one optimizer step',
-  warmupRatio: 'share of steps with a rising learning rate',
-  maxGradNorm: 'gradient clipping by global norm',
-  maxLength: 'tokens kept per review (longer ones are cut)',
-  padding: 'static, dynamic, or grouped (dynamic + batches of similar length)',
-  seed: 'initialisation, dropout, shuffling, corpus',
-  outputDir: 'saved models and checkpoints',
+  ...TRAINING_ARGUMENT_NOTES,
 };
 
 export function formatParameter(key: string, value: unknown): string {
