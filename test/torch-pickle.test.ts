@@ -440,3 +440,28 @@ test('BUILD may only set the attributes of a state dict', () => {
   const onList = Buffer.from([0x80, 2, 0x5d, 0x7d, 0x62, 0x2e]);
   assert.throws(() => restrictedUnpickle(onList, { source: 'b.pkl', persistentLoad: noStorage }), /BUILD on a list/);
 });
+
+test('length-prefixed strings and bytes: each width of prefix, decoded as text (utf8, latin1) or kept as bytes', () => {
+  const le = (width: number, value: number): number[] =>
+    Array.from({ length: width }, (_, i) => Math.floor(value / 256 ** i) % 256);
+  const cases: [string, number, number, Buffer, PyValue][] = [
+    ['BINUNICODE', 0x58, 4, Buffer.from('héllo', 'utf8'), 'héllo'],
+    ['SHORT_BINUNICODE', 0x8c, 1, Buffer.from('naïve', 'utf8'), 'naïve'],
+    ['BINUNICODE8', 0x8d, 8, Buffer.from('ok ✓', 'utf8'), 'ok ✓'],
+    ['BINSTRING', 0x54, 4, Buffer.from([0x63, 0xe9]), 'cé'],
+    ['SHORT_BINSTRING', 0x55, 1, Buffer.from([0x61, 0xff]), 'aÿ'],
+    ['BINBYTES', 0x42, 4, Buffer.from([1, 2, 3]), new Uint8Array([1, 2, 3])],
+    ['SHORT_BINBYTES', 0x43, 1, Buffer.from([0, 255]), new Uint8Array([0, 255])],
+    ['BINBYTES8', 0x8e, 8, Buffer.from([7]), new Uint8Array([7])],
+  ];
+  for (const [name, opcode, width, payload, expected] of cases) {
+    const pickle = Buffer.concat([
+      Buffer.from([0x80, 2, opcode, ...le(width, payload.length)]),
+      payload,
+      Buffer.from([0x2e]), // STOP
+    ]);
+    const { value, end } = restrictedUnpickle(pickle, { source: `${name}.pkl`, persistentLoad: noStorage });
+    assert.deepEqual(value, expected, name);
+    assert.equal(end, pickle.length, `${name}: the whole pickle is read`);
+  }
+});

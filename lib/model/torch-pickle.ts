@@ -235,6 +235,8 @@ export function restrictedUnpickle(
     stack = previous as (PyValue | Mark)[];
     return items;
   };
+  // Items already popped (the argument is evaluated first), then the container left on top.
+  const withTop = (items: PyValue[]): [PyValue, PyValue[]] => [top(), items];
   const findClass = (module: string, name: string): PyGlobal => {
     const qualified = `${module}.${name}`;
     if (!ALLOWED_GLOBALS.has(qualified)) {
@@ -267,6 +269,17 @@ export function restrictedUnpickle(
     return fail(`refused to call '${callable.qualifiedName}': only OrderedDict and _rebuild_tensor_v2 may be called`);
   };
 
+  // Strings and byte strings: the width of the length prefix, and how to decode what follows.
+  const LENGTH_PREFIXED: Record<number, { length: () => number; encoding: 'utf8' | 'latin1' | 'bytes' }> = {
+    0x58: { length: u32, encoding: 'utf8' },
+    0x8c: { length: u8, encoding: 'utf8' },
+    0x8d: { length: u64, encoding: 'utf8' },
+    0x54: { length: i32, encoding: 'latin1' },
+    0x55: { length: u8, encoding: 'latin1' },
+    0x42: { length: u32, encoding: 'bytes' },
+    0x43: { length: u8, encoding: 'bytes' },
+    0x8e: { length: u64, encoding: 'bytes' },
+  };
   for (;;) {
     const opcode = u8();
     switch (opcode) {
@@ -349,29 +362,19 @@ export function restrictedUnpickle(
         break;
       }
       case 0x58: // BINUNICODE
-        stack.push(take(u32()).toString('utf8'));
-        break;
       case 0x8c: // SHORT_BINUNICODE
-        stack.push(take(u8()).toString('utf8'));
-        break;
       case 0x8d: // BINUNICODE8
-        stack.push(take(u64()).toString('utf8'));
-        break;
       case 0x54: // BINSTRING (Python 2 str)
-        stack.push(take(i32()).toString('latin1'));
-        break;
       case 0x55: // SHORT_BINSTRING
-        stack.push(take(u8()).toString('latin1'));
-        break;
       case 0x42: // BINBYTES
-        stack.push(new Uint8Array(take(u32())));
-        break;
       case 0x43: // SHORT_BINBYTES
-        stack.push(new Uint8Array(take(u8())));
+      case 0x8e: {
+        // BINBYTES8
+        const { length, encoding } = LENGTH_PREFIXED[opcode];
+        const bytes = take(length());
+        stack.push(encoding === 'bytes' ? new Uint8Array(bytes) : bytes.toString(encoding));
         break;
-      case 0x8e: // BINBYTES8
-        stack.push(new Uint8Array(take(u64())));
-        break;
+      }
       case 0x29: // EMPTY_TUPLE
         stack.push(new PyTuple([]));
         break;
@@ -406,18 +409,12 @@ export function restrictedUnpickle(
         stack.push(items);
         break;
       }
-      case 0x61: {
-        // APPEND
-        const item = pop();
-        appendItems(top(), [item]);
+      case 0x61: // APPEND
+        appendItems(...withTop([pop()]));
         break;
-      }
-      case 0x65: {
-        // APPENDS
-        const items = popMark();
-        appendItems(top(), items);
+      case 0x65: // APPENDS
+        appendItems(...withTop(popMark()));
         break;
-      }
       case 0x7d: // EMPTY_DICT
         stack.push(new PyDict());
         break;
@@ -431,16 +428,12 @@ export function restrictedUnpickle(
       case 0x73: {
         // SETITEM
         const value = pop();
-        const key = pop();
-        setItems(top(), [key, value]);
+        setItems(...withTop([pop(), value]));
         break;
       }
-      case 0x75: {
-        // SETITEMS
-        const items = popMark();
-        setItems(top(), items);
+      case 0x75: // SETITEMS
+        setItems(...withTop(popMark()));
         break;
-      }
       case 0x71: // BINPUT
         memo.set(u8(), top());
         break;
