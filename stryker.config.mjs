@@ -60,7 +60,8 @@ const TARGETS = {
     tests: ['mlm-masking', 'mlm-pretrained', 'mlm-fill-mask', 'mlm-parity'],
     nodeArgs: [
       '--test-name-pattern=^(wasm:|15% of|a fresh mask|a short input|packing keeps|sentences split|a checkpoint with|' +
-        'an older checkpoint|savePretrained writes|a classifier from|an MLM from|one mask|several masks)',
+        'an older checkpoint|savePretrained writes|a classifier from|an MLM from|one mask|several masks|bad inputs|' +
+        'fromConfig without)',
     ],
   },
   // The subset CI runs: small, pure files whose tests take a second.

@@ -11,6 +11,7 @@ import { initBackend } from '../lib/backend';
 import { RobertaForMaskedLM, RobertaForSequenceClassification } from '../lib/model/roberta';
 import { SafetensorsFile, serializeSafetensors, type NamedFloat32Tensor } from '../lib/model/safetensors';
 import { FIXTURES_DIR } from './helpers/paths';
+import { TINY_CLASSIFIER_CONFIG } from './helpers/tiny-model';
 
 const FIXTURE = path.join(FIXTURES_DIR, 'tiny-roberta-mlm');
 const CLASSIFIER_FIXTURE = path.join(FIXTURES_DIR, 'tiny-roberta-a');
@@ -186,4 +187,98 @@ test('an MLM from a classifier checkpoint gets a fresh lm_head and lists the cla
     /Some weights of RobertaForMaskedLM were not in .* newly initialized: lm_head\.bias/,
   );
   model.dispose();
+});
+
+test('bad inputs to the masked-LM model are errors naming what was expected and found; edge positions pass', () => {
+  const model = RobertaForMaskedLM.fromConfig(TINY_CLASSIFIER_CONFIG, { seed: 1 });
+  const inputIds = tf.tensor2d(
+    [
+      [0, 5, 6, 2],
+      [0, 7, 2, 1],
+    ],
+    undefined,
+    'int32',
+  );
+  const attentionMask = tf.tensor2d(
+    [
+      [1, 1, 1, 1],
+      [1, 1, 1, 0],
+    ],
+    undefined,
+    'int32',
+  );
+  const inputs = { inputIds, attentionMask };
+  const eval_ = { training: false };
+  const vocab = TINY_CLASSIFIER_CONFIG.vocab_size;
+  const throwsLike = (run: () => unknown, message: RegExp): void =>
+    assert.throws(
+      () => tf.tidy(() => void run()),
+      (err: Error) => message.test(err.message),
+      String(message),
+    );
+  try {
+    // Positions: the first and last of the 2 x 4 batch are fine, one outside either end is not.
+    const edges = model.forwardAtPositions(inputs, tf.tensor1d([0, 7], 'int32'), eval_);
+    assert.deepEqual(edges.shape, [2, vocab]);
+    edges.dispose();
+    throwsLike(
+      () => model.forwardAtPositions(inputs, tf.tensor1d([0, 8], 'int32'), eval_),
+      /^forwardAtPositions: positions\[1\] is 8, outside \[0, 8\) for a \[2, 4\] batch$/,
+    );
+    throwsLike(
+      () => model.forwardAtPositions(inputs, tf.tensor1d([3, -1], 'int32'), eval_),
+      /^forwardAtPositions: positions\[1\] is -1, outside/,
+    );
+    throwsLike(
+      () => model.forwardAtPositions(inputs, tf.tensor1d([0, 1], 'float32') as tf.Tensor1D, eval_),
+      /^forwardAtPositions: positions must be an int32 \[n\] tensor, found float32 \[2\]$/,
+    );
+    throwsLike(
+      () =>
+        model.forwardAtPositions(inputs, tf.tensor2d([[0, 1]], undefined, 'int32') as unknown as tf.Tensor1D, eval_),
+      /found int32 \[1, 2\]$/,
+    );
+    // Labels of the loss: shape, emptiness and range, each edge checked.
+    const logits = tf.zeros([2, 5]) as tf.Tensor2D;
+    const ok = model.loss(logits, tf.tensor1d([0, 4], 'int32'));
+    assert.ok(Math.abs(ok.dataSync()[0] - Math.log(5)) < 1e-5, 'uniform logits over 5 classes: ln 5');
+    ok.dispose();
+    throwsLike(() => model.loss(logits, tf.tensor1d([0, 1, 2], 'int32')), /^loss: labels must be \[2\], found \[3\]$/);
+    throwsLike(
+      () => model.loss(logits, tf.tensor2d([[0, 1]], undefined, 'int32') as unknown as tf.Tensor1D),
+      /^loss: labels must be \[2\], found \[1, 2\]$/,
+    );
+    throwsLike(() => model.loss(logits, tf.tensor1d([0, 5], 'int32')), /^loss: label 5 at 1 is outside \[0, 5\)$/);
+    throwsLike(() => model.loss(logits, tf.tensor1d([-1, 0], 'int32')), /^loss: label -1 at 0 is outside/);
+    throwsLike(
+      () => model.loss(tf.zeros([0, 5]) as tf.Tensor2D, tf.tensor1d([], 'int32')),
+      /^loss: no masked positions to predict \(every label is -100\)$/,
+    );
+    logits.dispose();
+    // maskedLmLoss: labels must have the inputs' shape, in either dimension.
+    const wrongShapes: [number, number][] = [
+      [1, 4],
+      [2, 3],
+    ];
+    for (const shape of wrongShapes) {
+      throwsLike(
+        () => model.maskedLmLoss(inputs, tf.fill(shape, -100, 'int32') as tf.Tensor2D, eval_),
+        new RegExp(`^maskedLmLoss: labels are \\[${shape.join(', ')}\\], inputIds \\[2, 4\\]$`),
+      );
+    }
+  } finally {
+    tf.dispose([inputIds, attentionMask]);
+    model.dispose();
+  }
+});
+
+test('fromConfig without a seed is seed 0, as for the classifier', () => {
+  const weights = (model: RobertaForMaskedLM): Float32Array =>
+    Float32Array.from(model.parameters.get('lm_head.dense.weight')!.dataSync());
+  const unseeded = RobertaForMaskedLM.fromConfig(TINY_CLASSIFIER_CONFIG);
+  const zero = RobertaForMaskedLM.fromConfig(TINY_CLASSIFIER_CONFIG, { seed: 0 });
+  const one = RobertaForMaskedLM.fromConfig(TINY_CLASSIFIER_CONFIG, { seed: 1 });
+  assert.deepEqual(weights(unseeded), weights(zero));
+  assert.notDeepEqual(weights(unseeded), weights(one));
+  for (const model of [unseeded, zero, one]) model.dispose();
 });
