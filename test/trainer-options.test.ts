@@ -11,8 +11,16 @@ import { initBackend } from '../lib/backend';
 import { RobertaForSequenceClassification } from '../lib/model/roberta';
 import { robertaConfig } from '../lib/model/config';
 import { DataLoader, type Batch, type TokenizedExample } from '../lib/batching';
-import { Trainer, evaluateBatches, type BatchLoader, type TrainerOptions } from '../lib/trainer';
-import { TRAINER_STATE_FILE } from '../lib/checkpoint';
+import {
+  Trainer,
+  bestEpoch,
+  evaluateBatches,
+  type BatchLoader,
+  type EpochRecord,
+  type TrainerOptions,
+} from '../lib/trainer';
+import { MODEL_FILE, TRAINER_STATE_FILE } from '../lib/checkpoint';
+import { SafetensorsFile } from '../lib/model/safetensors';
 import { trainerOptionsFrom, type TrainerOverrides } from './helpers/trainer-setup';
 
 before(async () => {
@@ -451,4 +459,116 @@ test('progress: a bar per epoch and one for validation on stderr; none when off'
   assert.ok(/Epoch 1\/2: +100% .* 6\/6 .*batch/.test(logged), logged);
   assert.ok(/Validation: +100% .* 3\/3 /.test(logged), logged);
   assert.equal(silent, '');
+});
+
+function epochRecord(epoch: number, evaluation: { accuracy?: number; f1?: number; loss?: number } = {}): EpochRecord {
+  return {
+    epoch,
+    trainLoss: 0.5,
+    trainSeconds: 1,
+    batches: 1,
+    samples: 1,
+    secondsPerBatch: 1,
+    samplesPerSecond: 1,
+    realTokensPerSecond: 1,
+    paddedTokensPerSecond: 1,
+    paddingShare: 0,
+    evalAccuracy: evaluation.accuracy,
+    evalF1: evaluation.f1,
+    evalLoss: evaluation.loss,
+  };
+}
+
+test('bestEpoch: the highest accuracy or F1, the lowest loss, the earliest among equals; unevaluated: the last', () => {
+  const epochs = [
+    epochRecord(1, { accuracy: 0.7, f1: 0.9, loss: 0.5 }),
+    epochRecord(2, { accuracy: 0.8, f1: 0.6, loss: 0.4 }),
+    epochRecord(3, { accuracy: 0.8, f1: 0.7, loss: 0.45 }),
+  ];
+  assert.equal(bestEpoch(epochs, 'accuracy')?.epoch, 2, 'epoch 3 ties on accuracy: the earlier wins');
+  assert.equal(bestEpoch(epochs, 'f1')?.epoch, 1);
+  assert.equal(bestEpoch(epochs, 'loss')?.epoch, 2);
+  const unevaluated = [epochRecord(1), epochRecord(2)];
+  assert.equal(bestEpoch(unevaluated, 'accuracy')?.epoch, 2);
+  assert.equal(bestEpoch(unevaluated, 'loss')?.epoch, 2);
+  assert.equal(bestEpoch([], 'accuracy'), undefined);
+  // An epoch without evaluation between evaluated ones is skipped, not taken as best.
+  const gap = [epochRecord(1, { loss: 0.3 }), epochRecord(2), epochRecord(3, { loss: 0.35 })];
+  assert.equal(bestEpoch(gap, 'loss')?.epoch, 1);
+});
+
+test("loadBestModel() puts the best epoch's saved weights back and says so; when the last epoch is best, nothing", async () => {
+  const dir = tempDir('best');
+  const lines: string[] = [];
+  const overrides: TrainerOverrides = {
+    outputDir: dir,
+    numTrainEpochs: 2,
+    validationLoader: validationLoader(),
+    saveStrategy: 'epoch',
+    metricForBestModel: 'loss',
+    log: (line) => void lines.push(line),
+  };
+  const { trainer, model } = await run(overrides);
+  const [first, second] = trainer.history.epochs;
+  const saved = (record: EpochRecord): Float32Array[] => {
+    const file = SafetensorsFile.read(path.join(record.savedModelDir!, MODEL_FILE));
+    return [...model.parameters.keys()].map((name) => file.readFloat32(name));
+  };
+  assert.ok(sameWeights(weights(model), saved(second)), 'after fit: the last epoch, loadBestModelAtEnd off');
+  assert.ok(!sameWeights(saved(first), saved(second)), 'the two epochs saved different weights');
+  lines.length = 0;
+  // The second epoch is best: nothing to load.
+  [first.evalLoss, second.evalLoss] = [0.9, 0.1];
+  assert.equal(trainer.loadBestModel(), second);
+  assert.ok(sameWeights(weights(model), saved(second)));
+  assert.deepEqual(lines, []);
+  // The first is best: its weights come back, and the log says from where.
+  [first.evalLoss, second.evalLoss] = [0.1, 0.9];
+  assert.equal(trainer.loadBestModel(), first);
+  assert.ok(sameWeights(weights(model), saved(first)), "the first epoch's weights are back");
+  assert.deepEqual(lines, [`best model (epoch 1 by loss) loaded from ${first.savedModelDir}`]);
+  trainer.dispose();
+  model.dispose();
+});
+
+test('fit() loads the best model only with loadBestModelAtEnd; evalStrategy and loggingStrategy no are obeyed', async () => {
+  class CountingTrainer extends Trainer {
+    loads = 0;
+    loadBestModel(): EpochRecord | undefined {
+      this.loads += 1;
+      return super.loadBestModel();
+    }
+  }
+  for (const loadBestModelAtEnd of [true, false]) {
+    const model = newModel();
+    const overrides: TrainerOverrides = {
+      outputDir: tempDir('load-best'),
+      validationLoader: validationLoader(),
+      saveStrategy: 'epoch',
+      loadBestModelAtEnd,
+    };
+    const trainer = new CountingTrainer(options(model, overrides));
+    await trainer.fit();
+    assert.equal(trainer.loads, loadBestModelAtEnd ? 1 : 0, `loadBestModelAtEnd ${loadBestModelAtEnd}`);
+    trainer.dispose();
+    model.dispose();
+  }
+  const lines: string[] = [];
+  const quiet = await run({
+    validationLoader: validationLoader(),
+    evalStrategy: 'no',
+    loggingStrategy: 'no',
+    log: (line) => void lines.push(line),
+  });
+  assert.equal(quiet.trainer.history.epochs[0].evalAccuracy, undefined, "evalStrategy 'no': no validation");
+  assert.deepEqual(lines, [], "loggingStrategy 'no': no epoch line");
+  quiet.trainer.dispose();
+  quiet.model.dispose();
+  const logged: string[] = [];
+  const loud = await run({ validationLoader: validationLoader(), log: (line) => void logged.push(line) });
+  assert.ok(loud.trainer.history.epochs[0].evalAccuracy !== undefined);
+  assert.equal(logged.length, 1);
+  assert.match(logged[0], /^epoch 1\/1 \| train loss/);
+  loud.trainer.dispose();
+  loud.model.dispose();
 });
