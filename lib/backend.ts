@@ -6,9 +6,19 @@ import * as tf from '@tensorflow/tfjs';
 import { registerTrainingKernels } from './kernels';
 import { installTfjsNodeUtilHelpers } from './node-compat';
 import { guardWasmAllocations } from './wasm-memory';
+import { useThreadedWasm } from './wasm-threads';
 
 export type BackendName = 'tensorflow' | 'wasm' | 'cpu';
 export type BackendChoice = BackendName | 'auto';
+/** Threads of the WebAssembly backend: a count, or 'auto' (see defaultWasmThreads). */
+export type WasmThreads = number | 'auto';
+
+export interface BackendOptions {
+  /** Default 'auto'; the environment variable FT_ROBERTA_WASM_THREADS overrides it. */
+  wasmThreads?: WasmThreads;
+}
+
+export const WASM_THREADS_ENV = 'FT_ROBERTA_WASM_THREADS';
 
 export interface PlatformInfo {
   backend: BackendName;
@@ -37,10 +47,35 @@ function loadWasm(): void {
   require('@tensorflow/tfjs-backend-wasm');
 }
 
-async function tryBackend(name: BackendName): Promise<string | null> {
+/**
+ * Threads for the WebAssembly backend on a machine with `cores` logical cores: one core stays free
+ * for the rest of the machine (the kernel, Jupyter, the browser), at most 8. On two cores the
+ * threaded build gains little once the second core is shared, so one thread unless asked.
+ */
+export function defaultWasmThreads(cores: number): number {
+  return cores >= 3 ? Math.min(8, cores - 1) : 1;
+}
+
+/** The thread count asked for: the environment variable, else the option, 'auto' resolved. */
+export function resolveWasmThreads(option: WasmThreads = 'auto', cores = os.availableParallelism()): number {
+  const fromEnv = process.env[WASM_THREADS_ENV];
+  const asked: WasmThreads =
+    fromEnv !== undefined && fromEnv !== '' ? (fromEnv === 'auto' ? 'auto' : Number(fromEnv)) : option;
+  if (asked === 'auto') return defaultWasmThreads(cores);
+  if (!(Number.isInteger(asked) && asked >= 1)) {
+    const where = fromEnv !== undefined && fromEnv !== '' ? WASM_THREADS_ENV : 'wasmThreads';
+    throw new Error(`${where}: expected 'auto' or a whole number of threads >= 1, got '${fromEnv ?? option}'`);
+  }
+  return asked;
+}
+
+async function tryBackend(name: BackendName, wasmThreads: number): Promise<string | null> {
   try {
     if (name === 'tensorflow') loadTfjsNode();
-    if (name === 'wasm') loadWasm();
+    if (name === 'wasm') {
+      loadWasm();
+      if (wasmThreads > 1) await useThreadedWasm(wasmThreads);
+    }
     if (tf.findBackendFactory(name) === null && tf.findBackend(name) === null) {
       return `${name}: not registered`;
     }
@@ -61,17 +96,18 @@ async function tryBackend(name: BackendName): Promise<string | null> {
  * Selects and initialises a backend. `auto` tries tensorflow, wasm, cpu in that order; a named
  * backend is used or an error explains why it could not be.
  */
-export async function initBackend(choice: BackendChoice = 'auto'): Promise<PlatformInfo> {
+export async function initBackend(choice: BackendChoice = 'auto', options: BackendOptions = {}): Promise<PlatformInfo> {
   const envChoice = process.env.FT_ROBERTA_BACKEND as BackendChoice | undefined;
   const wanted = envChoice && envChoice.length > 0 ? envChoice : choice;
   if (wanted !== 'auto' && !BACKEND_ORDER.includes(wanted)) {
     throw new Error(`backend: expected one of auto, ${BACKEND_ORDER.join(', ')}; got '${wanted}'`);
   }
   const candidates = wanted === 'auto' ? BACKEND_ORDER : [wanted];
+  const wasmThreads = resolveWasmThreads(options.wasmThreads);
   const notes: string[] = [];
   for (const name of candidates) {
     if (tf.getBackend() === name) break;
-    const failure = await tryBackend(name);
+    const failure = await tryBackend(name, wasmThreads);
     if (failure === null) break;
     notes.push(failure);
   }

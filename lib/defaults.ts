@@ -9,7 +9,7 @@
 //   learningRate: 1e-5, and the sizes to 36000 / 4000 / 10000
 // (see the README for what that costs in time and memory on each backend).
 import * as path from 'path';
-import type { BackendChoice } from './backend';
+import type { BackendChoice, WasmThreads } from './backend';
 import { TRAINING_ARGUMENT_DEFAULTS, type TrainingArguments } from './training-arguments';
 
 /** The repository root (this file runs compiled from dist/lib/). */
@@ -19,6 +19,8 @@ export const REPO_ROOT = path.resolve(__dirname, '..', '..');
 export interface WorkshopParams extends TrainingArguments {
   /** 'auto' picks tfjs-node if it loads, else wasm, else cpu. */
   backend: BackendChoice;
+  /** WebAssembly threads: 'auto' is cores - 1 (at most 8) from 3 cores up, else 1; FT_ROBERTA_WASM_THREADS wins. */
+  wasmThreads: WasmThreads;
   /** 'offline' (the small config, trained from scratch), a model folder, or a Hub id such as 'roberta-base'. */
   model: string;
   /** 'offline', a tokenizer folder, or a Hub id such as 'roberta-base'. */
@@ -33,6 +35,7 @@ export interface WorkshopParams extends TrainingArguments {
 
 export const WORKSHOP_DEFAULTS: WorkshopParams = {
   backend: 'auto',
+  wasmThreads: 'auto',
   model: 'offline',
   tokenizer: 'offline',
   data: 'offline',

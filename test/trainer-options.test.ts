@@ -497,7 +497,7 @@ test('bestEpoch: the highest accuracy or F1, the lowest loss, the earliest among
   assert.equal(bestEpoch(gap, 'loss')?.epoch, 1);
 });
 
-test("loadBestModel() puts the best epoch's saved weights back and says so; when the last epoch is best, nothing", async () => {
+test("loadBestModel() puts the best epoch's saved weights back and says so; the last epoch best: nothing", async () => {
   const dir = tempDir('best');
   const lines: string[] = [];
   const overrides: TrainerOverrides = {
@@ -531,7 +531,7 @@ test("loadBestModel() puts the best epoch's saved weights back and says so; when
   model.dispose();
 });
 
-test('fit() loads the best model only with loadBestModelAtEnd; evalStrategy and loggingStrategy no are obeyed', async () => {
+test('fit() loads the best model only with loadBestModelAtEnd; evalStrategy, loggingStrategy no obeyed', async () => {
   class CountingTrainer extends Trainer {
     loads = 0;
     loadBestModel(): EpochRecord | undefined {

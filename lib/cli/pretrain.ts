@@ -20,7 +20,6 @@ import { loadTokenizer } from '../tokenizer';
 import { pretrain } from '../pretrain';
 import { fillMaskPipeline } from '../fill-mask';
 import { WORKSHOP_DEFAULTS as workshopParams } from '../defaults';
-import { useThreadedWasm } from '../wasm-threads';
 
 const BACKENDS: readonly BackendChoice[] = ['auto', 'tensorflow', 'wasm', 'cpu'];
 
@@ -83,8 +82,7 @@ const pretrainCommand: CliCommand = defineCommand(PRETRAIN, async (args) => {
   const modelSource = args.string('model');
   const { texts, heldOutTexts } = pretrainingTexts(args, seed);
   const wasmThreads = optionalInteger(args, 'wasm-threads');
-  if (wasmThreads !== undefined && wasmThreads > 1) await useThreadedWasm(wasmThreads);
-  const platform = await initBackend(backend);
+  const platform = await initBackend(backend, { wasmThreads: wasmThreads ?? workshopParams.wasmThreads });
   const tokenizer = await loadTokenizer(args.string('tokenizer') ?? modelSource ?? 'offline');
   const model =
     modelSource === undefined

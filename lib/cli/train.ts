@@ -56,6 +56,10 @@ export function readParams(file: string | undefined, defaults: WorkshopParams = 
       throw new Error(`${file}: unknown parameter '${key}' (known: ${Object.keys(defaults).join(', ')})`);
     }
     const expected = typeof defaults[key as keyof WorkshopParams];
+    if (key === 'wasmThreads' && (value === 'auto' || typeof value === 'number')) {
+      merged[key] = value;
+      continue;
+    }
     if (typeof value !== expected) {
       throw new Error(`${file}: parameter '${key}' should be a ${expected}, found ${JSON.stringify(value)}`);
     }
@@ -103,7 +107,7 @@ const train: CliCommand = defineCommand(TRAIN, async (args) => {
   }
   const resume = args.optional('resume');
   const resumeFrom = resume === undefined ? undefined : checkpointToResume(resume, params.outputDir);
-  const platform = await initBackend(params.backend);
+  const platform = await initBackend(params.backend, { wasmThreads: params.wasmThreads });
   const sizes = `${params.trainSize} train / ${params.validationSize} validation reviews`;
   logToStderr(`backend ${platform.backend}; training ${params.model} on ${params.data} (${sizes})`);
   if (resumeFrom !== undefined) logToStderr(`resuming from ${resumeFrom}`);

@@ -42,6 +42,7 @@ export function showPlatform(info: PlatformInfo): void {
 /** One line per parameter: what it is for (lib/defaults.ts has the longer comments). */
 export const PARAMETER_NOTES: Record<string, string> = {
   backend: "'auto': native if it loads, else wasm, else cpu",
+  wasmThreads: "WebAssembly threads; 'auto': cores - 1 from 3 cores up, else 1",
   model: "'offline' = small model from scratch; or a folder / Hub id",
   tokenizer: "'offline' = GPT-2's byte-level BPE, RoBERTa's special tokens",
   data: "'offline' = generated IMDb-like corpus; or a Hub dataset / folder / CSV",
