@@ -192,7 +192,8 @@ test('platform table: a warning on wasm and cpu, none on the native backend', ()
     slowFallback: backend !== 'tensorflow',
     notes: [],
   });
-  assert.match(platformWarning(info('wasm'))!, /Slow fallback.*WebAssembly/);
+  assert.match(platformWarning(info('wasm'))!, /Slow fallback.*WebAssembly, on one thread\./);
+  assert.match(platformWarning({ ...info('wasm'), threads: 3 })!, /WebAssembly, on 3 threads\./);
   assert.match(platformWarning(info('cpu'))!, /plain JavaScript/);
   assert.equal(platformWarning(info('tensorflow')), null);
   const bundles = captureDisplays();

@@ -11,7 +11,8 @@ import { TRAINING_ARGUMENT_NOTES } from './training-argument-notes';
 export function platformWarning(info: PlatformInfo): string | null {
   if (info.backend === 'wasm') {
     return (
-      'Slow fallback: native TensorFlow (tfjs-node) is not available, so tensors run on WebAssembly, on one thread. ' +
+      'Slow fallback: native TensorFlow (tfjs-node) is not available, so tensors run on WebAssembly, ' +
+      `on ${info.threads === 1 ? 'one thread' : `${info.threads} threads`}. ` +
       'The small offline model trains in minutes here; roberta-base takes seconds per batch and needs small batches ' +
       'with gradient accumulation (the WebAssembly heap stops at 4 GiB).'
     );
