@@ -153,6 +153,7 @@ test('defaults: constant rate, a step per batch, no clipping record, dropout see
   );
   assert.ok(batches.every((b) => b.epoch === 1 && b.learningRate === LEARNING_RATE && !('gradNorm' in b)));
   assert.equal(trainer.state.globalStep, 6);
+  assert.equal(trainer.state.batchesSeen, 6, 'the dropout seed counter counts batches');
   const byDefault = weights(model);
   trainer.dispose();
   model.dispose();
