@@ -226,6 +226,10 @@ test('bad inputs to the masked-LM model are errors naming what was expected and 
       /^forwardAtPositions: positions\[1\] is 8, outside \[0, 8\) for a \[2, 4\] batch$/,
     );
     throwsLike(
+      () => model.forwardAtPositions(inputs, tf.tensor1d([8, 0], 'int32'), eval_),
+      /^forwardAtPositions: positions\[0\] is 8, outside/,
+    );
+    throwsLike(
       () => model.forwardAtPositions(inputs, tf.tensor1d([3, -1], 'int32'), eval_),
       /^forwardAtPositions: positions\[1\] is -1, outside/,
     );
@@ -247,6 +251,10 @@ test('bad inputs to the masked-LM model are errors naming what was expected and 
     throwsLike(
       () => model.loss(logits, tf.tensor2d([[0, 1]], undefined, 'int32') as unknown as tf.Tensor1D),
       /^loss: labels must be \[2\], found \[1, 2\]$/,
+    );
+    throwsLike(
+      () => model.loss(logits, tf.tensor2d([[0], [1]], undefined, 'int32') as unknown as tf.Tensor1D),
+      /^loss: labels must be \[2\], found \[2, 1\]$/,
     );
     throwsLike(() => model.loss(logits, tf.tensor1d([0, 5], 'int32')), /^loss: label 5 at 1 is outside \[0, 5\)$/);
     throwsLike(() => model.loss(logits, tf.tensor1d([-1, 0], 'int32')), /^loss: label -1 at 0 is outside/);
