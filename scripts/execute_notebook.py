@@ -50,6 +50,9 @@ def main():
         timeout=int(timeout),
         resources={"metadata": {"path": os.path.dirname(os.path.abspath(source))}},
         on_cell_start=on_cell_start,
+        # The outputs are in by then: a kernel stuck in a timed-out cell would hold a graceful
+        # shutdown for its whole grace period.
+        shutdown_kernel="immediate",
     )
     result = {"ok": True}
     try:
