@@ -44,12 +44,14 @@ const TARGETS = {
   // Without the cpu-backend parity tests (the wasm ones check the same arithmetic, 4 s less a run).
   roberta: {
     mutate: ['lib/model/roberta.ts:1-254', 'lib/model/roberta.ts:283-516', 'lib/model/ops.ts'],
-    tests: ['model-shapes', 'model-dropout', 'model-parity', 'model-training', 'model-pretrained'],
+    // mlm-parity (its wasm tests) for meanCrossEntropy in ops.ts, which the masked-LM loss uses.
+    tests: ['model-shapes', 'model-dropout', 'model-parity', 'model-training', 'model-pretrained', 'mlm-parity'],
     nodeArgs: [
       '--test-name-pattern=^(fresh weights|right-padded|gradients agree|save and reload|inputs the model|' +
         'wasm:|training-mode|' +
         '20 training steps|dropout|the padding rows|' +
-        'names without|a base checkpoint|numLabels different|a tensor whose|F16 and|savePretrained|a Hub id|sharded)',
+        'names without|a base checkpoint|numLabels different|a tensor whose|F16 and|savePretrained|a Hub id|sharded|' +
+        'bad inputs)',
     ],
   },
   // RobertaForMaskedLM and its lm_head (tied decoder), against the masked-LM tests. Without the two

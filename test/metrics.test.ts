@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
-import { argmaxRows, classificationMetrics, confusionMatrix, softmaxRows } from '../lib/metrics';
+import { argmaxRows, classificationMetrics, confusionMatrix, median, softmaxRows } from '../lib/metrics';
 
 const close = (actual: number, expected: number, what: string): void =>
   assert.ok(Math.abs(actual - expected) < 1e-12, `${what}: ${actual}, expected ${expected}`);
@@ -78,4 +78,16 @@ test('argmax and softmax per row', () => {
   expected.forEach((want, i) => close(rows[i], want, `softmax[${i}]`));
   const three = softmaxRows([Math.log(1), Math.log(2), Math.log(5), 0, 0, 0], 3);
   [0.125, 0.25, 0.625, 1 / 3, 1 / 3, 1 / 3].forEach((want, i) => close(three[i], want, `softmax3[${i}]`));
+});
+
+test('median: the middle value, the mean of the two middle ones for an even count, NaN for none; input untouched', () => {
+  const values = [5, 1, 4, 2, 3];
+  assert.equal(median(values), 3);
+  assert.deepEqual(values, [5, 1, 4, 2, 3], 'the input keeps its order');
+  assert.equal(median([10, 2, 4, 8]), 6);
+  assert.equal(median([7]), 7);
+  assert.equal(median([-1, -3]), -2);
+  // Numeric order, not string order: '10' < '9' as strings.
+  assert.equal(median([9, 10, 100]), 10);
+  assert.ok(Number.isNaN(median([])));
 });

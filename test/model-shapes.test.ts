@@ -10,6 +10,7 @@ import * as tf from '@tensorflow/tfjs';
 import { initBackend } from '../lib/backend';
 import { RobertaForSequenceClassification } from '../lib/model/roberta';
 import { configToJson, robertaConfig } from '../lib/model/config';
+import { TINY_CLASSIFIER_CONFIG } from './helpers/tiny-model';
 
 const config = robertaConfig({
   vocab_size: 311,
@@ -243,4 +244,56 @@ test('inputs the model cannot take are refused with what was expected', () => {
     /problem is regression; only single-label classification/,
   );
   regression.dispose();
+});
+
+test('bad inputs to the classifier are errors naming what was expected and what was found', () => {
+  const model = RobertaForSequenceClassification.fromConfig(TINY_CLASSIFIER_CONFIG, { seed: 1 });
+  const ids = tf.tensor2d(
+    [
+      [0, 5, 2],
+      [0, 6, 2],
+    ],
+    undefined,
+    'int32',
+  );
+  const eval_ = { training: false };
+  const throwsLike = (run: () => unknown, message: RegExp): void =>
+    assert.throws(
+      () => tf.tidy(() => void run()),
+      (err: Error) => message.test(err.message),
+      String(message),
+    );
+  try {
+    throwsLike(
+      () => model.forward({ inputIds: tf.tensor2d([[0, 5, 2]], undefined, 'float32') as tf.Tensor2D }, eval_),
+      /^forward: inputIds must be an int32 \[batch, seq\] tensor, found float32 \[1, 3\]$/,
+    );
+    throwsLike(
+      () => model.forward({ inputIds: tf.tensor1d([0, 5, 2], 'int32') as unknown as tf.Tensor2D }, eval_),
+      /^forward: inputIds must be an int32 \[batch, seq\] tensor, found int32 \[3\]$/,
+    );
+    for (const [shape, found] of [
+      [[1, 3], '1, 3'],
+      [[2, 2], '2, 2'],
+    ] as [[number, number], string][]) {
+      throwsLike(
+        () => model.forward({ inputIds: ids, attentionMask: tf.ones(shape, 'int32') as tf.Tensor2D }, eval_),
+        new RegExp(`^forward: attentionMask is \\[${found}\\], inputIds \\[2, 3\\]$`),
+      );
+    }
+    const logits = tf.zeros([2, 2]) as tf.Tensor2D;
+    throwsLike(() => model.loss(logits, tf.tensor1d([0, 1, 1], 'int32')), /^loss: labels must be \[2\], found \[3\]$/);
+    throwsLike(
+      () => model.loss(logits, tf.tensor2d([[0], [1]], undefined, 'int32') as unknown as tf.Tensor1D),
+      /^loss: labels must be \[2\], found \[2, 1\]$/,
+    );
+    throwsLike(
+      () => model.loss(logits, tf.tensor1d([0, 2], 'int32')),
+      /^loss: label 1: found 2, expected an integer class index in \[0, 2\)$/,
+    );
+    logits.dispose();
+  } finally {
+    ids.dispose();
+    model.dispose();
+  }
 });
