@@ -530,6 +530,27 @@ test("loadBestModel() puts the best epoch's saved weights back and says so; the 
   assert.deepEqual(lines, [`best model (epoch 1 by loss) loaded from ${first.savedModelDir}`]);
   trainer.dispose();
   model.dispose();
+
+  // Nothing trained yet: no best epoch. Nothing saved: the best epoch is named, nothing is loaded.
+  const freshModel = newModel();
+  const fresh = new Trainer(options(freshModel, { validationLoader: validationLoader() }));
+  assert.equal(fresh.loadBestModel(), undefined);
+  fresh.dispose();
+  freshModel.dispose();
+  const unsaved = await run({
+    numTrainEpochs: 2,
+    validationLoader: validationLoader(),
+    saveStrategy: 'no',
+    metricForBestModel: 'loss',
+  });
+  const before = weights(unsaved.model);
+  const [a, b] = unsaved.trainer.history.epochs;
+  [a.evalLoss, b.evalLoss] = [0.1, 0.9];
+  lines.length = 0;
+  assert.equal(unsaved.trainer.loadBestModel(), a);
+  assert.ok(sameWeights(weights(unsaved.model), before), 'no saved folder: the weights stay');
+  unsaved.trainer.dispose();
+  unsaved.model.dispose();
 });
 
 test('fit() loads the best model only with loadBestModelAtEnd; evalStrategy, loggingStrategy no obeyed', async () => {
