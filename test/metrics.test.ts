@@ -80,7 +80,7 @@ test('argmax and softmax per row', () => {
   [0.125, 0.25, 0.625, 1 / 3, 1 / 3, 1 / 3].forEach((want, i) => close(three[i], want, `softmax3[${i}]`));
 });
 
-test('median: the middle value, the mean of the two middle ones for an even count, NaN for none; input untouched', () => {
+test('median: the middle value, the mean of the middle two for an even count, NaN for none; input untouched', () => {
   const values = [5, 1, 4, 2, 3];
   assert.equal(median(values), 3);
   assert.deepEqual(values, [5, 1, 4, 2, 3], 'the input keeps its order');
