@@ -12,6 +12,7 @@ import { RobertaForMaskedLM, RobertaForSequenceClassification } from '../lib/mod
 import { SafetensorsFile, serializeSafetensors, type NamedFloat32Tensor } from '../lib/model/safetensors';
 import { FIXTURES_DIR } from './helpers/paths';
 import { TINY_CLASSIFIER_CONFIG } from './helpers/tiny-model';
+import { throwsInTidy } from './helpers/throws';
 
 const FIXTURE = path.join(FIXTURES_DIR, 'tiny-roberta-mlm');
 const CLASSIFIER_FIXTURE = path.join(FIXTURES_DIR, 'tiny-roberta-a');
@@ -210,34 +211,28 @@ test('bad inputs to the masked-LM model are errors naming what was expected and 
   const inputs = { inputIds, attentionMask };
   const eval_ = { training: false };
   const vocab = TINY_CLASSIFIER_CONFIG.vocab_size;
-  const throwsLike = (run: () => unknown, message: RegExp): void =>
-    assert.throws(
-      () => tf.tidy(() => void run()),
-      (err: Error) => message.test(err.message),
-      String(message),
-    );
   try {
     // Positions: the first and last of the 2 x 4 batch are fine, one outside either end is not.
     const edges = model.forwardAtPositions(inputs, tf.tensor1d([0, 7], 'int32'), eval_);
     assert.deepEqual(edges.shape, [2, vocab]);
     edges.dispose();
-    throwsLike(
+    throwsInTidy(
       () => model.forwardAtPositions(inputs, tf.tensor1d([0, 8], 'int32'), eval_),
       /^forwardAtPositions: positions\[1\] is 8, outside \[0, 8\) for a \[2, 4\] batch$/,
     );
-    throwsLike(
+    throwsInTidy(
       () => model.forwardAtPositions(inputs, tf.tensor1d([8, 0], 'int32'), eval_),
       /^forwardAtPositions: positions\[0\] is 8, outside/,
     );
-    throwsLike(
+    throwsInTidy(
       () => model.forwardAtPositions(inputs, tf.tensor1d([3, -1], 'int32'), eval_),
       /^forwardAtPositions: positions\[1\] is -1, outside/,
     );
-    throwsLike(
+    throwsInTidy(
       () => model.forwardAtPositions(inputs, tf.tensor1d([0, 1], 'float32') as tf.Tensor1D, eval_),
       /^forwardAtPositions: positions must be an int32 \[n\] tensor, found float32 \[2\]$/,
     );
-    throwsLike(
+    throwsInTidy(
       () =>
         model.forwardAtPositions(inputs, tf.tensor2d([[0, 1]], undefined, 'int32') as unknown as tf.Tensor1D, eval_),
       /found int32 \[1, 2\]$/,
@@ -247,18 +242,21 @@ test('bad inputs to the masked-LM model are errors naming what was expected and 
     const ok = model.loss(logits, tf.tensor1d([0, 4], 'int32'));
     assert.ok(Math.abs(ok.dataSync()[0] - Math.log(5)) < 1e-5, 'uniform logits over 5 classes: ln 5');
     ok.dispose();
-    throwsLike(() => model.loss(logits, tf.tensor1d([0, 1, 2], 'int32')), /^loss: labels must be \[2\], found \[3\]$/);
-    throwsLike(
+    throwsInTidy(
+      () => model.loss(logits, tf.tensor1d([0, 1, 2], 'int32')),
+      /^loss: labels must be \[2\], found \[3\]$/,
+    );
+    throwsInTidy(
       () => model.loss(logits, tf.tensor2d([[0, 1]], undefined, 'int32') as unknown as tf.Tensor1D),
       /^loss: labels must be \[2\], found \[1, 2\]$/,
     );
-    throwsLike(
+    throwsInTidy(
       () => model.loss(logits, tf.tensor2d([[0], [1]], undefined, 'int32') as unknown as tf.Tensor1D),
       /^loss: labels must be \[2\], found \[2, 1\]$/,
     );
-    throwsLike(() => model.loss(logits, tf.tensor1d([0, 5], 'int32')), /^loss: label 5 at 1 is outside \[0, 5\)$/);
-    throwsLike(() => model.loss(logits, tf.tensor1d([-1, 0], 'int32')), /^loss: label -1 at 0 is outside/);
-    throwsLike(
+    throwsInTidy(() => model.loss(logits, tf.tensor1d([0, 5], 'int32')), /^loss: label 5 at 1 is outside \[0, 5\)$/);
+    throwsInTidy(() => model.loss(logits, tf.tensor1d([-1, 0], 'int32')), /^loss: label -1 at 0 is outside/);
+    throwsInTidy(
       () => model.loss(tf.zeros([0, 5]) as tf.Tensor2D, tf.tensor1d([], 'int32')),
       /^loss: no masked positions to predict \(every label is -100\)$/,
     );
@@ -269,7 +267,7 @@ test('bad inputs to the masked-LM model are errors naming what was expected and 
       [2, 3],
     ];
     for (const shape of wrongShapes) {
-      throwsLike(
+      throwsInTidy(
         () => model.maskedLmLoss(inputs, tf.fill(shape, -100, 'int32') as tf.Tensor2D, eval_),
         new RegExp(`^maskedLmLoss: labels are \\[${shape.join(', ')}\\], inputIds \\[2, 4\\]$`),
       );

@@ -11,6 +11,7 @@ import { initBackend } from '../lib/backend';
 import { RobertaForSequenceClassification } from '../lib/model/roberta';
 import { configToJson, robertaConfig } from '../lib/model/config';
 import { TINY_CLASSIFIER_CONFIG } from './helpers/tiny-model';
+import { throwsInTidy } from './helpers/throws';
 
 const config = robertaConfig({
   vocab_size: 311,
@@ -257,18 +258,12 @@ test('bad inputs to the classifier are errors naming what was expected and what 
     'int32',
   );
   const eval_ = { training: false };
-  const throwsLike = (run: () => unknown, message: RegExp): void =>
-    assert.throws(
-      () => tf.tidy(() => void run()),
-      (err: Error) => message.test(err.message),
-      String(message),
-    );
   try {
-    throwsLike(
+    throwsInTidy(
       () => model.forward({ inputIds: tf.tensor2d([[0, 5, 2]], undefined, 'float32') as tf.Tensor2D }, eval_),
       /^forward: inputIds must be an int32 \[batch, seq\] tensor, found float32 \[1, 3\]$/,
     );
-    throwsLike(
+    throwsInTidy(
       () => model.forward({ inputIds: tf.tensor1d([0, 5, 2], 'int32') as unknown as tf.Tensor2D }, eval_),
       /^forward: inputIds must be an int32 \[batch, seq\] tensor, found int32 \[3\]$/,
     );
@@ -276,18 +271,21 @@ test('bad inputs to the classifier are errors naming what was expected and what 
       [[1, 3], '1, 3'],
       [[2, 2], '2, 2'],
     ] as [[number, number], string][]) {
-      throwsLike(
+      throwsInTidy(
         () => model.forward({ inputIds: ids, attentionMask: tf.ones(shape, 'int32') as tf.Tensor2D }, eval_),
         new RegExp(`^forward: attentionMask is \\[${found}\\], inputIds \\[2, 3\\]$`),
       );
     }
     const logits = tf.zeros([2, 2]) as tf.Tensor2D;
-    throwsLike(() => model.loss(logits, tf.tensor1d([0, 1, 1], 'int32')), /^loss: labels must be \[2\], found \[3\]$/);
-    throwsLike(
+    throwsInTidy(
+      () => model.loss(logits, tf.tensor1d([0, 1, 1], 'int32')),
+      /^loss: labels must be \[2\], found \[3\]$/,
+    );
+    throwsInTidy(
       () => model.loss(logits, tf.tensor2d([[0], [1]], undefined, 'int32') as unknown as tf.Tensor1D),
       /^loss: labels must be \[2\], found \[2, 1\]$/,
     );
-    throwsLike(
+    throwsInTidy(
       () => model.loss(logits, tf.tensor1d([0, 2], 'int32')),
       /^loss: label 1: found 2, expected an integer class index in \[0, 2\)$/,
     );
