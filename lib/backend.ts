@@ -58,12 +58,11 @@ export function defaultWasmThreads(cores: number): number {
 
 /** The thread count asked for: the environment variable, else the option, 'auto' resolved. */
 export function resolveWasmThreads(option: WasmThreads = 'auto', cores = os.availableParallelism()): number {
-  const fromEnv = process.env[WASM_THREADS_ENV];
-  const asked: WasmThreads =
-    fromEnv !== undefined && fromEnv !== '' ? (fromEnv === 'auto' ? 'auto' : Number(fromEnv)) : option;
+  const fromEnv = process.env[WASM_THREADS_ENV] || undefined; // empty: not set
+  const asked: WasmThreads = fromEnv === undefined ? option : fromEnv === 'auto' ? 'auto' : Number(fromEnv);
   if (asked === 'auto') return defaultWasmThreads(cores);
   if (!(Number.isInteger(asked) && asked >= 1)) {
-    const where = fromEnv !== undefined && fromEnv !== '' ? WASM_THREADS_ENV : 'wasmThreads';
+    const where = fromEnv === undefined ? 'wasmThreads' : WASM_THREADS_ENV;
     throw new Error(`${where}: expected 'auto' or a whole number of threads >= 1, got '${fromEnv ?? option}'`);
   }
   return asked;

@@ -16,7 +16,7 @@ export interface ScheduleOptions {
 
 export type LearningRateSchedule = (step: number) => number;
 
-export function warmupStepCount(options: ScheduleOptions): number {
+export function warmupStepCount(options: Pick<ScheduleOptions, 'totalSteps'> & Partial<ScheduleOptions>): number {
   if (options.warmupSteps !== undefined) return options.warmupSteps;
   return Math.ceil((options.warmupRatio ?? 0) * options.totalSteps);
 }

@@ -5,7 +5,7 @@
 //
 //   const args = trainingArguments({ outputDir: 'outputs/02', lrSchedulerType: 'constant' }, params);
 import type { OptimizerName } from './optimizer';
-import type { ScheduleName } from './schedule';
+import { warmupStepCount, type ScheduleName } from './schedule';
 import type { PaddingMode } from './batching';
 import type { ProgressMode } from './display/progress';
 
@@ -144,10 +144,11 @@ export function checkTrainingArguments(args: TrainingArguments, where = 'trainin
   return args;
 }
 
-/** Warm-up in optimizer steps: warmupSteps when set, else warmupRatio of all steps, rounded up as HF does. */
+/** Warm-up in optimizer steps: warmupSteps when above 0 (Hugging Face's rule), else the schedule's ratio rule. */
 export function warmupStepsOf(
   args: Pick<TrainingArguments, 'warmupSteps' | 'warmupRatio'>,
   totalSteps: number,
 ): number {
-  return args.warmupSteps > 0 ? args.warmupSteps : Math.ceil(args.warmupRatio * totalSteps);
+  const warmupSteps = args.warmupSteps > 0 ? args.warmupSteps : undefined;
+  return warmupStepCount({ warmupSteps, warmupRatio: args.warmupRatio, totalSteps });
 }
