@@ -17,7 +17,7 @@ import { generateSplit } from '../data/corpus';
 import { offlineModelConfig } from '../model/config';
 import { RobertaForMaskedLM } from '../model/roberta';
 import { loadTokenizer } from '../tokenizer';
-import { pretrain } from '../pretrain';
+import { freshMaskedLanguageModel, pretrain } from '../pretrain';
 import { fillMaskPipeline } from '../fill-mask';
 import { WORKSHOP_DEFAULTS as workshopParams } from '../defaults';
 
@@ -86,9 +86,9 @@ const pretrainCommand: CliCommand = defineCommand(PRETRAIN, async (args) => {
   const tokenizer = await loadTokenizer(args.string('tokenizer') ?? modelSource ?? 'offline');
   const model =
     modelSource === undefined
-      ? RobertaForMaskedLM.fromConfig(
+      ? freshMaskedLanguageModel(
           offlineModelConfig(tokenizer.vocabSize, { max_position_embeddings: Math.max(258, maxLength + 2) }),
-          { seed },
+          seed,
         )
       : await RobertaForMaskedLM.fromPretrained(modelSource, { log: logToStderr });
   logToStderr(
