@@ -31,7 +31,7 @@ const V = 104;
     const T = 62;
     return { inputIds: tf.tensor2d(inp, [n, T], 'int32'), attentionMask: tf.ones([n, T], 'int32'), labels: tf.tensor2d(lab, [n, T], 'int32') };
   };
-  const model = RobertaForMaskedLM.fromConfig(offlineModelConfig(V, { max_position_embeddings: 66, hidden_dropout_prob: dropout, attention_probs_dropout_prob: dropout }), { seed: 1 });
+  const model = RobertaForMaskedLM.fromConfig(offlineModelConfig(V, { max_position_embeddings: 66, hidden_dropout_prob: dropout, attention_probs_dropout_prob: dropout }), { seed: Number(process.env.SEED ?? 1) });
   if (process.env.TT_ZERO) { const tt = model.parameters.get("roberta.embeddings.token_type_embeddings.weight"); tt.assign(tf.zerosLike(tt)); }
   const opt = new AdamOptimizer(model.parameters, { name: 'adamw', learningRate: lr, beta2: 0.98, epsilon: 1e-6, weightDecay: 0.01 });
   const schedule = makeSchedule({ name: 'linear', learningRate: lr, totalSteps: steps, warmupSteps: Math.floor(0.05 * steps) });
