@@ -39,8 +39,14 @@ test('a fresh model to pretrain has a zero token-type vector and otherwise the s
     const got = await weights(fresh);
     const expected = await weights(reference);
     assert.deepEqual([...got.keys()], [...expected.keys()]);
-    assert.ok(got.get(TOKEN_TYPES)!.every((x) => x === 0), 'token-type vector is zero');
-    assert.ok(expected.get(TOKEN_TYPES)!.some((x) => x !== 0), 'Hugging Face draws it at random');
+    assert.ok(
+      got.get(TOKEN_TYPES)!.every((x) => x === 0),
+      'token-type vector is zero',
+    );
+    assert.ok(
+      expected.get(TOKEN_TYPES)!.some((x) => x !== 0),
+      'Hugging Face draws it at random',
+    );
     for (const [name, values] of expected) {
       if (name !== TOKEN_TYPES) assert.deepEqual(got.get(name), values, name);
     }
@@ -72,7 +78,10 @@ test('ft-roberta pretrain starts from a zero token-type vector (after one step a
     const tokenTypes = (await weights(saved)).get(TOKEN_TYPES)!;
     assert.equal(tokenTypes.length, saved.config.hidden_size);
     // Adam moves each weight by about the learning rate in its first step; a random start is ~0.02.
-    assert.ok(tokenTypes.every((x) => Math.abs(x) < 1e-6), `saved token-type vector ${tokenTypes.slice(0, 4)}`);
+    assert.ok(
+      tokenTypes.every((x) => Math.abs(x) < 1e-6),
+      `saved token-type vector ${tokenTypes.slice(0, 4)}`,
+    );
   } finally {
     saved.dispose();
   }
