@@ -21,7 +21,7 @@ import { makeSchedule, type LearningRateSchedule } from './schedule';
 import { loadCheckpoint, restoreParameters, saveCheckpoint, replaceDirectory } from './checkpoint';
 import { ProgressBar, type ProgressMode } from './display/progress';
 import { yieldToEventLoop } from './display/output';
-import { configToJson, maxSequenceLength, robertaConfig, type RobertaConfig } from './model/config';
+import { configToJson, maxSequenceLength, type RobertaConfig } from './model/config';
 import { RobertaForMaskedLM, maskedPositions } from './model/roberta';
 import { maskTokens, type MaskedTokens, type MaskingOptions } from './data/masking';
 import { packSequences, splitSentences } from './data/packing';
@@ -502,7 +502,7 @@ export function freshMaskedLanguageModel(
   config: RobertaConfig | Partial<RobertaConfig>,
   seed: number,
 ): RobertaForMaskedLM {
-  const model = RobertaForMaskedLM.fromConfig(robertaConfig(config), { seed });
+  const model = RobertaForMaskedLM.fromConfig(config, { seed });
   const tokenTypes = model.roberta.embeddings.token_type_embeddings;
   tf.tidy(() => tokenTypes.assign(tf.zerosLike(tokenTypes)));
   return model;

@@ -26,9 +26,9 @@ const TINY = {
 };
 
 async function weights(model: RobertaForMaskedLM): Promise<Map<string, Float32Array>> {
-  const names = model.trainableVariables().map((v) => v.name.slice(v.name.indexOf('/') + 1));
-  const values = await Promise.all(model.trainableVariables().map((v) => v.data() as Promise<Float32Array>));
-  return new Map(names.map((name, i) => [name, values[i]]));
+  const named = [...model.parameters];
+  const values = await Promise.all(named.map(([, variable]) => variable.data() as Promise<Float32Array>));
+  return new Map(named.map(([name], i) => [name, values[i]]));
 }
 
 test('a fresh model to pretrain has a zero token-type vector and otherwise the seeded Hugging Face start', async () => {

@@ -3,17 +3,15 @@
 //   node docs/pretraining-runs/cls-spread.js scratch runs/p2/final runs/z3b/final
 // Prints, for <s> and for the mean over a review's tokens: the standard deviation across reviews
 // (averaged over dimensions), the norm of the mean vector, and the distance between the means of the
-// positive and the negative reviews.
+// positive and the negative reviews. The features come from frozen-features.js.
 const D = require('path').resolve(__dirname, '..', '..', 'dist', 'lib');
 const tf = require('@tensorflow/tfjs');
 const { initBackend } = require(`${D}/backend`);
-const { RobertaForMaskedLM } = require(`${D}/model/roberta`);
 const { loadTokenizer } = require(`${D}/tokenizer`);
 const { generateSplit } = require(`${D}/data/corpus`);
-const { offlineModelConfig } = require(`${D}/model/config`);
+const { features, loadBody } = require('./frozen-features');
 
 const REVIEWS = 64;
-const LENGTH = 256;
 
 function spread(x) {
   const mean = x.mean(0);
@@ -33,28 +31,18 @@ function classGap(x, labels) {
   await initBackend('wasm');
   const tokenizer = await loadTokenizer('offline');
   const reviews = generateSplit(42, 'train', REVIEWS);
-  const rows = reviews.map((review) => {
-    const ids = [0, ...tokenizer.encodeText(review.text).slice(0, LENGTH - 2), 2];
-    while (ids.length < LENGTH) ids.push(1);
-    return ids;
-  });
   const labels = reviews.map((review) => review.label);
   for (const source of process.argv.slice(2)) {
-    const model =
-      source === 'scratch'
-        ? RobertaForMaskedLM.fromConfig(offlineModelConfig(tokenizer.vocabSize, {}), { seed: 42 })
-        : await RobertaForMaskedLM.fromPretrained(source);
-    const inputIds = tf.tensor2d(rows, undefined, 'int32');
-    const attentionMask = tf.tensor2d(rows.map((row) => row.map((id) => (id === 1 ? 0 : 1))), undefined, 'int32');
-    // lastHiddenState is private in TypeScript; a diagnostic may read it.
-    const { hidden } = model.lastHiddenState({ inputIds, attentionMask }, { training: false });
-    const states = hidden.reshape([REVIEWS, LENGTH, -1]);
-    const first = states.slice([0, 0, 0], [REVIEWS, 1, -1]).reshape([REVIEWS, -1]);
-    const maskFloat = attentionMask.toFloat();
-    const tokenMean = states.mul(maskFloat.expandDims(2)).sum(1).div(maskFloat.sum(1, true));
+    const model = await loadBody(source, tokenizer);
+    const { first, mean } = await features(
+      model,
+      tokenizer,
+      reviews.map((review) => review.text),
+    );
+    const [firstStates, meanStates] = [tf.tensor2d(first), tf.tensor2d(mean)];
     console.log(
-      `${source} | <s>: ${spread(first)}, class gap ${classGap(first, labels)}` +
-        ` | token mean: ${spread(tokenMean)}, class gap ${classGap(tokenMean, labels)}`,
+      `${source} | <s>: ${spread(firstStates)}, class gap ${classGap(firstStates, labels)}` +
+        ` | token mean: ${spread(meanStates)}, class gap ${classGap(meanStates, labels)}`,
     );
     model.dispose();
   }

@@ -1,6 +1,9 @@
 # The copy task of copy-task-tfjs.js in PyTorch (python3-torch), for comparison: the same RoBERTa shape
 # (post-LayerNorm, 2 layers, hidden 128, 2 heads, GELU, tied decoder), the same masking and AdamW settings.
 # usage: python3 docs/pretraining-runs/copy-task-pytorch.py [lr] [steps] [dropout] [hidden]
+# TT=normal draws the token-type vector from normal(0, 0.02) as Hugging Face initialises it (else it starts at
+# zero); TRACE=N prints the held-out accuracy every N steps.
+import os
 import torch, torch.nn as nn, math, random, sys
 torch.manual_seed(1); random.seed(1)
 lr=float(sys.argv[1]) if len(sys.argv)>1 else 1e-3; steps=int(sys.argv[2]) if len(sys.argv)>2 else 300
@@ -41,13 +44,20 @@ def batch(n):
                 if r<0.8: inp[b,t]=3
                 elif r<0.9: inp[b,t]=random.randrange(V)
     return inp,labels
-m=M(); decay=[p for n,p in m.named_parameters() if not ('bias' in n or 'ln' in n)]; nod=[p for n,p in m.named_parameters() if ('bias' in n or 'ln' in n)]
+m=M()
+if os.environ.get("TT")=="normal": m.tt.data.normal_(0,0.02)
+trace=int(os.environ.get("TRACE","0"))
+decay=[p for n,p in m.named_parameters() if not ('bias' in n or 'ln' in n)]; nod=[p for n,p in m.named_parameters() if ('bias' in n or 'ln' in n)]
 opt=torch.optim.AdamW([{'params':decay,'weight_decay':0.01},{'params':nod,'weight_decay':0}],lr=lr,betas=(0.9,0.98),eps=1e-6)
 warm=int(0.05*steps); sched=torch.optim.lr_scheduler.LambdaLR(opt,lambda s: (s+1)/warm if s<warm else max(0,(steps-s)/(steps-warm)))
 losses=[]
 for s in range(steps):
     inp,lab=batch(16); logits=m(inp); loss=nn.functional.cross_entropy(logits.view(-1,V),lab.view(-1),ignore_index=-100)
     opt.zero_grad(); loss.backward(); opt.step(); sched.step(); losses.append(loss.item())
+    if trace and (s+1)%trace==0:
+        m.eval(); st=random.getstate(); ei,el=batch(100); random.setstate(st)
+        with torch.no_grad(): pr=m(ei).argmax(-1)
+        se=el!=-100; print({'step':s+1,'loss':round(sum(losses[-50:])/50,3),'acc':round((pr[se]==el[se]).float().mean().item(),3)}, flush=True); m.train()
 m.eval(); inp,lab=batch(100)
 with torch.no_grad(): pred=m(inp).argmax(-1)
 sel=lab!=-100; print({'lr':lr,'first':[round(x,2) for x in losses[:5]],'last':[round(x,2) for x in losses[-5:]],'acc':(pred[sel]==lab[sel]).float().mean().item()})

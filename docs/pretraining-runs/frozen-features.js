@@ -13,6 +13,7 @@ const { offlineModelConfig } = require(`${D}/model/config`);
 const LENGTH = 256;
 const BATCH = 32;
 
+/** The first token's output and the mean over real tokens, per text, as arrays [texts][hidden]. */
 async function features(model, tokenizer, texts) {
   const first = [];
   const mean = [];
@@ -24,7 +25,11 @@ async function features(model, tokenizer, texts) {
     });
     const [firstRows, meanRows] = tf.tidy(() => {
       const inputIds = tf.tensor2d(rows, undefined, 'int32');
-      const mask = tf.tensor2d(rows.map((row) => row.map((id) => (id === 1 ? 0 : 1))), undefined, 'int32');
+      const mask = tf.tensor2d(
+        rows.map((row) => row.map((id) => (id === 1 ? 0 : 1))),
+        undefined,
+        'int32',
+      );
       // lastHiddenState is private in TypeScript; a diagnostic may read it.
       const { hidden } = model.lastHiddenState({ inputIds, attentionMask: mask }, { training: false });
       const states = hidden.reshape([rows.length, LENGTH, -1]);
@@ -40,20 +45,33 @@ async function features(model, tokenizer, texts) {
   return { first, mean };
 }
 
-(async () => {
+/** 'scratch' (the offline shape from random weights, seed 42) or a masked-LM folder. */
+function loadBody(source, tokenizer) {
+  return source === 'scratch'
+    ? RobertaForMaskedLM.fromConfig(offlineModelConfig(tokenizer.vocabSize, {}), { seed: 42 })
+    : RobertaForMaskedLM.fromPretrained(source);
+}
+
+async function main() {
   const [source, out] = process.argv.slice(2);
   await initBackend('wasm');
   const tokenizer = await loadTokenizer('offline');
   const splits = await loadImdb('offline', { seed: 42, limit: { train: 2500, validation: 500, test: 0 } });
-  const model =
-    source === 'scratch'
-      ? RobertaForMaskedLM.fromConfig(offlineModelConfig(tokenizer.vocabSize, {}), { seed: 42 })
-      : await RobertaForMaskedLM.fromPretrained(source);
+  const model = await loadBody(source, tokenizer);
   const column = (frame, name) => frame[name].values;
   const result = {};
-  for (const [split, frame] of [['train', splits.train], ['validation', splits.validation]]) {
+  for (const [split, frame] of [
+    ['train', splits.train],
+    ['validation', splits.validation],
+  ]) {
     result[split] = { ...(await features(model, tokenizer, column(frame, 'text'))), labels: column(frame, 'label') };
   }
   fs.writeFileSync(out, JSON.stringify(result));
-  console.log(`${source}: ${result.train.labels.length} training and ${result.validation.labels.length} validation reviews`);
-})();
+  console.log(
+    `${source}: ${result.train.labels.length} training and ${result.validation.labels.length} validation reviews`,
+  );
+}
+
+module.exports = { features, loadBody };
+
+if (require.main === module) main();
