@@ -29,6 +29,7 @@ const COMMANDS: Record<string, RegisteredCommand> = {
   },
   corpus: { spec: specs.CORPUS, load: async () => (await import('./cli/corpus')).commands.corpus },
   bench: { spec: specs.BENCH, load: async () => (await import('./cli/bench')).commands.bench },
+  'plan-batch': { spec: specs.PLAN_BATCH, load: async () => (await import('./cli/plan')).commands['plan-batch'] },
   pretrain: { spec: specs.PRETRAIN, load: async () => (await import('./cli/pretrain')).commands.pretrain },
   'fill-mask': { spec: specs.FILL_MASK, load: async () => (await import('./cli/pretrain')).commands['fill-mask'] },
   export: { spec: specs.EXPORT, load: async () => (await import('./cli/export')).commands.export },

@@ -15,6 +15,12 @@ export interface ClassifierModel {
     options: { training: boolean; dropoutSeed?: number },
   ): tf.Tensor2D;
   loss(logits: tf.Tensor2D, labels: tf.Tensor1D): tf.Scalar;
+  /** Gradient checkpointing (RobertaForSequenceClassification has it): the same loss and gradients, less memory. */
+  lossAndGradientsByLayer?(
+    inputs: { inputIds: tf.Tensor2D; attentionMask: tf.Tensor2D },
+    labels: tf.Tensor1D,
+    options: { training: boolean; dropoutSeed?: number },
+  ): { loss: tf.Scalar; grads: Map<string, tf.Tensor> };
   savePretrained(dir: string): Promise<void>;
 }
 

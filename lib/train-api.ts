@@ -20,6 +20,7 @@ import { skippedRowsSummary } from './data/readers';
 import { accuracy as baselineModelAccuracy, trainBagOfWords } from './data/baseline';
 import type { WorkshopParams } from './defaults';
 import { trainingArguments, type TrainingArguments } from './training-arguments';
+import { describePlan, planMicroBatches, type MicroBatchPlan } from './micro-batch';
 
 export { trainingArguments, type TrainingArguments };
 
@@ -32,6 +33,8 @@ export interface TrainInput {
   signal?: AbortSignal;
   /** Where per-epoch summary lines go (default console.log). */
   log?: (line: string) => void;
+  /** The heap autoFindBatchSize plans for: wasm's 4 GiB unless given (less, to leave room for something else). */
+  heapLimitBytes?: number;
 }
 
 /** Hugging Face-style numbers (snake_case keys, as HF's train() and evaluate() report them). */
@@ -72,6 +75,8 @@ export interface TrainResult {
   /** The trainer's full history (per batch and per epoch), for plots. */
   history: TrainingHistory;
   globalStep: number;
+  /** What autoFindBatchSize measured and picked (absent when it is off). */
+  microBatchPlan?: MicroBatchPlan;
 }
 
 function loaderFor(
@@ -93,7 +98,26 @@ function loaderFor(
 
 /** Tokenizes, trains with evaluation each epoch, keeps the best model; see the file comment. */
 export async function train(input: TrainInput): Promise<TrainResult> {
-  const { model, tokenizer, args } = input;
+  const { model, tokenizer } = input;
+  const log = input.log ?? console.log;
+  let args = input.args;
+  let microBatchPlan: MicroBatchPlan | undefined;
+  if (args.autoFindBatchSize) {
+    microBatchPlan = await planMicroBatches(model, {
+      effectiveBatchSize: args.perDeviceTrainBatchSize * args.gradientAccumulationSteps,
+      maxLength: args.maxLength,
+      gradientCheckpointing: args.gradientCheckpointing,
+      heapLimitBytes: input.heapLimitBytes,
+    });
+    const { perDeviceTrainBatchSize, gradientAccumulationSteps, gradientCheckpointing } = microBatchPlan;
+    if (
+      perDeviceTrainBatchSize !== args.perDeviceTrainBatchSize ||
+      gradientCheckpointing !== args.gradientCheckpointing
+    ) {
+      args = { ...args, perDeviceTrainBatchSize, gradientAccumulationSteps, gradientCheckpointing };
+      log(`autoFindBatchSize: ${describePlan(microBatchPlan)}`);
+    }
+  }
   const preprocessStart = performance.now();
   const trainLoader = loaderFor(tokenizer, input.trainData, {
     batchSize: args.perDeviceTrainBatchSize,
@@ -168,7 +192,7 @@ export async function train(input: TrainInput): Promise<TrainResult> {
     seconds_per_batch: e.secondsPerBatch,
     samples_per_second: e.samplesPerSecond,
   }));
-  return { metrics, logHistory, history, globalStep: trainer.state.globalStep };
+  return { metrics, logHistory, history, globalStep: trainer.state.globalStep, microBatchPlan };
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -124,8 +124,22 @@ export const dropoutSeedFor = batchSeed;
 export function lossAndGradients(
   model: ClassifierModel,
   batch: Batch,
-  options: { training: boolean; dropoutSeed?: number },
+  options: { training: boolean; dropoutSeed?: number; gradientCheckpointing?: boolean },
 ): { loss: number; grads: Map<string, tf.Tensor> } {
+  if (options.gradientCheckpointing) {
+    if (model.lossAndGradientsByLayer === undefined) {
+      throw new Error('gradientCheckpointing: this model has no lossAndGradientsByLayer');
+    }
+    const { inputIds, attentionMask, labels } = toTensors(batch);
+    try {
+      const { loss, grads } = model.lossAndGradientsByLayer({ inputIds, attentionMask }, labels, options);
+      const value = loss.dataSync()[0];
+      loss.dispose();
+      return { loss: value, grads };
+    } finally {
+      tf.dispose([inputIds, attentionMask, labels]);
+    }
+  }
   const variables = [...model.parameters.values()];
   const { value, grads } = tf.tidy(() =>
     tf.variableGrads(() => {
@@ -255,7 +269,11 @@ export class Trainer {
         const learningRate = this.schedule(this.state.globalStep);
         const dropoutSeed = batchSeed(this.state.seed, this.state.batchesSeen);
         // Batch to tensors, forward, loss, backward: the loss and one gradient per parameter.
-        const { loss, grads } = lossAndGradients(this.model, batch, { training: true, dropoutSeed });
+        const { loss, grads } = lossAndGradients(this.model, batch, {
+          training: true,
+          dropoutSeed,
+          gradientCheckpointing: this.args.gradientCheckpointing,
+        });
         // With gradient accumulation, null until enough batches have been summed.
         const stepGrads = this.accumulate(grads);
         let gradNorm: number | undefined;

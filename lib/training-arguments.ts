@@ -20,6 +20,18 @@ export interface TrainingArguments {
   perDeviceEvalBatchSize: number;
   /** Batches whose gradients are averaged into one optimizer step. */
   gradientAccumulationSteps: number;
+  /**
+   * On wasm, train() measures what a step takes and splits the perDeviceTrainBatchSize ×
+   * gradientAccumulationSteps reviews of an optimizer step into micro-batches that fit the 4 GiB heap
+   * (lib/micro-batch.ts). false keeps the two settings as given.
+   */
+  autoFindBatchSize: boolean;
+  /**
+   * Keep only each layer's input for the backward pass and recompute the layer there: one more
+   * forward pass of work for a fraction of the activation memory. autoFindBatchSize turns it on
+   * when not even one review per pass fits otherwise.
+   */
+  gradientCheckpointing: boolean;
   /** The peak learning rate (after warm-up). */
   learningRate: number;
   /** 'adamw' (decoupled weight decay, Hugging Face's default) or 'adam' (torch.optim.Adam). */
@@ -65,8 +77,11 @@ export const TRAINING_ARGUMENT_DEFAULTS: TrainingArguments = {
   numTrainEpochs: 2,
   perDeviceTrainBatchSize: 16,
   perDeviceEvalBatchSize: 32,
-  /** Raise this to train roberta-base on wasm: its 4 GiB heap only holds small batches. */
+  /** On wasm, autoFindBatchSize raises this (and lowers the batch) when a batch does not fit the heap. */
   gradientAccumulationSteps: 1,
+  /** Hugging Face's default is false (and it halves after an out-of-memory error); here it plans ahead. */
+  autoFindBatchSize: true,
+  gradientCheckpointing: false,
   /** 1e-3 suits the small model trained from scratch; fine-tuning roberta-base wants about 1e-5. */
   learningRate: 1e-3,
   optim: 'adamw',

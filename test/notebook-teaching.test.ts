@@ -28,7 +28,8 @@ test('platform: one plain sentence, no module-resolution error, no second warnin
   assert.equal(
     platformSentence(wasm),
     'Tensors run on WebAssembly (1 thread), because native TensorFlow (tfjs-node) is not installed: the small ' +
-      'offline model trains in minutes, while roberta-base needs small batches and takes seconds per batch.',
+      'offline model trains in minutes, while roberta-base takes minutes per batch of 16, in micro-batches that fit ' +
+      'the 4 GiB heap.',
   );
   assert.match(
     platformSentence(info('wasm', ['tensorflow: libtensorflow.so: cannot open'])),

@@ -133,6 +133,23 @@ export const CORPUS: CommandSpec = {
   },
 };
 
+export const PLAN_BATCH: CommandSpec = {
+  name: 'plan-batch',
+  summary: 'how a training batch fits the wasm heap: micro-batch, accumulation, checkpointing (JSON)',
+  options: {
+    shape: valued('base|offline', 'a model of this shape with random weights (default base: roberta-base)'),
+    model: valued('DIR', 'a saved classifier folder instead of a shape'),
+    'batch-size': valued('N', 'reviews per optimizer step (default 16)'),
+    'max-length': valued('N', 'tokens per review at most (default 256)'),
+    backend: BACKEND,
+    'wasm-threads': valued('N', 'multi-threaded wasm build with N threads'),
+  },
+  notes: [
+    'Measures two forward and backward passes (one and two reviews of max-length tokens), as train() does',
+    'with autoFindBatchSize. On backends without a heap limit the whole batch is one pass.',
+  ],
+};
+
 export const BENCH: CommandSpec = {
   name: 'bench',
   summary: 'time training steps for static, dynamic and length-grouped padding',

@@ -13,8 +13,8 @@ export function platformWarning(info: PlatformInfo): string | null {
     return (
       'Slow fallback: native TensorFlow (tfjs-node) is not available, so tensors run on WebAssembly, ' +
       `on ${info.threads === 1 ? 'one thread' : `${info.threads} threads`}. ` +
-      'The small offline model trains in minutes here; roberta-base takes seconds per batch and needs small batches ' +
-      'with gradient accumulation (the WebAssembly heap stops at 4 GiB).'
+      'The small offline model trains in minutes here; roberta-base takes minutes per batch of 16, in micro-batches ' +
+      'with gradient accumulation that train() plans for the 4 GiB WebAssembly heap.'
     );
   }
   if (info.backend === 'cpu') {

@@ -7,6 +7,8 @@ export const TRAINING_ARGUMENT_NOTES: Record<keyof TrainingArguments, string> = 
   perDeviceTrainBatchSize: 'reviews per training batch',
   perDeviceEvalBatchSize: 'reviews per evaluation batch',
   gradientAccumulationSteps: 'batches whose gradients are averaged into one optimizer step',
+  autoFindBatchSize: 'on wasm, train() splits each step into micro-batches that fit the heap',
+  gradientCheckpointing: "recompute each layer in the backward pass: less memory, one more forward's work",
   learningRate: 'peak learning rate',
   optim: 'adam: Adam as in torch.optim; adamw: with decoupled weight decay',
   weightDecay: 'adam: L2 penalty added to the gradient; adamw: decoupled decay; 0: none',

@@ -48,6 +48,18 @@ export class ForwardContext {
     private readonly seed: number,
   ) {}
 
+  /** How many dropout sites this pass has gone through. */
+  get position(): number {
+    return this.site;
+  }
+
+  /** A context at `position` of the same seed stream: replaying a stretch of the pass draws the same masks. */
+  at(position: number): ForwardContext {
+    const replay = new ForwardContext(this.training, this.seed);
+    replay.site = position;
+    return replay;
+  }
+
   /** Inverted dropout (scale by 1/(1-p) in training, identity in eval). Each call is one site with its own seed. */
   dropout<T extends tf.Tensor>(x: T, rate: number): T {
     const site = this.site++;

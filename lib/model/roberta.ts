@@ -207,13 +207,18 @@ class RobertaEncoder {
     everyLayer?: (output: tf.Tensor2D) => void,
   ): tf.Tensor2D {
     let current = hidden;
-    this.layer.forEach((layer, i) => {
-      const last = i === this.layer.length - 1;
-      const queries = last && firstTokenOnly ? firstTokens(current, pass.shape) : current;
-      current = layer.forward(current, queries, pass);
+    for (let i = 0; i < this.layer.length; i++) {
+      current = this.layerForward(i, current, pass, firstTokenOnly);
       everyLayer?.(current);
-    });
+    }
     return current;
+  }
+
+  /** Layer `index` over `hidden`; the last one reads only the <s> rows with `firstTokenOnly`. */
+  layerForward(index: number, hidden: tf.Tensor2D, pass: ForwardPass, firstTokenOnly: boolean): tf.Tensor2D {
+    const last = index === this.layer.length - 1;
+    const queries = last && firstTokenOnly ? firstTokens(hidden, pass.shape) : hidden;
+    return this.layer[index].forward(hidden, queries, pass);
   }
 }
 
@@ -475,6 +480,90 @@ export class RobertaForSequenceClassification extends RobertaPreTrainedModel {
       const firstTokenStates = this.roberta.encoder.forward(embedded, pass, true);
       return this.classifier.forward(firstTokenStates, pass.ctx);
     });
+  }
+
+  /**
+   * The mean cross-entropy and its gradients by parameter name, holding only each layer's input
+   * between the forward and the backward pass (gradient checkpointing, Hugging Face's
+   * gradient_checkpointing). The forward pass runs without a tape; then, from the head down, each
+   * layer runs again inside its own gradient computation, with the same dropout masks, and passes
+   * the gradient of its input down. One layer's activations are in memory at a time instead of all
+   * of them, for one more forward pass of compute. The numbers are those of variableGrads over
+   * forward() and loss().
+   */
+  lossAndGradientsByLayer(
+    inputs: ModelInputs,
+    labels: tf.Tensor1D,
+    options: ForwardOptions,
+  ): { loss: tf.Scalar; grads: Map<string, tf.Tensor> } {
+    // The pass's mask outlives this tidy; the tensors prepare() makes on the way do not.
+    let pass!: ForwardPass;
+    tf.tidy(() => {
+      pass = this.prepare(inputs, options);
+      return pass.maskBias;
+    });
+    const { ctx } = pass;
+    const encoder = this.roberta.encoder;
+    const layers = encoder.layer.length;
+    const variablesOf = (prefix: string): Array<[string, tf.Variable]> =>
+      [...this.parameters].filter(([name]) => name.startsWith(prefix));
+    const grads = new Map<string, tf.Tensor>();
+    // Gradients of f's output (weighted by dy) with respect to `input` and `variables`, which f reads.
+    const segment = (
+      input: tf.Tensor | null,
+      variables: Array<[string, tf.Variable]>,
+      f: () => tf.Tensor,
+      dy: tf.Tensor,
+    ): tf.Tensor | null => {
+      const xs = [...(input === null ? [] : [input]), ...variables.map(([, v]) => v)];
+      const computed = tf.grads(() => f())(xs, dy);
+      const inputGrad = input === null ? null : computed.shift()!;
+      variables.forEach(([name], i) => grads.set(name, computed[i]));
+      return inputGrad;
+    };
+    const layerInputs: tf.Tensor2D[] = [];
+    const layerStarts: number[] = [];
+    try {
+      const embeddingStart = ctx.position;
+      let current = tf.tidy(() => this.roberta.embeddings.forward(inputs.inputIds, ctx));
+      for (let i = 0; i < layers; i++) {
+        layerInputs.push(current);
+        layerStarts.push(ctx.position);
+        const input = current;
+        current = tf.tidy(() => encoder.layerForward(i, input, pass, true));
+      }
+      const headStart = ctx.position;
+      const firstTokenStates = current;
+      const { value: loss, grads: headGrads } = tf.valueAndGrads((...xs: tf.Tensor[]) =>
+        this.loss(this.classifier.forward(xs[0] as tf.Tensor2D, ctx.at(headStart)), labels),
+      )([firstTokenStates, ...variablesOf('classifier.').map(([, v]) => v)]);
+      variablesOf('classifier.').forEach(([name], i) => grads.set(name, headGrads[i + 1]));
+      firstTokenStates.dispose();
+      let dy = headGrads[0];
+      for (let i = layers - 1; i >= 0; i--) {
+        const input = layerInputs[i];
+        const replay: ForwardPass = { ...pass, ctx: ctx.at(layerStarts[i]) };
+        const dx = segment(
+          input,
+          variablesOf(`roberta.encoder.layer.${i}.`),
+          () => encoder.layerForward(i, input, replay, true),
+          dy,
+        )!;
+        dy.dispose();
+        dy = dx;
+      }
+      segment(
+        null,
+        variablesOf('roberta.embeddings.'),
+        () => this.roberta.embeddings.forward(inputs.inputIds, ctx.at(embeddingStart)),
+        dy,
+      );
+      dy.dispose();
+      return { loss, grads };
+    } finally {
+      tf.dispose(layerInputs);
+      pass.maskBias.dispose();
+    }
   }
 
   /**
