@@ -10,7 +10,7 @@ import { writeJsonAtomic } from '../lib/fsutil';
 import { ROBERTA_BASE_CONFIG } from '../lib/model/config';
 import { RobertaForSequenceClassification } from '../lib/model/roberta';
 import { lossAndGradients } from '../lib/trainer';
-import type { Batch } from '../lib/batching';
+import { fullLengthBatch } from '../lib/micro-batch';
 
 const size = (shape: number[]): number => shape.reduce((a, b) => a * b, 1);
 
@@ -19,22 +19,6 @@ function matMulFlops(inputShape: number[], outputShape: number[]): number {
   const n = outputShape[outputShape.length - 1];
   const k = (n * size(inputShape)) / size(outputShape);
   return 2 * size(outputShape) * k;
-}
-
-function uniformBatch(rows: number, maxLength: number): Batch {
-  const tokens = rows * maxLength;
-  const inputIds = new Int32Array(tokens);
-  for (let i = 0; i < tokens; i++) inputIds[i] = 4 + ((i * 7919) % 50000);
-  return {
-    inputIds,
-    attentionMask: new Int32Array(tokens).fill(1),
-    labels: new Int32Array(rows),
-    batchSize: rows,
-    seqLength: maxLength,
-    realTokens: tokens,
-    truncatedExamples: 0,
-    exampleIndices: Int32Array.from({ length: rows }, (_, i) => i),
-  };
 }
 
 async function main(): Promise<void> {
@@ -53,7 +37,7 @@ async function main(): Promise<void> {
   const gradientCheckpointing = values['gradient-checkpointing'];
   const platform = await initBackend(values.backend as BackendChoice, { wasmThreads: Number(values['wasm-threads']) });
   const model = RobertaForSequenceClassification.fromConfig(ROBERTA_BASE_CONFIG, { seed: 1 });
-  const batch = uniformBatch(rows, maxLength);
+  const batch = fullLengthBatch(rows, maxLength, ROBERTA_BASE_CONFIG.vocab_size);
   const pass = (): void => {
     const { grads } = lossAndGradients(model, batch, { training: true, dropoutSeed: 0, gradientCheckpointing });
     tf.dispose([...grads.values()]);

@@ -5,12 +5,14 @@
 // Prints one JSON object.
 //
 //   npm run bench:inference -- [--shapes offline,base] [--repeats 3] [--threads N] [--backend auto|wasm|tensorflow]
+//        [--wasm-threads N]      (--threads: ONNX Runtime's; --wasm-threads: tfjs's wasm threads, default params.ts's)
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { parseArgs } from 'node:util';
 import * as tf from '@tensorflow/tfjs';
 import { initBackend, type BackendChoice } from '../lib/backend';
+import { WORKSHOP_DEFAULTS } from '../lib/defaults';
 import { RobertaForSequenceClassification } from '../lib/model/roberta';
 import { OFFLINE_MODEL_CONFIG, ROBERTA_BASE_CONFIG, type RobertaConfig } from '../lib/model/config';
 import { exportOnnx } from '../lib/export/onnx';
@@ -138,6 +140,7 @@ async function main(argv: string[]): Promise<void> {
       repeats: { type: 'string', default: '3' },
       threads: { type: 'string', default: String(os.availableParallelism()) },
       backend: { type: 'string', default: 'auto' },
+      'wasm-threads': { type: 'string' },
     },
     strict: true,
   });
@@ -153,7 +156,12 @@ async function main(argv: string[]): Promise<void> {
   ] as const) {
     if (!(Number.isInteger(value) && value > 0)) throw new Error(`${flag} must be a positive integer, got ${value}`);
   }
-  const platform = await initBackend(values.backend as BackendChoice);
+  const wasmThreads =
+    values['wasm-threads'] === undefined ? WORKSHOP_DEFAULTS.wasmThreads : Number(values['wasm-threads']);
+  if (wasmThreads !== 'auto' && !(Number.isInteger(wasmThreads) && wasmThreads > 0)) {
+    throw new Error(`--wasm-threads must be a positive integer, got ${values['wasm-threads']}`);
+  }
+  const platform = await initBackend(values.backend as BackendChoice, { wasmThreads });
   const work = fs.mkdtempSync(path.join(os.tmpdir(), 'inference-bench-'));
   const results: Record<string, unknown>[] = [];
   try {
@@ -165,6 +173,7 @@ async function main(argv: string[]): Promise<void> {
     batch_size: BATCH_SIZE,
     seq_length: SEQ_LENGTH,
     tfjs_backend: platform.backend,
+    tfjs_threads: platform.threads,
     ort_threads: threads,
     cores: os.availableParallelism(),
     load_average: os.loadavg(),

@@ -32,6 +32,8 @@ export interface PlatformInfo {
 }
 
 const BACKEND_ORDER: BackendName[] = ['tensorflow', 'wasm', 'cpu'];
+/** What a `backend` setting may say: 'auto' or one backend. */
+export const BACKEND_CHOICES: readonly BackendChoice[] = ['auto', ...BACKEND_ORDER];
 let lastNotes: string[] = [];
 
 function loadTfjsNode(): void {

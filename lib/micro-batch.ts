@@ -54,7 +54,7 @@ export class MicroBatchError extends Error {
 const mib = (bytes: number): string => `${(bytes / 2 ** 20).toFixed(0)} MiB`;
 
 /** A batch of `rows` reviews of `maxLength` ordinary tokens: the most memory a batch can take. */
-function probeBatch(rows: number, maxLength: number, vocabSize: number): Batch {
+export function fullLengthBatch(rows: number, maxLength: number, vocabSize: number): Batch {
   const tokens = rows * maxLength;
   const inputIds = new Int32Array(tokens);
   for (let i = 0; i < tokens; i++) inputIds[i] = 4 + ((i * 7919) % Math.max(1, vocabSize - 4));
@@ -77,7 +77,7 @@ async function stepPeakBytes(
   maxLength: number,
   gradientCheckpointing: boolean,
 ): Promise<number> {
-  const batch = probeBatch(rows, maxLength, model.config.vocab_size);
+  const batch = fullLengthBatch(rows, maxLength, model.config.vocab_size);
   const before = tf.memory().numBytes;
   const profile = await tf.profile(() => {
     const { grads } = lossAndGradients(model, batch, { training: true, dropoutSeed: 0, gradientCheckpointing });

@@ -62,3 +62,17 @@ test("roberta-base on wasm is held to 0.3x PyTorch's real tokens/s on one thread
   const tiny = checkTargets([mode('dynamic-256', 1, 1000, 17)], 'wasm', 'tiny', 1);
   assert.ok(!tiny.some((c) => c.target.includes('roberta-base')), 'only for the base shape');
 });
+
+test('the small model on wasm is held to 0.5x PyTorch on one thread and to 1.0x on two', () => {
+  // PyTorch (bench/reference): the small model, batch 16, dynamic-256, 0.587 s per step.
+  const tinyCheck = (seconds: number, threads: number) => {
+    const checks = checkTargets([mode('dynamic-256', seconds, 1000, 800)], 'wasm', 'tiny', threads);
+    const check = checks.find((c) => c.target.includes('tiny dynamic-256'));
+    assert.ok(check, checks.map((c) => c.target).join('; '));
+    return check;
+  };
+  assert.equal(tinyCheck(1.0, 1).met, true, '0.59x on one thread');
+  assert.equal(tinyCheck(1.0, 2).met, false, '0.59x is short of 1.0x on two threads');
+  assert.equal(tinyCheck(0.58, 2).met, true);
+  assert.match(tinyCheck(0.75, 2).target, /^wasm \(2 threads\) steps\/s >= 1x PyTorch's at tiny dynamic-256/);
+});

@@ -18,7 +18,7 @@ import {
   planInChildProcess,
   planMicroBatches,
 } from '../lib/micro-batch';
-import { BASE_TRAINING_BENCH, baseTrainingRows } from '../lib/display/base-training';
+import { BASE_TRAINING_BENCHES, baseTrainingRows } from '../lib/display/base-training';
 import { REPO_ROOT } from './helpers/paths';
 import { loadTokenizer, type RobertaTokenizer } from '../lib/tokenizer';
 import { loadSplit, train, trainingArguments } from '../lib/train-api';
@@ -241,16 +241,24 @@ test('ft-roberta plan-batch measures in its own process; the notebook table read
   assert.ok(plan.memory !== null && plan.memory.perRowBytes > 0);
   const rows = baseTrainingRows(plan, REPO_ROOT);
   assert.equal(rows[0].result, describePlan(plan));
-  const bench = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, BASE_TRAINING_BENCH), 'utf8'));
-  const measured = bench.modes.find((m: { mode: string }) => m.mode === 'dynamic-256');
-  assert.equal(
-    rows[1].result,
-    `${measured.mean_sec_per_batch.toFixed(0)} s per step, ${measured.real_tokens_per_s.toFixed(0)} real tokens/s`,
-  );
-  assert.match(
-    String(rows[1].what),
-    new RegExp(`in ${bench.micro_batch.accumulation} passes of ${bench.micro_batch.rows}`),
-  );
-  assert.match(String(rows[2].source), /pytorch-cpu-2threads\.json \(PyTorch, 2 threads\)/);
-  assert.match(String(rows[2].result), /^\d+ s per step, \d+ real tokens\/s$/);
+  BASE_TRAINING_BENCHES.forEach((file, i) => {
+    const bench = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, file), 'utf8'));
+    const measured = bench.modes.find((m: { mode: string }) => m.mode === 'dynamic-256');
+    const row = rows[1 + i];
+    assert.match(
+      String(row.source),
+      new RegExp(`^${file.replace(/\./g, '\\.')} \\(wasm, ${bench.threads} threads?\\)$`),
+    );
+    assert.equal(
+      row.result,
+      `${measured.mean_sec_per_batch.toFixed(0)} s per step, ${measured.real_tokens_per_s.toFixed(0)} real tokens/s`,
+    );
+    assert.match(
+      String(row.what),
+      new RegExp(`in ${bench.micro_batch.accumulation} passes of ${bench.micro_batch.rows}`),
+    );
+  });
+  assert.match(String(rows[3].source), /pytorch-cpu-2threads\.json \(PyTorch, 2 threads\)/);
+  assert.match(String(rows[3].result), /^\d+ s per step, \d+ real tokens\/s$/);
+  assert.equal(rows.length, 4);
 });

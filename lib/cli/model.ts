@@ -4,7 +4,7 @@ import * as fs from 'fs';
 import * as tf from '@tensorflow/tfjs';
 import { LOGITS, RESAVE } from './specs';
 import { defineCommand, type CliCommand } from './types';
-import { initBackend, type BackendChoice } from '../backend';
+import { BACKEND_CHOICES, initBackend } from '../backend';
 import { readJsonFile } from '../fsutil';
 import { RobertaForMaskedLM, RobertaForSequenceClassification } from '../model/roberta';
 import { pretrainedArchitecture } from '../model/pretrained';
@@ -48,14 +48,12 @@ function readLogitsInput(file: string): { inputIds: number[][]; attentionMask: n
   return { inputIds, attentionMask };
 }
 
-const BACKENDS: readonly BackendChoice[] = ['auto', 'tensorflow', 'wasm', 'cpu'];
-
 function logToStderr(message: string): void {
   process.stderr.write(`${message}\n`);
 }
 
 const logits: CliCommand = defineCommand(LOGITS, async (args) => {
-  const backend = args.oneOf('backend', BACKENDS, 'auto');
+  const backend = args.oneOf('backend', BACKEND_CHOICES, 'auto');
   const modelSource = args.required('model');
   const inputFile = args.required('input');
   const input = readLogitsInput(inputFile);
@@ -84,7 +82,7 @@ const logits: CliCommand = defineCommand(LOGITS, async (args) => {
 });
 
 const resave: CliCommand = defineCommand(RESAVE, async (args) => {
-  const backend = args.oneOf('backend', BACKENDS, 'auto');
+  const backend = args.oneOf('backend', BACKEND_CHOICES, 'auto');
   const modelSource = args.required('model');
   const out = args.required('out');
   if (fs.existsSync(out) && !fs.statSync(out).isDirectory()) throw new Error(`${out}: exists and is not a folder`);

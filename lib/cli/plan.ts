@@ -3,13 +3,12 @@
 import { PLAN_BATCH } from './specs';
 import { UsageError } from './args';
 import { defineCommand, type CliCommand } from './types';
-import { initBackend, type BackendChoice } from '../backend';
+import { BACKEND_CHOICES, initBackend } from '../backend';
 import { WORKSHOP_DEFAULTS as workshopParams } from '../defaults';
 import { OFFLINE_MODEL_CONFIG, ROBERTA_BASE_CONFIG } from '../model/config';
 import { RobertaForSequenceClassification } from '../model/roberta';
 import { describePlan, planMicroBatches } from '../micro-batch';
 
-const BACKENDS: readonly BackendChoice[] = ['auto', 'tensorflow', 'wasm', 'cpu'];
 const SHAPES = { base: ROBERTA_BASE_CONFIG, offline: OFFLINE_MODEL_CONFIG } as const;
 
 export const commands: Record<string, CliCommand> = {
@@ -18,7 +17,7 @@ export const commands: Record<string, CliCommand> = {
     const modelDir = args.string('model');
     const effectiveBatchSize = args.integer('batch-size', 16);
     const maxLength = args.integer('max-length', 256);
-    const backend = args.oneOf('backend', BACKENDS, workshopParams.backend);
+    const backend = args.oneOf('backend', BACKEND_CHOICES, workshopParams.backend);
     const threadsText = args.string('wasm-threads');
     if (threadsText !== undefined && !/^[1-9]\d*$/.test(threadsText)) {
       throw new UsageError(`--wasm-threads: expected a positive integer, got '${threadsText}'`);

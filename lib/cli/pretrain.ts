@@ -11,7 +11,7 @@ import * as path from 'path';
 import { UsageError, type ParsedArgs } from './args';
 import { FILL_MASK, PRETRAIN } from './specs';
 import { defineCommand, type CliCommand } from './types';
-import { initBackend, type BackendChoice } from '../backend';
+import { BACKEND_CHOICES, initBackend } from '../backend';
 import { readJsonFile } from '../fsutil';
 import { generateSplit } from '../data/corpus';
 import { offlineModelConfig } from '../model/config';
@@ -20,8 +20,6 @@ import { loadTokenizer } from '../tokenizer';
 import { freshMaskedLanguageModel, pretrain } from '../pretrain';
 import { fillMaskPipeline } from '../fill-mask';
 import { WORKSHOP_DEFAULTS as workshopParams } from '../defaults';
-
-const BACKENDS: readonly BackendChoice[] = ['auto', 'tensorflow', 'wasm', 'cpu'];
 
 function printJson(value: unknown): void {
   process.stdout.write(JSON.stringify(value) + '\n');
@@ -76,7 +74,7 @@ function pretrainingTexts(args: ParsedArgs, seed: number): { texts: string[]; he
 const pretrainCommand: CliCommand = defineCommand(PRETRAIN, async (args) => {
   const seed = args.integer('seed', workshopParams.seed, 0);
   const maxLength = args.integer('max-length', 256);
-  const backend = args.oneOf('backend', BACKENDS, workshopParams.backend);
+  const backend = args.oneOf('backend', BACKEND_CHOICES, workshopParams.backend);
   const learningRate = nonNegativeNumber(args, 'learning-rate');
   const warmupRatio = nonNegativeNumber(args, 'warmup-ratio');
   const modelSource = args.string('model');
@@ -149,7 +147,7 @@ const pretrainCommand: CliCommand = defineCommand(PRETRAIN, async (args) => {
 
 const fillMaskCommand: CliCommand = defineCommand(FILL_MASK, async (args) => {
   const topK = args.integer('top-k', 5);
-  await initBackend(args.oneOf('backend', BACKENDS, workshopParams.backend));
+  await initBackend(args.oneOf('backend', BACKEND_CHOICES, workshopParams.backend));
   const fill = await fillMaskPipeline(args.required('model'), { topK, hub: { log: logToStderr } });
   try {
     printJson(args.positionals.length === 1 ? await fill(args.positionals[0]) : await fill(args.positionals));

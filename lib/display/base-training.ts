@@ -6,8 +6,10 @@ import * as path from 'path';
 import { describePlan, planInChildProcess, type MicroBatchPlan } from '../micro-batch';
 import { showTable, type Row } from './html';
 
-/** Where the benchmark's roberta-base training run on wasm (one thread) is kept. */
-export const BASE_TRAINING_BENCH = path.join('bench', 'results', 'base-wasm-accumulated-1thread.json');
+/** Where the benchmark's roberta-base training runs on wasm (one thread, two threads) are kept. */
+export const BASE_TRAINING_BENCHES = ['1thread', '2threads'].map((threads) =>
+  path.join('bench', 'results', `base-wasm-accumulated-${threads}.json`),
+);
 const PYTORCH_REFERENCE = path.join('bench', 'reference', 'pytorch-cpu-2threads.json');
 
 interface BenchModeFigures {
@@ -25,8 +27,9 @@ export function baseTrainingRows(plan: MicroBatchPlan, repoRoot: string): Row[] 
       result: describePlan(plan),
     },
   ];
-  const benchFile = path.join(repoRoot, BASE_TRAINING_BENCH);
-  if (fs.existsSync(benchFile)) {
+  for (const file of BASE_TRAINING_BENCHES) {
+    const benchFile = path.join(repoRoot, file);
+    if (!fs.existsSync(benchFile)) continue;
     const bench = JSON.parse(fs.readFileSync(benchFile, 'utf8')) as {
       backend: string;
       threads: number;
@@ -35,19 +38,18 @@ export function baseTrainingRows(plan: MicroBatchPlan, repoRoot: string): Row[] 
       modes: BenchModeFigures[];
     };
     const run = bench.modes.find((m) => m.mode === 'dynamic-256');
-    if (run !== undefined) {
-      const split = bench.micro_batch;
-      rows.push({
-        source: `${BASE_TRAINING_BENCH} (${bench.backend}, ${bench.threads} thread${bench.threads === 1 ? '' : 's'})`,
-        what:
-          `a training step of ${bench.batch_size} × up to 256 tokens` +
-          (split === null
-            ? ''
-            : ` in ${split.accumulation} passes of ${split.rows}` +
-              (split.gradient_checkpointing ? ', gradient checkpointing' : '')),
-        result: `${run.mean_sec_per_batch.toFixed(0)} s per step, ${run.real_tokens_per_s.toFixed(0)} real tokens/s`,
-      });
-    }
+    if (run === undefined) continue;
+    const split = bench.micro_batch;
+    rows.push({
+      source: `${file} (${bench.backend}, ${bench.threads} thread${bench.threads === 1 ? '' : 's'})`,
+      what:
+        `a training step of ${bench.batch_size} × up to 256 tokens` +
+        (split === null
+          ? ''
+          : ` in ${split.accumulation} passes of ${split.rows}` +
+            (split.gradient_checkpointing ? ', gradient checkpointing' : '')),
+      result: `${run.mean_sec_per_batch.toFixed(0)} s per step, ${run.real_tokens_per_s.toFixed(0)} real tokens/s`,
+    });
   }
   const reference = JSON.parse(fs.readFileSync(path.join(repoRoot, PYTORCH_REFERENCE), 'utf8')) as {
     runs: Array<{

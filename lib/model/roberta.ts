@@ -560,6 +560,9 @@ export class RobertaForSequenceClassification extends RobertaPreTrainedModel {
       );
       dy.dispose();
       return { loss, grads };
+    } catch (err) {
+      tf.dispose([...grads.values()]);
+      throw err;
     } finally {
       tf.dispose(layerInputs);
       pass.maskBias.dispose();
