@@ -125,6 +125,29 @@ function fillBatch(
 }
 
 /**
+ * The rows of `batch` (collated from `examples`) in batches of at most `rows`, collated again: each
+ * padded to its own longest row, as a loader of smaller batches pads them, or kept at the batch's
+ * length (`keepLength`, static padding). For gradient accumulation over one batch's reviews.
+ */
+export function splitBatch(
+  batch: Batch,
+  rows: number,
+  examples: readonly TokenizedExample[],
+  options: { maxLength: number; padTokenId: number; keepLength: boolean },
+): Batch[] {
+  checkPositiveInteger(rows, 'splitBatch: rows');
+  const parts: Batch[] = [];
+  for (let first = 0; first < batch.batchSize; first += rows) {
+    const indices = batch.exampleIndices.subarray(first, Math.min(first + rows, batch.batchSize));
+    const seqLength = options.keepLength
+      ? batch.seqLength
+      : Math.max(...Array.from(indices, (i) => Math.min(examples[i].inputIds.length, options.maxLength)));
+    parts.push(fillBatch(examples, indices, seqLength, options.maxLength, options.padTokenId));
+  }
+  return parts;
+}
+
+/**
  * Pads a list of examples to the longest one with `<pad>` (mask 0), without truncating: the collate
  * function of dynamic padding, shown on its own in notebook 03.
  */

@@ -12,6 +12,7 @@ import { initBackend, type BackendChoice, type PlatformInfo } from './backend';
 import {
   DataLoader,
   paddingReport,
+  splitBatch,
   tokenizedExamples,
   type Batch,
   type PaddingMode,
@@ -21,7 +22,7 @@ import { generateCorpus } from './data/corpus';
 import { offlineModelConfig, robertaConfig, ROBERTA_BASE_CONFIG, type RobertaConfig } from './model/config';
 import { RobertaForSequenceClassification } from './model/roberta';
 import { AdamOptimizer } from './optimizer';
-import { TimedTrainingSteps, type MicroBatching, type StepTiming } from './timed-steps';
+import { TimedTrainingSteps, type StepTiming } from './timed-steps';
 import { describePlan, planMicroBatches } from './micro-batch';
 import { loadTokenizer, type RobertaTokenizer } from './tokenizer';
 import { predictProbabilities } from './pipeline';
@@ -283,7 +284,9 @@ type StepTime = StepTiming;
 interface Lane {
   spec: ModeSpec;
   batches: Batch[];
-  warmupBatches: Batch[];
+  /** Each batch as the micro-batches one optimizer step passes through the model (one part: whole). */
+  steps: Batch[][];
+  warmupSteps: Batch[][];
   times: StepTime[];
   tensorsBefore: number;
   tensorsAfter: number;
@@ -299,14 +302,14 @@ class StepRunner {
     private readonly model: RobertaForSequenceClassification,
     optimizer: AdamOptimizer,
     seed: number,
-    microBatching: MicroBatching,
+    gradientCheckpointing: boolean,
   ) {
-    this.steps = new TimedTrainingSteps(model, optimizer, seed, microBatching);
+    this.steps = new TimedTrainingSteps(model, optimizer, seed, { gradientCheckpointing });
   }
 
   /** One training step as the trainer takes it: loss and gradients (over micro-batches), then AdamW. */
-  train(batch: Batch, padding: PaddingMode): StepTime {
-    return this.steps.train(batch, padding === 'static');
+  train(step: readonly Batch[]): StepTime {
+    return this.steps.train(step);
   }
 
   /** Eval-mode logits of one batch, as the pipeline computes them. */
@@ -327,7 +330,13 @@ class StepRunner {
   }
 }
 
-function makeLane(spec: ModeSpec, examples: TokenizedExample[], options: BenchOptions, padTokenId: number): Lane {
+function makeLane(
+  spec: ModeSpec,
+  examples: TokenizedExample[],
+  options: BenchOptions,
+  padTokenId: number,
+  microBatchRows: number,
+): Lane {
   const loader = new DataLoader(examples, {
     batchSize: options.batchSize,
     mode: spec.mode,
@@ -336,9 +345,17 @@ function makeLane(spec: ModeSpec, examples: TokenizedExample[], options: BenchOp
     padTokenId,
   });
   const batches = [...loader.batches(0)];
+  // Split before timing: the measured step is the model's work, not the re-collation.
+  const steps = batches.map((batch) =>
+    splitBatch(batch, microBatchRows, examples, {
+      maxLength: spec.maxLength,
+      padTokenId,
+      keepLength: spec.mode === 'static',
+    }),
+  );
   // Warm-up reuses the epoch's first batches: same shapes as measured ones, nothing new to learn.
-  const warmupBatches = Array.from({ length: options.warmup }, (_, i) => batches[i % batches.length]);
-  return { spec, batches, warmupBatches, times: [], tensorsBefore: 0, tensorsAfter: 0, peakRssMb: 0 };
+  const warmupSteps = Array.from({ length: options.warmup }, (_, i) => steps[i % steps.length]);
+  return { spec, batches, steps, warmupSteps, times: [], tensorsBefore: 0, tensorsAfter: 0, peakRssMb: 0 };
 }
 
 function paddedTokensOf(batches: Batch[]): number {
@@ -380,19 +397,27 @@ function laneResult(lane: Lane, reference: Lane | undefined): ModeResult {
 // ---------------------------------------------------------------------------------------------
 // Targets against Hugging Face + PyTorch on this kind of machine (bench/reference/)
 
-interface PeerRun {
+/** One run of PyTorch's figures (bench/reference/pytorch-cpu-2threads.json). */
+export interface PytorchRun {
   mode: string;
   train: boolean;
   max_length: number;
   batch_size: number;
+  threads: number;
   sec_per_step_mean: number;
   real_tokens_per_s: number;
   model: { layers: number; hidden: number };
 }
 
-function peerBench(): PeerRun[] {
-  const file = path.resolve(__dirname, '..', '..', 'bench', 'reference', 'pytorch-cpu-2threads.json');
-  return (JSON.parse(fs.readFileSync(file, 'utf8')) as { runs: PeerRun[] }).runs;
+export const PYTORCH_REFERENCE_FILE = path.join('bench', 'reference', 'pytorch-cpu-2threads.json');
+
+/** PyTorch's training run at batch 16, dynamic padding, 256 tokens, for the shape with `layers` layers. */
+export function pytorchTrainingRun(layers: number): PytorchRun | undefined {
+  const file = path.resolve(__dirname, '..', '..', PYTORCH_REFERENCE_FILE);
+  const runs = (JSON.parse(fs.readFileSync(file, 'utf8')) as { runs: PytorchRun[] }).runs;
+  return runs.find(
+    (run) => run.train && run.mode === 'dynamic' && run.max_length === 256 && run.model.layers === layers,
+  );
 }
 
 export function checkTargets(results: ModeResult[], backend: string, model: string, threads = 1): TargetCheck[] {
@@ -400,9 +425,7 @@ export function checkTargets(results: ModeResult[], backend: string, model: stri
   const byName = new Map(results.map((r) => [r.mode, r]));
   const dynamic256 = byName.get('dynamic-256');
   const grouped256 = byName.get('grouped-256');
-  const peer = peerBench().find(
-    (run) => run.train && run.mode === 'dynamic' && run.max_length === 256 && run.model.layers === 2,
-  );
+  const peer = pytorchTrainingRun(2);
   if (dynamic256 !== undefined && peer !== undefined && model === 'tiny') {
     const ratio = peer.sec_per_step_mean / dynamic256.mean_sec_per_batch;
     // Native TensorFlow, and wasm with two threads or more, are held to PyTorch's own speed.
@@ -416,9 +439,7 @@ export function checkTargets(results: ModeResult[], backend: string, model: stri
       met: ratio >= wanted,
     });
   }
-  const basePeer = peerBench().find(
-    (run) => run.train && run.mode === 'dynamic' && run.max_length === 256 && run.model.layers === 12,
-  );
+  const basePeer = pytorchTrainingRun(12);
   if (dynamic256 !== undefined && basePeer !== undefined && model === 'base' && backend === 'wasm') {
     // Tokens per second: the batch of 16 reviews may be split into accumulated passes, the work is the same.
     const ratio = dynamic256.real_tokens_per_s / basePeer.real_tokens_per_s;
@@ -581,10 +602,10 @@ function machineName(): string {
 
 async function profileOneStep(
   runner: StepRunner,
-  batch: Batch,
+  step: readonly Batch[],
 ): Promise<{ kernel: string; ms: number; calls: number }[]> {
   const info = await tf.profile(() => {
-    runner.train(batch, 'dynamic');
+    runner.train(step);
     return [];
   });
   const totals = new Map<string, { kernel: string; ms: number; calls: number }>();
@@ -628,10 +649,7 @@ export async function runPaddingBench(options: BenchOptions): Promise<BenchResul
       plan: plan === null ? null : describePlan(plan),
     };
   }
-  const runner = new StepRunner(model, optimizer, options.seed, {
-    rows: microBatch?.rows ?? Infinity,
-    gradientCheckpointing: microBatch?.gradient_checkpointing ?? false,
-  });
+  const runner = new StepRunner(model, optimizer, options.seed, microBatch?.gradient_checkpointing ?? false);
   log(
     `backend ${platform.backend} (${platform.threads} thread${platform.threads === 1 ? '' : 's'}), ${options.model} ` +
       `model with ${model.numParameters().toLocaleString('en')} parameters`,
@@ -648,7 +666,9 @@ export async function runPaddingBench(options: BenchOptions): Promise<BenchResul
     );
   }
 
-  const lanes = options.modes.map((spec) => makeLane(spec, examples, options, padTokenId));
+  const lanes = options.modes.map((spec) =>
+    makeLane(spec, examples, options, padTokenId, microBatch?.rows ?? options.batchSize),
+  );
   for (const lane of lanes) {
     const report = paddingReport(
       new DataLoader(examples, {
@@ -667,14 +687,14 @@ export async function runPaddingBench(options: BenchOptions): Promise<BenchResul
   // Warm up from the cheapest mode up, so each mode's peak RSS is read before a costlier one raises it.
   const byCost = [...lanes].sort((a, b) => paddedTokensOf(a.batches) - paddedTokensOf(b.batches));
   for (const lane of byCost) {
-    for (const batch of lane.warmupBatches) runner.train(batch, lane.spec.mode);
+    for (const step of lane.warmupSteps) runner.train(step);
     lane.peakRssMb = peakRssMb();
   }
   for (const lane of lanes) lane.tensorsBefore = tf.memory().numTensors;
   const started = performance.now();
   for (let step = 0; step < options.steps; step++) {
     for (const lane of lanes) {
-      if (step < lane.batches.length) lane.times.push(runner.train(lane.batches[step], lane.spec.mode));
+      if (step < lane.steps.length) lane.times.push(runner.train(lane.steps[step]));
     }
     if ((step + 1) % 5 === 0 || step + 1 === options.steps) {
       log(`  step ${step + 1}/${options.steps} of every mode (${((performance.now() - started) / 1000).toFixed(0)} s)`);
@@ -727,7 +747,7 @@ export async function runPaddingBench(options: BenchOptions): Promise<BenchResul
     const bytes: number[] = [];
     const every = Math.max(1, Math.floor(options.leakSteps / 10));
     for (let step = 0; step < options.leakSteps; step++) {
-      runner.train(lane.batches[step % lane.batches.length], lane.spec.mode);
+      runner.train(lane.steps[step % lane.steps.length]);
       if ((step + 1) % every === 0) {
         tensors.push(tf.memory().numTensors);
         bytes.push(tf.memory().numBytes);
@@ -746,7 +766,7 @@ export async function runPaddingBench(options: BenchOptions): Promise<BenchResul
   }
 
   const profile = options.profile
-    ? await profileOneStep(runner, (lanes.find((l) => l.spec.name === 'dynamic-256') ?? lanes[0]).batches[0])
+    ? await profileOneStep(runner, (lanes.find((l) => l.spec.name === 'dynamic-256') ?? lanes[0]).steps[0])
     : null;
 
   const result: BenchResult = {

@@ -7,10 +7,9 @@ import * as os from 'os';
 import * as path from 'path';
 import * as tf from '@tensorflow/tfjs';
 import { initBackend } from '../lib/backend';
-import type { Batch } from '../lib/batching';
+import { dynamicPaddingCollate, splitBatch, type Batch, type TokenizedExample } from '../lib/batching';
 import { RobertaForSequenceClassification } from '../lib/model/roberta';
 import { lossAndGradients } from '../lib/trainer';
-import { microBatches } from '../lib/timed-steps';
 import {
   HEAP_BUDGET_SHARE,
   MicroBatchError,
@@ -212,8 +211,17 @@ test('train() with autoFindBatchSize trains in the planned micro-batches and say
 });
 
 test("the benchmark's micro-batches cut each part to its longest review, or keep a static batch's length", () => {
-  const batch = paddedBatch();
-  const dynamicParts = microBatches(batch, 2, false);
+  // paddedBatch()'s rows as examples, collated again as the loader collates them.
+  const padded = paddedBatch();
+  const examples: TokenizedExample[] = [40, 40, 30].map((length, row) => ({
+    inputIds: [...padded.inputIds.subarray(row * 40, row * 40 + length)],
+    label: padded.labels[row],
+  }));
+  const batch = dynamicPaddingCollate(examples);
+  assert.deepEqual([...batch.inputIds], [...padded.inputIds]);
+  const split = (keepLength: boolean): Batch[] =>
+    splitBatch(batch, 2, examples, { maxLength: 40, padTokenId: 1, keepLength });
+  const dynamicParts = split(false);
   assert.deepEqual(
     dynamicParts.map((p) => [p.batchSize, p.seqLength, p.realTokens]),
     [
@@ -223,7 +231,7 @@ test("the benchmark's micro-batches cut each part to its longest review, or keep
   );
   assert.deepEqual([...dynamicParts[1].inputIds], [...batch.inputIds.subarray(80, 110)]);
   assert.deepEqual([...dynamicParts[1].labels], [1]);
-  const staticParts = microBatches(batch, 2, true);
+  const staticParts = split(true);
   assert.deepEqual(
     staticParts.map((p) => [p.batchSize, p.seqLength, p.realTokens]),
     [

@@ -1,7 +1,6 @@
 // `ft-roberta plan-batch`: what autoFindBatchSize would pick for a model on this backend, measured in
 // a process of its own (notebook 01 asks it about roberta-base without growing its own heap).
 import { PLAN_BATCH } from './specs';
-import { UsageError } from './args';
 import { defineCommand, type CliCommand } from './types';
 import { BACKEND_CHOICES, initBackend } from '../backend';
 import { WORKSHOP_DEFAULTS as workshopParams } from '../defaults';
@@ -18,11 +17,8 @@ export const commands: Record<string, CliCommand> = {
     const effectiveBatchSize = args.integer('batch-size', 16);
     const maxLength = args.integer('max-length', 256);
     const backend = args.oneOf('backend', BACKEND_CHOICES, workshopParams.backend);
-    const threadsText = args.string('wasm-threads');
-    if (threadsText !== undefined && !/^[1-9]\d*$/.test(threadsText)) {
-      throw new UsageError(`--wasm-threads: expected a positive integer, got '${threadsText}'`);
-    }
-    const wasmThreads = threadsText === undefined ? workshopParams.wasmThreads : Number(threadsText);
+    const wasmThreads =
+      args.string('wasm-threads') === undefined ? workshopParams.wasmThreads : args.integer('wasm-threads', 1);
     await initBackend(backend, { wasmThreads });
     const model =
       modelDir === undefined

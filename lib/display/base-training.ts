@@ -5,12 +5,12 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { describePlan, planInChildProcess, type MicroBatchPlan } from '../micro-batch';
 import { showTable, type Row } from './html';
+import { PYTORCH_REFERENCE_FILE, pytorchTrainingRun } from '../padding-bench';
 
 /** Where the benchmark's roberta-base training runs on wasm (one thread, two threads) are kept. */
 export const BASE_TRAINING_BENCHES = ['1thread', '2threads'].map((threads) =>
   path.join('bench', 'results', `base-wasm-accumulated-${threads}.json`),
 );
-const PYTORCH_REFERENCE = path.join('bench', 'reference', 'pytorch-cpu-2threads.json');
 
 interface BenchModeFigures {
   mode: string;
@@ -51,24 +51,10 @@ export function baseTrainingRows(plan: MicroBatchPlan, repoRoot: string): Row[] 
       result: `${run.mean_sec_per_batch.toFixed(0)} s per step, ${run.real_tokens_per_s.toFixed(0)} real tokens/s`,
     });
   }
-  const reference = JSON.parse(fs.readFileSync(path.join(repoRoot, PYTORCH_REFERENCE), 'utf8')) as {
-    runs: Array<{
-      mode: string;
-      train: boolean;
-      max_length: number;
-      batch_size: number;
-      threads: number;
-      sec_per_step_mean: number;
-      real_tokens_per_s: number;
-      model: { layers: number };
-    }>;
-  };
-  const peer = reference.runs.find(
-    (r) => r.train && r.mode === 'dynamic' && r.max_length === 256 && r.model.layers === 12,
-  );
+  const peer = pytorchTrainingRun(12);
   if (peer !== undefined) {
     rows.push({
-      source: `${PYTORCH_REFERENCE} (PyTorch, ${peer.threads} threads)`,
+      source: `${PYTORCH_REFERENCE_FILE} (PyTorch, ${peer.threads} threads)`,
       what: `a training step of ${peer.batch_size} × up to 256 tokens`,
       result: `${peer.sec_per_step_mean.toFixed(0)} s per step, ${peer.real_tokens_per_s.toFixed(0)} real tokens/s`,
     });

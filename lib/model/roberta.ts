@@ -534,10 +534,11 @@ export class RobertaForSequenceClassification extends RobertaPreTrainedModel {
       }
       const headStart = ctx.position;
       const firstTokenStates = current;
+      const head = variablesOf('classifier.');
       const { value: loss, grads: headGrads } = tf.valueAndGrads((...xs: tf.Tensor[]) =>
         this.loss(this.classifier.forward(xs[0] as tf.Tensor2D, ctx.at(headStart)), labels),
-      )([firstTokenStates, ...variablesOf('classifier.').map(([, v]) => v)]);
-      variablesOf('classifier.').forEach(([name], i) => grads.set(name, headGrads[i + 1]));
+      )([firstTokenStates, ...head.map(([, v]) => v)]);
+      head.forEach(([name], i) => grads.set(name, headGrads[i + 1]));
       firstTokenStates.dispose();
       let dy = headGrads[0];
       for (let i = layers - 1; i >= 0; i--) {
