@@ -148,19 +148,21 @@ async function main(argv: string[]): Promise<void> {
   for (const shape of shapes) {
     if (SHAPES[shape] === undefined) throw new Error(`--shapes: unknown shape '${shape}'`);
   }
+  const counts: Array<[string, string | undefined]> = [
+    ['--repeats', values.repeats],
+    ['--threads', values.threads],
+    ['--wasm-threads', values['wasm-threads']],
+  ];
+  for (const [flag, text] of counts) {
+    const value = Number(text);
+    if (text !== undefined && !(Number.isInteger(value) && value > 0)) {
+      throw new Error(`${flag} must be a positive integer, got ${text}`);
+    }
+  }
   const repeats = Number(values.repeats);
   const threads = Number(values.threads);
-  for (const [flag, value] of [
-    ['--repeats', repeats],
-    ['--threads', threads],
-  ] as const) {
-    if (!(Number.isInteger(value) && value > 0)) throw new Error(`${flag} must be a positive integer, got ${value}`);
-  }
   const wasmThreads =
     values['wasm-threads'] === undefined ? WORKSHOP_DEFAULTS.wasmThreads : Number(values['wasm-threads']);
-  if (wasmThreads !== 'auto' && !(Number.isInteger(wasmThreads) && wasmThreads > 0)) {
-    throw new Error(`--wasm-threads must be a positive integer, got ${values['wasm-threads']}`);
-  }
   const platform = await initBackend(values.backend as BackendChoice, { wasmThreads });
   const work = fs.mkdtempSync(path.join(os.tmpdir(), 'inference-bench-'));
   const results: Record<string, unknown>[] = [];

@@ -127,7 +127,8 @@ function fillBatch(
 /**
  * The rows of `batch` (collated from `examples`) in batches of at most `rows`, collated again: each
  * padded to its own longest row, as a loader of smaller batches pads them, or kept at the batch's
- * length (`keepLength`, static padding). For gradient accumulation over one batch's reviews.
+ * length (`keepLength`, static padding). For gradient accumulation over one batch's reviews; a batch
+ * of at most `rows` is returned as it is.
  */
 export function splitBatch(
   batch: Batch,
@@ -136,6 +137,7 @@ export function splitBatch(
   options: { maxLength: number; padTokenId: number; keepLength: boolean },
 ): Batch[] {
   checkPositiveInteger(rows, 'splitBatch: rows');
+  if (batch.batchSize <= rows) return [batch];
   const parts: Batch[] = [];
   for (let first = 0; first < batch.batchSize; first += rows) {
     const indices = batch.exampleIndices.subarray(first, Math.min(first + rows, batch.batchSize));
